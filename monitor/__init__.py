@@ -1,0 +1,5 @@
+"""news-monitor: watches news feeds for revised figures."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,153 @@
+"""The `news-monitor` command: one subcommand per job, each with its own --help."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from monitor import __version__
+from monitor.config import EX_CONFIG, Config, ConfigError, load_config
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+    print(cfg.summary())
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from monitor.replay import replay_files
+
+    cfg = _config(args)
+    for line in replay_files(cfg.watchlist, args.files):
+        print(line, flush=False)
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from monitor.explain import explain_entry, explain_text
+
+    cfg = _config(args)
+    if args.file:
+        print(explain_entry(cfg.watchlist, args.file, args.entry, args.lang))
+    elif args.text:
+        print(explain_text(cfg.watchlist, args.text, args.lang))
+    else:
+        print("explain: give TEXT, or --file FEED --entry N", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitor.config import load_watchlist
+    from monitor.seeding import derive, render_report, write_histories
+
+    path = Path(args.watchlist)
+    wl = load_watchlist(path)
+    result = derive(wl, [Path(p) for p in args.files])
+    if args.write:
+        write_histories(path, result)
+        print(f"wrote histories of {len(result.histories)} figures to {path}", file=sys.stderr)
+    print(render_report(result))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from monitor.demo import run_demo
+
+    return run_demo(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="news-monitor",
+        description="Watch news feeds for revised figures and send digest alerts.",
+        epilog="Config lookup: --config PATH, then $NEWS_MONITOR_CONFIG, then /etc/news-monitor/, "
+        "then ./config/. Exit status 78 means the config was refused.",
+    )
+    parser.add_argument("--version", action="version", version=f"news-monitor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument(
+            "--config",
+            metavar="PATH",
+            help="config folder, or monitor.toml with watchlist.toml beside it",
+        )
+        p.set_defaults(handler=handler)
+        return p
+
+    add("check-config", cmd_check_config, "Validate the config; print a summary or every error.")
+
+    p = add(
+        "replay",
+        cmd_replay,
+        "Run the pure pipeline over saved feed files on a fresh temporary state and print "
+        "match, revision and corroboration events as JSON lines.",
+    )
+    p.add_argument("--jsonl", action="store_true", help="JSON lines output (the only format)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="RSS or Atom files")
+
+    p = add(
+        "explain",
+        cmd_explain,
+        "Show every quantity in TEXT (or one feed entry), the evidence for and against each "
+        "figure, the verdict, and the terms matched.",
+    )
+    p.add_argument("text", nargs="?", help="a sentence or paragraph")
+    p.add_argument("--file", metavar="FEED", help="a saved RSS or Atom file")
+    p.add_argument("--entry", type=int, default=0, metavar="N", help="entry index (from 0)")
+    p.add_argument("--lang", choices=["fr", "en"], help="language hint for numbers")
+
+    p = add(
+        "seed",
+        cmd_seed,
+        "Derive each figure's history from seed documents, with quotes and dates, and list "
+        "what could not be attributed.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="seed documents (plain text)")
+    p.add_argument(
+        "--watchlist",
+        default="config/watchlist.toml",
+        metavar="PATH",
+        help="watchlist whose figures are seeded (default config/watchlist.toml)",
+    )
+    p.add_argument("--write", action="store_true", help="write the histories into the watchlist")
+
+    p = add(
+        "demo",
+        cmd_demo,
+        "Replay the bundled sample feeds on a temporary state and print the digest to the "
+        "terminal (no network, no SMTP).",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and of `python -m monitor`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+        return code
+    except ConfigError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return EX_CONFIG
+    except BrokenPipeError:  # pragma: no cover - `| head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,623 @@
+"""Read and validate the two TOML files (monitor.toml, watchlist.toml).
+
+Every error names the file and the key path (`config/monitor.toml: feeds[2].interval: ...`), all
+errors are reported at once, and unknown keys are refused. Secrets are never inline: they come
+from an environment variable or a file (systemd's `$CREDENTIALS_DIRECTORY` included).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+EX_CONFIG = 78
+MIN_INTERVAL = 60
+MONITOR_FILE = "monitor.toml"
+WATCHLIST_FILE = "watchlist.toml"
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; `lines` holds one `FILE: KEY.PATH: message` per problem."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+
+
+# ---------------------------------------------------------------- value parsers
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
+def parse_duration(value: object) -> float:
+    """Seconds from `90`, `"90s"`, `"15m"`, `"1h"`, `"1d"`; refuses anything else."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a duration such as 15m or 900 (got {value!r})")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if m:
+            return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+    raise ValueError(f"must be a duration such as 15m or 900 (got {value!r})")
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+def check_email(value: str) -> str:
+    """Accept `addr@host.tld` or `Name <addr@host.tld>`."""
+    _name, addr = parseaddr(value)
+    if not addr or not _EMAIL.match(addr):
+        raise ValueError(f"not an e-mail address (got {value!r})")
+    return value
+
+
+def check_public_url(url: str, allow_private: bool) -> str:
+    """An http(s) URL whose host is not loopback, private or link-local unless allowed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"not an http(s) URL (got {url!r})")
+    host = parts.hostname or ""
+    if not host:
+        raise ValueError(f"URL has no host (got {url!r})")
+    if not allow_private and is_internal_host(host):
+        raise ValueError(
+            f"points at an internal address (got {url!r}); set allow_private = true to allow it"
+        )
+    return url
+
+
+def is_internal_host(host: str) -> bool:
+    """True for localhost and loopback, private, link-local or reserved IP literals."""
+    if host.lower() in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
+
+
+def check_cron(expr: str) -> str:
+    """A five-field crontab expression, as APScheduler's CronTrigger reads it."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expr, timezone="UTC")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"not a cron expression ({exc}) (got {expr!r})") from None
+    return expr
+
+
+# ---------------------------------------------------------------- monitor.toml
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, values are frozen once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DaemonConfig(Strict):
+    store: str = Field(
+        "sqlite:///news-monitor.db",
+        description="Database URL; a relative sqlite path is under the state directory.",
+    )
+    state_dir: str = Field(
+        "",
+        description="Where state lives; empty means $STATE_DIRECTORY, else ./state.",
+    )
+    user_agent_contact: str = Field(
+        "https://example.org/contact",
+        description="URL or e-mail put in the User-Agent so feed owners can reach you.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Lowest level of messages logged."
+    )
+
+
+class FetchConfig(Strict):
+    timeout: Duration = Field(15.0, description="Total deadline for one fetch, in seconds.")
+    max_bytes: int = Field(5_000_000, description="Largest feed body read (after decompression).")
+    max_redirects: int = Field(5, description="Redirect hops followed before giving up.")
+    concurrency: int = Field(16, description="Fetches in flight at once, overall.")
+    per_host: int = Field(2, description="Fetches in flight at once to one host.")
+    max_items: int = Field(500, description="Entries judged per poll of one feed; the rest wait.")
+    parser: Literal["auto", "fast", "feedparser"] = Field(
+        "feedparser", description="Feed parser backend; feedparser is the reference."
+    )
+
+    @field_validator("timeout")
+    @classmethod
+    def _timeout(cls, v: float) -> float:
+        if not 1 <= v <= 300:
+            raise ValueError(f"must be between 1 and 300 seconds (got {v:g})")
+        return v
+
+    @field_validator("max_bytes")
+    @classmethod
+    def _max_bytes(cls, v: int) -> int:
+        if not 10_000 <= v <= 100_000_000:
+            raise ValueError(f"must be between 10000 and 100000000 (got {v})")
+        return v
+
+    @field_validator("max_redirects")
+    @classmethod
+    def _redirects(cls, v: int) -> int:
+        if not 0 <= v <= 10:
+            raise ValueError(f"must be between 0 and 10 (got {v})")
+        return v
+
+    @field_validator("concurrency", "per_host", "max_items")
+    @classmethod
+    def _positive(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError(f"must be at least 1 (got {v})")
+        return v
+
+
+class FeedConfig(Strict):
+    name: str = Field(description="Unique short name, used in logs and digests.")
+    allow_private: bool = Field(
+        False, description="Allow a loopback or private-network host (local relays, tests)."
+    )
+    url: str = Field(description="http(s) URL of the RSS or Atom feed.")
+    interval: Duration = Field(900.0, description="Time between polls; at least 60 seconds.")
+    language: Literal["fr", "en"] | None = Field(
+        None, description="Language hint for reading numbers; guessed per item when absent."
+    )
+    enabled: bool = Field(True, description="Set false to stop polling without deleting.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", v):
+            raise ValueError(f"must be 1-64 letters, digits, '.', '_' or '-' (got {v!r})")
+        return v
+
+    @field_validator("interval")
+    @classmethod
+    def _interval(cls, v: float) -> float:
+        if v < MIN_INTERVAL:
+            raise ValueError(f"must be at least {MIN_INTERVAL} seconds (got {v:g})")
+        if v > 7 * 86400:
+            raise ValueError(f"must be at most 7 days (got {v:g} seconds)")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str, info: Any) -> str:
+        return check_public_url(v, bool(info.data.get("allow_private", False)))
+
+
+class SecretRef(Strict):
+    """Where a secret is read from: an environment variable or a file, never inline."""
+
+    password_env: str | None = Field(None, description="Environment variable holding it.")
+    password_file: str | None = Field(
+        None, description="File holding it; a bare name is looked up in $CREDENTIALS_DIRECTORY."
+    )
+
+
+class SmtpConfig(Strict):
+    host: str = Field(description="SMTP server host name.")
+    port: int = Field(587, description="SMTP port: 587 starttls, 465 tls, 25 plain.")
+    security: Literal["starttls", "tls", "plain"] = Field(
+        "starttls", description="starttls, tls (implicit) or plain (local relay only)."
+    )
+    username: str | None = Field(None, description="AUTH user; no AUTH when absent.")
+    password_env: str | None = Field(None, description="Environment variable with the password.")
+    password_file: str | None = Field(
+        None, description="File with the password; a bare name is read from $CREDENTIALS_DIRECTORY."
+    )
+    timeout: Duration = Field(30.0, description="Seconds to wait for the server.")
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 1 <= v <= 65535:
+            raise ValueError(f"must be between 1 and 65535 (got {v})")
+        return v
+
+
+class ChannelConfig(Strict):
+    name: str = Field(description="Unique short name of the channel.")
+    kind: Literal["email", "webhook", "console"] = Field(description="email, webhook or console.")
+    schedule: str = Field("0 7,19 * * *", description="Digest times, a cron expression (UTC).")
+    immediate_change: float | None = Field(
+        None, description="Send at once when a figure moves by this share or more (0.5 = 50%)."
+    )
+    language: Literal["fr", "en"] = Field("en", description="Language of the digest's labels.")
+    heartbeat: bool = Field(False, description="Send a 'nothing new' digest when empty.")
+    max_related: int = Field(20, description="Related-coverage lines per digest.")
+    allow_private: bool = Field(False, description="Allow a loopback or private webhook host.")
+    smtp: SmtpConfig | None = Field(None, description="SMTP server (email channels).")
+    from_: str | None = Field(None, alias="from", description="From: address (email channels).")
+    to: list[str] | None = Field(None, description="Recipients (email channels).")
+    url: str | None = Field(None, description="Endpoint (webhook channels).")
+    preset: Literal["standard", "slack", "discord"] = Field(
+        "standard", description="Webhook payload shape."
+    )
+    secret_env: str | None = Field(None, description="Environment variable with the signing secret.")
+    secret_file: str | None = Field(
+        None, description="File with the signing secret; bare name: $CREDENTIALS_DIRECTORY."
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, v: str) -> str:
+        return check_cron(v)
+
+    @field_validator("immediate_change")
+    @classmethod
+    def _immediate(cls, v: float | None) -> float | None:
+        if v is not None and not 0 < v <= 100:
+            raise ValueError(f"must be a share above 0, e.g. 0.5 for 50% (got {v})")
+        return v
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None:
+            if not v:
+                raise ValueError("must list at least one recipient")
+            for addr in v:
+                check_email(addr)
+        return v
+
+    @field_validator("from_")
+    @classmethod
+    def _from(cls, v: str | None) -> str | None:
+        return None if v is None else check_email(v)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None, info: Any) -> str | None:
+        return None if v is None else check_public_url(v, bool(info.data.get("allow_private")))
+
+
+class MonitorConfig(Strict):
+    daemon: DaemonConfig = Field(default_factory=DaemonConfig, description="Daemon settings.")
+    fetch: FetchConfig = Field(default_factory=FetchConfig, description="Fetch limits.")
+    feeds: list[FeedConfig] = Field(default_factory=list, description="Feeds to poll.")
+    channels: list[ChannelConfig] = Field(default_factory=list, description="Where digests go.")
+
+
+# ---------------------------------------------------------------- watchlist.toml
+
+
+class TermConfig(Strict):
+    id: str = Field(description="Unique id of the term (shared namespace with figures).")
+    label: str = Field(description="Name shown in digests.")
+    variants: list[str] = Field(description="Spellings to match, in any language.")
+    threshold: float | None = Field(
+        None, description="Fuzzy score 0-100 a word must reach; default [matching].threshold."
+    )
+
+
+class HistoryConfig(Strict):
+    value: float = Field(description="The figure's value (upper bound for a range).")
+    low: float | None = Field(None, description="Lower bound, for a range.")
+    high: float | None = Field(None, description="Upper bound, for a range.")
+    qualifier: Literal["about", "nearly", "at_least", "more_than", "up_to", "less_than"] | None = (
+        Field(None, description="about, nearly, at_least, more_than, up_to or less_than.")
+    )
+    source: str = Field("", description="Where it was read (seed file or feed).")
+    quote: str = Field("", description="The sentence it was read from.")
+    date: str | None = Field(None, description="Date of the report, YYYY-MM-DD, if known.")
+
+
+class FigureConfig(Strict):
+    id: str = Field(description="Unique id of the figure.")
+    label: str = Field(description="What the figure counts, shown in digests.")
+    subject: list[str] = Field(description="Words that name who or what is counted.")
+    unit: list[str] = Field(description="Nouns the number must count (soldats, troops).")
+    cues: list[str] = Field(
+        default_factory=list,
+        description="Pull in: when set, one must occur near the number or in the title.",
+    )
+    exclude: list[str] = Field(
+        default_factory=list, description="Push out: a number near one of these is not the figure."
+    )
+    not_subject: list[str] = Field(
+        default_factory=list,
+        description="Other sides: next to the unit noun they mean someone else is counted.",
+    )
+    min_value: float | None = Field(None, description="Smallest plausible value.")
+    max_value: float | None = Field(None, description="Largest plausible value.")
+    tolerance: float = Field(
+        0.0, description="Relative difference still counted as the same value (0.05 = 5%)."
+    )
+    history: list[HistoryConfig] = Field(
+        default_factory=list, description="Known values, oldest first (written by `seed`)."
+    )
+
+    @field_validator("tolerance")
+    @classmethod
+    def _tol(cls, v: float) -> float:
+        if not 0 <= v < 1:
+            raise ValueError(f"must be between 0 and 1 (got {v})")
+        return v
+
+    @field_validator("subject", "unit")
+    @classmethod
+    def _nonempty(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("must list at least one word")
+        return v
+
+
+class MatchingConfig(Strict):
+    threshold: float = Field(88.0, description="Default fuzzy score 0-100 for a term variant.")
+
+    @field_validator("threshold")
+    @classmethod
+    def _threshold(cls, v: float) -> float:
+        if not 50 <= v <= 100:
+            raise ValueError(f"must be between 50 and 100 (got {v})")
+        return v
+
+
+class WatchlistConfig(Strict):
+    matching: MatchingConfig = Field(default_factory=MatchingConfig, description="Matching.")
+    terms: list[TermConfig] = Field(default_factory=list, description="Watched names.")
+    figures: list[FigureConfig] = Field(default_factory=list, description="Tracked figures.")
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class Config:
+    """Both files, validated, with where they came from."""
+
+    monitor: MonitorConfig
+    watchlist: WatchlistConfig
+    monitor_path: Path
+    watchlist_path: Path
+    secrets: dict[str, str]
+
+    def summary(self) -> str:
+        m, w = self.monitor, self.watchlist
+        return (
+            f"ok: {len(m.feeds)} feeds, {len(w.terms)} terms, {len(w.figures)} figures, "
+            f"{len(m.channels)} channels ({self.monitor_path}, {self.watchlist_path})"
+        )
+
+
+def find_config_dir(explicit: str | None) -> Path:
+    """`--config PATH`, then $NEWS_MONITOR_CONFIG, then /etc/news-monitor/, then ./config/."""
+    for candidate in (explicit, os.environ.get("NEWS_MONITOR_CONFIG")):
+        if candidate:
+            return Path(candidate)
+    etc = Path("/etc/news-monitor")
+    if (etc / MONITOR_FILE).exists():
+        return etc
+    return Path("config")
+
+
+def _paths(location: Path) -> tuple[Path, Path]:
+    """A folder holds both files; a file path names monitor.toml, its watchlist beside it."""
+    if location.is_dir():
+        return location / MONITOR_FILE, location / WATCHLIST_FILE
+    return location, location.parent / WATCHLIST_FILE
+
+
+def key_path(loc: Iterable[int | str]) -> str:
+    """`('feeds', 2, 'interval')` -> `feeds[2].interval`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + ("from" if part == "from_" else str(part))
+    return out or "(top)"
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, "", [f"{path}: (file): cannot read: {exc.strerror or exc}"]
+    try:
+        text = raw.decode("utf-8")
+        return tomllib.loads(text), text, []
+    except UnicodeDecodeError:
+        return None, "", [f"{path}: (file): not UTF-8 text"]
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = f"line {m.group(1)}, column {m.group(2)}" if m else "(syntax)"
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return None, "", [f"{path}: {where}: TOML syntax error: {msg}"]
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    msg = str(err["msg"])
+    msg = msg.removeprefix("Value error, ")
+    if kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error":
+        msg = f"{msg} (got {err.get('input')!r})"
+    return msg
+
+
+def find_line(text: str, loc: Sequence[int | str]) -> int | None:
+    """Best-effort line number of the key at `loc` in TOML `text` (for error messages)."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    parts = [p for p in loc if isinstance(p, str)]
+    if len(loc) >= 2 and isinstance(loc[0], str):
+        header = re.compile(r"^\s*\[\[\s*" + re.escape(loc[0]) + r"\s*\]\]" if isinstance(loc[1], int)
+                            else r"^\s*\[\s*" + re.escape(loc[0]) + r"\s*\]")
+        index = loc[1] if isinstance(loc[1], int) else 0
+        hits = [i for i, line in enumerate(lines) if header.match(line)]
+        if len(hits) > index:
+            start = hits[index] + 1
+            nxt = [i for i in range(start, len(lines)) if re.match(r"^\s*\[", lines[i])]
+            end = nxt[0] if nxt else len(lines)
+    key = re.compile(r"(^|[\s{,])" + re.escape(str(parts[-1] if parts else "")) + r"\s*=")
+    for i in range(start, end):
+        if key.search(lines[i].split("#", 1)[0]):
+            return i + 1
+    return None
+
+
+def _validate(
+    model: type[BaseModel], data: dict[str, Any], path: Path, text: str = ""
+) -> tuple[Any, list[str]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        out = []
+        for e in exc.errors():
+            line = f"{path}: {key_path(e['loc'])}: {_message(e)}"
+            if e["type"] == "extra_forbidden":
+                n = find_line(text, e["loc"])
+                line += f" (line {n})" if n else ""
+            out.append(line)
+        return None, out
+
+
+def _duplicates(path: Path, groups: Iterable[tuple[str, Sequence[Any], str]]) -> list[str]:
+    """Names/ids that must be unique, across the given (list name, items, attribute) groups."""
+    errors: list[str] = []
+    seen: dict[str, str] = {}
+    for list_name, items, attr in groups:
+        for i, item in enumerate(items):
+            value = getattr(item, attr)
+            where = f"{list_name}[{i}]"
+            if value in seen:
+                errors.append(f"{path}: {where}.{attr}: duplicate {value!r} (also {seen[value]})")
+            else:
+                seen[value] = where
+    return errors
+
+
+def _read_secret(env: str | None, file: str | None) -> str | None:
+    if env:
+        return os.environ.get(env)
+    if file:
+        p = Path(file)
+        if not p.is_absolute() and os.sep not in file:
+            creds = os.environ.get("CREDENTIALS_DIRECTORY")
+            if creds:
+                p = Path(creds) / file
+        try:
+            return p.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+    return None
+
+
+def _secrets(path: Path, cfg: MonitorConfig) -> tuple[dict[str, str], list[str]]:
+    """Load each channel's secret; name a missing one, never print a value."""
+    out: dict[str, str] = {}
+    errors: list[str] = []
+    for i, ch in enumerate(cfg.channels):
+        where = f"channels[{i}]"
+        if ch.kind == "email":
+            for key in ("smtp", "from", "to"):
+                if getattr(ch, "from_" if key == "from" else key) is None:
+                    errors.append(f"{path}: {where}.{key}: required for an email channel")
+            if ch.smtp and ch.smtp.username:
+                env, file = ch.smtp.password_env, ch.smtp.password_file
+                key = f"{where}.smtp.password_env" if env else f"{where}.smtp.password_file"
+                if not env and not file:
+                    errors.append(f"{path}: {where}.smtp: username set but no password_env or password_file")
+                    continue
+                value = _read_secret(env, file)
+                if value is None:
+                    errors.append(f"{path}: {key}: secret {env or file!r} not found")
+                else:
+                    out[ch.name] = value
+        elif ch.kind == "webhook":
+            if ch.url is None:
+                errors.append(f"{path}: {where}.url: required for a webhook channel")
+            if ch.secret_env or ch.secret_file:
+                key = f"{where}.secret_env" if ch.secret_env else f"{where}.secret_file"
+                value = _read_secret(ch.secret_env, ch.secret_file)
+                if value is None:
+                    errors.append(
+                        f"{path}: {key}: secret {ch.secret_env or ch.secret_file!r} not found"
+                    )
+                else:
+                    out[ch.name] = value
+    return out, errors
+
+
+def load_watchlist(path: Path) -> WatchlistConfig:
+    """Read and validate a watchlist file alone (used by `seed`)."""
+    data, text, errors = _read_toml(path)
+    wl: WatchlistConfig | None = None
+    if data is not None:
+        wl, errors = _validate(WatchlistConfig, data, path, text)
+    if wl is not None:
+        errors += _duplicates(path, [("terms", wl.terms, "id"), ("figures", wl.figures, "id")])
+    if errors or wl is None:
+        raise ConfigError(errors)
+    return wl
+
+
+def load_config(location: str | Path | None = None) -> Config:
+    """Find, read and validate both files; raise ConfigError with every problem at once."""
+    base = find_config_dir(str(location) if location is not None else None)
+    mpath, wpath = _paths(base)
+    errors: list[str] = []
+    mdata, mtext, errs = _read_toml(mpath)
+    errors += errs
+    monitor: MonitorConfig | None = None
+    secrets: dict[str, str] = {}
+    if mdata is not None:
+        monitor, errs = _validate(MonitorConfig, mdata, mpath, mtext)
+        errors += errs
+    if monitor is not None:
+        errors += _duplicates(mpath, [("feeds", monitor.feeds, "name")])
+        errors += _duplicates(mpath, [("channels", monitor.channels, "name")])
+        secrets, errs = _secrets(mpath, monitor)
+        errors += errs
+    watchlist: WatchlistConfig | None = None
+    try:
+        watchlist = load_watchlist(wpath)
+    except ConfigError as exc:
+        errors += exc.lines
+    if errors or monitor is None or watchlist is None:
+        raise ConfigError(errors)
+    return Config(monitor, watchlist, mpath, wpath, secrets)
+
+
+def model_fields(model: type[BaseModel]) -> Iterable[tuple[str, str]]:
+    """(key, description) for every key of a model and the models inside it (docs and tests)."""
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        yield key, info.description or ""
+        ann = info.annotation
+        for sub in _submodels(ann):
+            yield from model_fields(sub)
+
+
+def _submodels(ann: Any) -> list[type[BaseModel]]:
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return [ann]
+    out: list[type[BaseModel]] = []
+    for arg in getattr(ann, "__args__", ()):
+        out += _submodels(arg)
+    return out

@@ -1,0 +1,75 @@
+"""`news-monitor explain`: every quantity, the evidence for and against each figure, the
+verdict, and every term matched. Pure formatting over `pipeline.analyse`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from monitor.config import WatchlistConfig
+from monitor.feeds import content_hash, parse_bytes
+from monitor.judge import Attribution
+from monitor.models import Item
+from monitor.pipeline import Analysis, analyse
+from monitor.watchlist import compile_watchlist
+
+
+def _fmt_num(x: float | int | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x:,}" if isinstance(x, int) else f"{x:,.2f}"
+
+
+def _attribution(a: Attribution, sentence: str) -> list[str]:
+    q = a.quantity
+    rng = f" (range {_fmt_num(q.low)}-{_fmt_num(q.high)})" if q.low is not None else ""
+    lines = [
+        f"  quantity {_fmt_num(q.value)}{rng} qualifier={q.qualifier or '-'} unit={q.unit or '-'}"
+        f"  \"{sentence[q.start:q.end]}\"",
+        f"    verdict: {a.note}",
+    ]
+    for e in sorted(a.evidence, key=lambda e: (not e.accepted, -e.score)):
+        mark = "+" if e.accepted else "-"
+        details = [
+            f"unit {'yes' if e.unit else 'no'}",
+            f"subject {e.subject or 'no'}",
+        ]
+        if e.cues:
+            details.append("cues " + ", ".join(e.cues))
+        details.append(f"score {e.score:g}")
+        lines.append(f"    {mark} {e.figure}: {'; '.join(details)} -> {e.reason}")
+    return lines
+
+
+def render(analysis: Analysis) -> str:
+    out = [f"language: {analysis.language}"]
+    if analysis.terms:
+        out.append("terms: " + ", ".join(f"{t} (score {s:.0f})" for t, s in analysis.terms))
+    else:
+        out.append("terms: none")
+    out.append("figures spoken of: " + (", ".join(analysis.figures) or "none"))
+    for reading in analysis.readings:
+        if not reading.attributions:
+            continue
+        out.append(f"sentence: {reading.text}")
+        for a in reading.attributions:
+            out += _attribution(a, reading.text)
+    if len(out) == 3:
+        out.append("no quantities found")
+    return "\n".join(out)
+
+
+def explain_text(wl: WatchlistConfig, text: str, lang: str | None = None) -> str:
+    item = Item(uid="explain", title="", text=text, link=None, published=None, updated=None,
+                source="explain", content_hash=content_hash("", text, None), language=lang)
+    return render(analyse(compile_watchlist(wl), item))
+
+
+def explain_entry(wl: WatchlistConfig, path: str, index: int, lang: str | None = None) -> str:
+    parsed = parse_bytes(Path(path).read_bytes(), feed=Path(path).stem, language=lang)
+    if not 0 <= index < len(parsed.items):
+        return f"{path}: no entry {index} (the feed has {len(parsed.items)})"
+    item = parsed.items[index]
+    when = (item.when or datetime.fromtimestamp(0, UTC)).isoformat()
+    head = f"entry {index}: {item.title}\nlink: {item.link}\nsource: {item.source}  date: {when}"
+    return head + "\n" + render(analyse(compile_watchlist(wl), item))

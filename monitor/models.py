@@ -1,0 +1,107 @@
+"""Frozen data passed between the pipeline stages (fetch -> parse -> quantities -> judge -> ...).
+
+Nothing here does I/O; every stage takes and returns these values, so the daemon, `replay`
+and `explain` share them unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Qualifier = Literal["about", "nearly", "at_least", "more_than", "up_to", "less_than"]
+Number = int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number read from text: value (upper bound for a range), its qualifier and unit noun."""
+
+    value: Number
+    low: Number | None
+    high: Number | None
+    qualifier: Qualifier | None
+    unit: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One feed entry reduced to what the engine needs.
+
+    `uid` is the dedupe key: the entry's guid, else its link, else a hash of title and date.
+    `content_hash` covers title, text and link only, so a changed `updated` stamp alone is
+    not a change.
+    """
+
+    uid: str
+    title: str
+    text: str
+    link: str | None
+    published: datetime | None
+    updated: datetime | None
+    source: str
+    content_hash: str
+    feed: str = ""
+    language: str | None = None
+
+    @property
+    def when(self) -> datetime | None:
+        """The time the entry is ordered by: updated, else published."""
+        return self.updated or self.published
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One value a figure has taken, with where it was read."""
+
+    value: Number
+    low: Number | None = None
+    high: Number | None = None
+    qualifier: Qualifier | None = None
+    source: str = ""
+    quote: str = ""
+    date: str | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """A quantity in one sentence of one item, attributed to one figure."""
+
+    figure: str
+    quantity: Quantity
+    sentence: str
+    item_uid: str
+    link: str | None
+    title: str
+    source: str
+    published: datetime | None
+
+
+EventKind = Literal["match", "revision", "corroboration", "restatement"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What the judge decided about one item or observation; `replay` prints these."""
+
+    kind: EventKind
+    link: str | None
+    title: str
+    source: str = ""
+    published: datetime | None = None
+    watches: tuple[str, ...] = ()
+    figure: str | None = None
+    label: str | None = None
+    previous: Number | None = None
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+    qualifier: Qualifier | None = None
+    unit: str | None = None
+    quote: str | None = None
+    item_uid: str = ""
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,147 @@
+"""The pure pipeline for one item: sentences -> quantities -> attribution -> judging.
+
+`analyse` reads an item (no state); `Engine` keeps the judging state in memory and turns
+analyses into events. `replay` and `explain` use them directly; the daemon persists the
+same state in its store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from monitor.judge import Attribution, FigureState, attribute, judge
+from monitor.models import Event, Item, Observation
+from monitor.numbers import quantities
+from monitor.text import sentences
+from monitor.watchlist import PhraseHit, Watchlist
+
+MAX_CHANGES = 20  # an item whose text changes more often than this stops being re-judged
+
+_FR = re.compile(r"\b(?:le|la|les|des|du|une|et|est|dans|pour|qui|que|avec|sur|selon)\b", re.I)
+_EN = re.compile(r"\b(?:the|and|of|to|in|is|was|for|that|with|on|said|have|has)\b", re.I)
+
+
+def guess_language(text: str) -> str:
+    """`fr` or `en`, by counting common function words in the first 2,000 characters."""
+    head = text[:2000]
+    return "fr" if len(_FR.findall(head)) > len(_EN.findall(head)) else "en"
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceReading:
+    """One sentence of an item with what was read in it."""
+
+    text: str
+    hits: tuple[PhraseHit, ...]
+    attributions: tuple[Attribution, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the engine read in one item: terms, figures it speaks of, observations."""
+
+    item: Item
+    language: str
+    terms: tuple[tuple[str, float], ...]
+    figures: tuple[str, ...]
+    readings: tuple[SentenceReading, ...]
+    observations: tuple[Observation, ...]
+
+    @property
+    def watches(self) -> tuple[str, ...]:
+        return tuple(t for t, _s in self.terms) + self.figures
+
+
+def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
+    """Figures whose subject, a unit and (if it has any) a cue occur together."""
+    found = {h.phrase for h in hits}
+    return {
+        f.id
+        for f in wl.figures
+        if found & f.subject and found & f.unit and (not f.cues or found & f.cues)
+    }
+
+
+def analyse(wl: Watchlist, item: Item) -> Analysis:
+    """Read one item: its title is a sentence too, and the context of every other one."""
+    lang = item.language or guess_language(item.title + "\n" + item.text)
+    title_hits = tuple(wl.matcher.find(item.title)) if item.title else ()
+    readings: list[SentenceReading] = []
+    chunks = [(item.title, ())] if item.title else []
+    chunks += [(item.text[s:e], title_hits) for s, e in sentences(item.text)]
+    all_hits: list[PhraseHit] = list(title_hits)
+    mentioned: set[str] = set(_mentions(wl, title_hits))
+    observations: list[Observation] = []
+    for i, (sentence, context) in enumerate(chunks):
+        hits = tuple(title_hits) if (i == 0 and item.title) else tuple(wl.matcher.find(sentence))
+        if i > 0 or not item.title:
+            all_hits += hits
+            mentioned |= _mentions(wl, hits)
+        found = quantities(sentence, lang)
+        atts = tuple(attribute(wl, sentence, found, context, hits)) if found else ()
+        readings.append(SentenceReading(sentence, hits, atts))
+        for a in atts:
+            if a.figure is None:
+                continue
+            mentioned.add(a.figure)
+            observations.append(
+                Observation(
+                    figure=a.figure, quantity=a.quantity, sentence=sentence, item_uid=item.uid,
+                    link=item.link, title=item.title, source=item.source,
+                    published=item.published or item.updated,
+                )
+            )
+    terms = tuple((t.id, score) for t, score in wl.terms_in(all_hits))
+    figures = tuple(f.id for f in wl.figures if f.id in mentioned)
+    return Analysis(item, lang, terms, figures, tuple(readings), tuple(observations))
+
+
+@dataclass
+class Engine:
+    """Judging state in memory: figure histories, items seen (uid -> content hash)."""
+
+    wl: Watchlist
+    states: dict[str, FigureState] = field(default_factory=dict)
+    seen: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, int] = field(default_factory=dict)
+    matched: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for f in self.wl.figures:
+            self.states.setdefault(f.id, FigureState.seeded(f))
+
+    def process(self, item: Item) -> list[Event]:
+        """Events for one item; an unchanged item gives none, a changed one is judged again."""
+        old = self.seen.get(item.uid)
+        if old == item.content_hash:
+            return []
+        if old is not None:
+            self.changes[item.uid] = self.changes.get(item.uid, 0) + 1
+            if self.changes[item.uid] > MAX_CHANGES:
+                return []
+        self.seen[item.uid] = item.content_hash
+        return self.events(analyse(self.wl, item))
+
+    def events(self, analysis: Analysis) -> list[Event]:
+        item = analysis.item
+        out: list[Event] = []
+        if analysis.watches and item.uid not in self.matched:
+            self.matched.add(item.uid)
+            out.append(Event("match", item.link, item.title, item.source,
+                             item.published or item.updated, watches=analysis.watches,
+                             item_uid=item.uid))
+        for obs in analysis.observations:
+            state = self.states[obs.figure]
+            new, verdict, previous = judge(state, obs)
+            self.states[obs.figure] = new
+            if verdict in ("revision", "corroboration"):
+                q = obs.quantity
+                out.append(Event(
+                    verdict, obs.link, obs.title, obs.source, obs.published,  # type: ignore[arg-type]
+                    figure=obs.figure, label=self.wl.figure(obs.figure).label, previous=previous,
+                    value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=q.unit,
+                    quote=obs.sentence, item_uid=obs.item_uid,
+                ))
+        return out

@@ -1,0 +1,207 @@
+"""`news-monitor seed`: figure histories from the seed documents, with citations.
+
+Each seed is read with the same code the engine uses (`pipeline.analyse`), so a history says
+exactly what the engine would have attributed. A value's entry cites its earliest dated
+report; an observation's date is the document's date (its `En date du :` line, else the
+latest full date in it), moved back to the weekday the sentence names ("a annoncé vendredi").
+Quantities with a unit that fit no figure, and proper names that recur, are listed so that a
+person can extend the watchlist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from monitor.config import WatchlistConfig
+from monitor.feeds import content_hash
+from monitor.judge import same_value
+from monitor.models import HistoryEntry, Item
+from monitor.pipeline import analyse
+from monitor.watchlist import compile_watchlist, phrase_of
+
+_MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12, "january": 1, "february": 2, "march": 3, "april": 4,
+    "may": 5, "june": 6, "july": 7, "august": 8, "september": 9, "october": 10,
+    "november": 11, "december": 12,
+}
+_DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+_DATED = re.compile(r"En date du\s*:\s*(.+)", re.IGNORECASE)
+_WEEKDAYS = {
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÉÈÀÂÎÔÛ][\w’'-]{2,}(?:\s+[A-ZÉ][\w’'-]{2,})*)")
+
+
+@dataclass(frozen=True, slots=True)
+class SeedObservation:
+    figure: str
+    entry: HistoryEntry
+    order: int
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    histories: dict[str, tuple[HistoryEntry, ...]]
+    observations: tuple[SeedObservation, ...]
+    unattributed: tuple[tuple[str, str, str], ...]  # (file, quantity text, sentence)
+    names: tuple[tuple[str, int], ...]
+
+
+def _parse_date(text: str) -> date | None:
+    m = _DATE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def document_date(text: str) -> date | None:
+    """The `En date du :` line's date, else the latest full date the text gives."""
+    m = _DATED.search(text)
+    if m:
+        d = _parse_date(m.group(1))
+        if d:
+            return d
+    dates = [d for d in (_parse_date(x.group(0)) for x in _DATE.finditer(text)) if d]
+    return max(dates) if dates else None
+
+
+def sentence_date(sentence: str, doc: date | None) -> date | None:
+    """The document date, moved back to the weekday the sentence names, if any."""
+    if doc is None:
+        return None
+    m = _WEEKDAY.search(sentence)
+    if not m:
+        return doc
+    return doc - timedelta(days=(doc.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7)
+
+
+def _history(obs: list[SeedObservation], tolerance: float) -> tuple[HistoryEntry, ...]:
+    """One entry per distinct value, citing its earliest dated report; dated entries in date
+    order after undated ones, so the last entry is the current value."""
+    chosen: list[SeedObservation] = []
+    for o in sorted(obs, key=lambda o: (o.entry.date is None, o.entry.date or "", o.order)):
+        if not any(same_value(o.entry.value, c.entry.value, tolerance) for c in chosen):
+            chosen.append(o)
+    chosen.sort(key=lambda o: (o.entry.date is not None, o.entry.date or "", o.order))
+    return tuple(c.entry for c in chosen)
+
+
+def derive(wl: WatchlistConfig, files: Sequence[Path]) -> SeedResult:
+    """Attribute every quantity of the seed files; group them into histories."""
+    compiled = compile_watchlist(wl)
+    known_words = {tok for t in compiled.terms for p in t.phrases for tok in p}
+    for f in compiled.figures:
+        known_words |= {tok for p in f.subject for tok in p}
+    observations: list[SeedObservation] = []
+    unattributed: list[tuple[str, str, str]] = []
+    names: Counter[str] = Counter()
+    order = 0
+    for path in sorted(files):
+        text = path.read_text(encoding="utf-8")
+        source = f"seeds/{path.name}"
+        doc = document_date(text)
+        item = Item(uid=source, title="", text=text, link=None, published=None, updated=None,
+                    source=source, content_hash=content_hash("", text, None))
+        analysis = analyse(compiled, item)
+        for reading in analysis.readings:
+            for a in reading.attributions:
+                q = a.quantity
+                if a.figure is None:
+                    if q.unit:
+                        unattributed.append((source, reading.text[q.start : q.end] + " " + q.unit,
+                                             reading.text))
+                    continue
+                when = sentence_date(reading.text, doc)
+                entry = HistoryEntry(value=q.value, low=q.low, high=q.high, qualifier=q.qualifier,
+                                     source=source, quote=reading.text,
+                                     date=when.isoformat() if when else None)
+                observations.append(SeedObservation(a.figure, entry, order))
+                order += 1
+        lower_words = set(re.findall(r"\b[a-zà-ÿ][\w’'-]*", text))
+        for m in _PROPER.finditer(text):
+            name = m.group(1).strip()
+            first = name.split()[0].lower()
+            if first in lower_words or any(tok in known_words for tok in phrase_of(name)):
+                continue  # a common word capitalised at a sentence start, or watched already
+            names[name] += 1
+    histories = {
+        f.id: _history([o for o in observations if o.figure == f.id], f.tolerance)
+        for f in wl.figures
+    }
+    recurring = tuple((n, c) for n, c in names.most_common() if c >= 3)
+    return SeedResult(histories, tuple(observations), tuple(unattributed), recurring)
+
+
+def _num(x: float | int | None) -> str:
+    if x is None:
+        return "none"
+    return f"{x:,}" if isinstance(x, int) else f"{x:,}"
+
+
+def render_report(result: SeedResult) -> str:
+    out = []
+    for fid, hist in result.histories.items():
+        out.append(f"{fid}:")
+        for h in hist:
+            q = f" ({h.qualifier})" if h.qualifier else ""
+            out.append(f"  {_num(h.value)}{q}  {h.date or 'undated'}  {h.source}")
+            out.append(f"      \"{h.quote}\"")
+        if not hist:
+            out.append("  (nothing found)")
+    out.append("not attributed (quantities with a unit):")
+    for source, what, _sentence in result.unattributed:
+        out.append(f"  {source}: {what}")
+    out.append("recurring proper names not in the watchlist (candidate terms):")
+    out.append("  " + ", ".join(f"{n} ({c})" for n, c in result.names))
+    return "\n".join(out)
+
+
+def _toml_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def history_toml(hist: Sequence[HistoryEntry]) -> str:
+    """A history as the multi-line TOML array the shipped watchlist uses."""
+    lines = ["history = ["]
+    for h in hist:
+        parts = [f"value = {h.value}"]
+        if h.low is not None:
+            parts.append(f"low = {h.low}")
+        if h.high is not None:
+            parts.append(f"high = {h.high}")
+        if h.qualifier:
+            parts.append(f'qualifier = "{h.qualifier}"')
+        parts.append(f"source = {_toml_str(h.source)}")
+        if h.date:
+            parts.append(f'date = "{h.date}"')
+        parts.append(f"quote = {_toml_str(h.quote)}")
+        lines.append("  { " + ", ".join(parts) + " },")
+    lines.append("]")
+    return "\n".join(lines)
+
+
+def write_histories(path: Path, result: SeedResult) -> None:
+    """Replace each figure's `history = [...]` block in the watchlist file, keeping the rest."""
+    text = path.read_text(encoding="utf-8")
+    for fid, hist in result.histories.items():
+        pattern = re.compile(
+            r'(\[\[figures\]\]\s*\nid = "' + re.escape(fid) + r'".*?\n)history = \[.*?\n\]',
+            re.DOTALL,
+        )
+        text, n = pattern.subn(lambda m, h=hist: m.group(1) + history_toml(h), text, count=1)
+        if n != 1:
+            raise ValueError(f"{path}: figure {fid!r} has no `history = [ ... ]` block to replace")
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,108 @@
+"""Plain-text helpers shared by the pure stages: HTML to text, cleaning, sentences, folding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from html.parser import HTMLParser
+
+_BLOCK = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+    "blockquote", "section", "article", "figure", "figcaption", "header", "footer", "hr",
+}
+_SKIP = {"script", "style", "noscript", "template", "iframe", "object", "svg", "form", "button"}
+# NUL and other C0/C1 controls (but tab/newline), bidi overrides and isolates, zero-width marks.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def clean(text: str) -> str:
+    """Drop ANSI escapes, control and bidi characters; fold runs of spaces (keeps newlines)."""
+    text = _CONTROL.sub("", _ANSI.sub("", text))
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r" ?\n[ \n]*", "\n", text).strip()
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML fragment, blocks on their own lines; never raises."""
+    if "<" not in html and "&" not in html:
+        return clean(html)
+    parser = _TextParser()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # malformed markup: keep what was read
+        pass
+    return clean("".join(parser.parts))
+
+
+_ABBREV = (
+    r"(?<![A-Za-zÀ-ÿ])(?:[A-Z]|M|Mr|Mrs|Ms|Dr|St|Mme|Mlle|Gen|Col|Lt|Sgt|Sen|Rep|Gov|Jan|Feb|Mar|"
+    r"Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|No|vs|etc|Inc|Corp|U\.S|U\.K|U\.N|approx|env)\."
+)
+_SPLIT = re.compile(r"(?<=[.!?…])[\"”»’)]*\s+(?=[\"“«(]?[A-ZÀ-ÖØ-Þ0-9])|\n+")
+_ABBREV_END = re.compile(_ABBREV + r"$")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; lines are sentences, abbreviations do not end one."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SPLIT.finditer(text):
+        if m.group(0).strip() and _ABBREV_END.search(text[max(start, m.start() - 8) : m.start()]):
+            continue
+        if text[start : m.start()].strip():
+            spans.append(_trim(text, start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Case- and accent-folded form: `Oussouriïsk` -> `oussouriisk`, `Nord-Coréens` -> `nord-coreens`."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:\.(?=\s))?", re.UNICODE)
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Folded word tokens with offsets; hyphens and apostrophes split words (`nord-coréens`)."""
+    return [(fold(m.group(0)).rstrip("."), m.start(), m.end()) for m in _TOKEN.finditer(text)]

@@ -1,0 +1,208 @@
+"""The watchlist compiled for matching: terms, figures and one fuzzy phrase matcher.
+
+Matching works on folded word tokens (case and accents removed), so it respects word
+boundaries: `Koursk` and `Kursk's` match Kursk, `Kurdes` and `Kourou` do not. A text token
+matches a phrase token when it is equal, equal plus an inflection ending (`soldat` ->
+`soldats`, `coréen` -> `coréennes`), or fuzzily close (rapidfuzz ratio at or above the
+threshold, only for words of five letters or more). Each distinct token is looked up once
+and cached, so matching an item costs a dictionary lookup per word, not a fuzzy comparison
+of every term against the whole text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from monitor.config import FigureConfig, WatchlistConfig
+from monitor.models import HistoryEntry
+from monitor.text import tokens
+
+Phrase = tuple[str, ...]
+SUFFIXES = ("s", "x", "e", "es", "n", "ns", "ne", "nes", "nne", "nnes", "en", "ens", "ennes")
+MIN_FUZZY_LEN = 5
+CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseHit:
+    """A phrase found in a text: which phrase, where (character offsets), how close."""
+
+    phrase: Phrase
+    start: int
+    end: int
+    score: float
+
+
+def phrase_of(text: str) -> Phrase:
+    return tuple(t for t, _s, _e in tokens(text))
+
+
+class Matcher:
+    """Finds many phrases at once; built once per watchlist, reused for every text."""
+
+    def __init__(self, thresholds: dict[Phrase, float]) -> None:
+        self.thresholds = {p: t for p, t in thresholds.items() if p}
+        self.vocab = {tok for p in self.thresholds for tok in p}
+        self.long_vocab = sorted(v for v in self.vocab if len(v) >= MIN_FUZZY_LEN)
+        self.floor = min(self.thresholds.values(), default=100.0)
+        self.by_first: dict[str, list[Phrase]] = defaultdict(list)
+        for p in self.thresholds:
+            self.by_first[p[0]].append(p)
+        self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def token_matches(self, tok: str) -> tuple[tuple[str, float], ...]:
+        """Vocabulary words this text word stands for, with scores (cached)."""
+        hit = self._cache.get(tok)
+        if hit is not None:
+            return hit
+        out: dict[str, float] = {}
+        if tok in self.vocab:
+            out[tok] = 100.0
+        for suf in SUFFIXES:
+            base = tok[: -len(suf)]
+            if tok.endswith(suf) and len(base) >= 3 and base in self.vocab:
+                out.setdefault(base, 100.0)
+        if len(tok) >= MIN_FUZZY_LEN and self.long_vocab:
+            for word, score, _i in process.extract(
+                tok, self.long_vocab, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None
+            ):
+                out.setdefault(word, float(score))
+        result = tuple(out.items())
+        if len(self._cache) > CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[tok] = result
+        return result
+
+    def find(self, text: str) -> list[PhraseHit]:
+        """Every phrase occurrence in `text`, each at or above its own threshold."""
+        toks = tokens(text)
+        matches = [dict(self.token_matches(t)) for t, _s, _e in toks]
+        hits: list[PhraseHit] = []
+        for i, here in enumerate(matches):
+            for word, score in here.items():
+                for phrase in self.by_first.get(word, ()):
+                    n = len(phrase)
+                    if i + n > len(toks):
+                        continue
+                    worst = score
+                    for k in range(1, n):
+                        s = matches[i + k].get(phrase[k])
+                        if s is None:
+                            worst = -1
+                            break
+                        worst = min(worst, s)
+                    if worst >= self.thresholds[phrase]:
+                        hits.append(PhraseHit(phrase, toks[i][1], toks[i + n - 1][2], worst))
+        return hits
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    id: str
+    label: str
+    phrases: frozenset[Phrase]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A tracked figure with its word sets folded to phrases."""
+
+    id: str
+    label: str
+    subject: frozenset[Phrase]
+    unit: frozenset[Phrase]
+    cues: frozenset[Phrase]
+    exclude: frozenset[Phrase]
+    not_subject: frozenset[Phrase]
+    min_value: float | None
+    max_value: float | None
+    tolerance: float
+    history: tuple[HistoryEntry, ...]
+
+
+def _phrases(words: Iterable[str]) -> frozenset[Phrase]:
+    return frozenset(p for p in (phrase_of(w) for w in words) if p)
+
+
+def _history(cfg: FigureConfig) -> tuple[HistoryEntry, ...]:
+    def num(x: float | None) -> int | float | None:
+        if x is None:
+            return None
+        return int(x) if float(x).is_integer() else x
+
+    return tuple(
+        HistoryEntry(
+            value=num(h.value) or 0,
+            low=num(h.low),
+            high=num(h.high),
+            qualifier=h.qualifier,
+            source=h.source,
+            quote=h.quote,
+            date=h.date,
+        )
+        for h in cfg.history
+    )
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    """Terms, figures and the matcher that finds all their words."""
+
+    terms: tuple[Term, ...]
+    figures: tuple[Figure, ...]
+    matcher: Matcher
+
+    def figure(self, fid: str) -> Figure:
+        for f in self.figures:
+            if f.id == fid:
+                return f
+        raise KeyError(fid)
+
+    def terms_in(self, hits: Sequence[PhraseHit]) -> list[tuple[Term, float]]:
+        """Terms with at least one variant among `hits`, with the best score."""
+        found = {h.phrase: h.score for h in hits}
+        out = []
+        for term in self.terms:
+            scores = [found[p] for p in term.phrases if p in found]
+            if scores:
+                out.append((term, max(scores)))
+        return out
+
+
+def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
+    """Fold every word list to phrases and build one matcher over all of them."""
+    default = cfg.matching.threshold
+    thresholds: dict[Phrase, float] = {}
+    terms = []
+    for t in cfg.terms:
+        phrases = _phrases([*t.variants, t.label])
+        for p in phrases:
+            thresholds[p] = min(thresholds.get(p, 100.0), t.threshold or default)
+        terms.append(Term(t.id, t.label, phrases))
+    figures = []
+    for f in cfg.figures:
+        fig = Figure(
+            id=f.id,
+            label=f.label,
+            subject=_phrases(f.subject),
+            unit=_phrases(f.unit),
+            cues=_phrases(f.cues),
+            exclude=_phrases(f.exclude),
+            not_subject=_phrases(f.not_subject),
+            min_value=f.min_value,
+            max_value=f.max_value,
+            tolerance=f.tolerance,
+            history=_history(f),
+        )
+        for p in fig.subject | fig.unit | fig.cues | fig.exclude | fig.not_subject:
+            thresholds.setdefault(p, default)
+        figures.append(fig)
+    from monitor.judge import PART_WORDS, WHOLE_WORDS
+
+    for p in _phrases([*PART_WORDS, *WHOLE_WORDS]):
+        thresholds.setdefault(p, 100.0)
+    return Watchlist(tuple(terms), tuple(figures), Matcher(thresholds))
