@@ -46,8 +46,10 @@ _MASK = re.compile(
     | \b\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b  # ISO dates
     | \b\d{1,2}\s?h\s?\d{2}\b | \b\d{1,2}h\b | \b\d{1,2}\s+h\b(?!\w) # 13 h 07, 1h19, 10h
     | \b\d{1,2}:\d{2}(?::\d{2})?\b                            # 10:05
+    | \b\d{1,2}(?:er)?\s*(?:-|–|au|à|to|et|and)\s*\d{1,2}(?:er)?\s+(?=(?i:%s)\b)  # du 12 au 14 mars
+    | \b(?:%s)\s+\d{1,2}\s*(?:-|–|to|and)\s*\d{1,2}\b             # March 12 to 14
     | \b\d{1,2}(?:[.:]\d{2})?\s?(?:[ap]\.m\.|[ap]m\b)         # 9 a.m., 10pm
-    """,
+    """ % (_MONTHS_FR + "|" + _MONTHS_EN, "March|April|May|June|July|August|September|October|November|December|January|February"),
     re.VERBOSE,
 )
 
@@ -107,18 +109,18 @@ _WORDS = re.compile(
     )(?![\w-])""",
     re.VERBOSE,
 )
-_ANY_WORD = re.compile(rf"(?<![\w-])(?i:{_NUMWORD})(?![\w-])")
+_ANY_WORD = re.compile(rf"(?<!\w)(?i:{_NUMWORD})(?!\w)")
 
 # ------------------------------------------------------------------ context words
 
 _QUALIFIERS: list[tuple[str, Qualifier]] = [
     (r"environ|quelque|à peu près|approximativement|autour de|some|about|around|roughly|"
-     r"approximately|approx\.|an estimated|estimated", "about"),
-    (r"près d[e']|presque|quasiment|pas loin d[e']|nearly|almost|close to", "nearly"),
+     r"approximately|approx\.|an estimated", "about"),
+    (r"près d[e'’]|presque|quasiment|pas loin d[e'’]|nearly|almost|close to", "nearly"),
     (r"au moins|au minimum|at least|a minimum of", "at_least"),
-    (r"plus d[e']|au-delà d[e']|more than|over|upwards of|in excess of", "more_than"),
+    (r"plus d[e'’]|au-delà d[e'’]|more than|over|upwards of|in excess of", "more_than"),
     (r"jusqu['’]à|up to|as many as", "up_to"),
-    (r"moins d[e']|fewer than|less than|under", "less_than"),
+    (r"moins d[e'’]|fewer than|less than|under", "less_than"),
 ]
 _QUAL_BEFORE = re.compile(
     r"(?:^|[\s'’(«“\"\-])(?P<q>"
@@ -130,9 +132,10 @@ _QUAL_AFTER = re.compile(r"^\s*(?:or more|ou plus|et plus|and more)\b", re.IGNOR
 
 _RANGE_OPEN = re.compile(r"(?:^|[\s'’(])(?P<w>entre|between|de|d['’]|from)\s*$", re.IGNORECASE)
 _CHANGE_VERB = re.compile(
-    r"(?:rose|risen|rises|increased|increase|grew|grown|jumped|climbed|fell|dropped|decreased|"
-    r"went|revised|raised|passé|passés|passée|grimpé|augmenté|porté|portée|revu|réduit|"
-    r"tombé|chuté|relevé)\s+(?:\w+\s+){0,2}$",
+    r"\b(?:rose|risen|rise|rising|increas\w*|grew|grown|grow\w*|jump\w*|climb\w*|fell|fall\w*|"
+    r"drop\w*|decreas\w*|went|revis\w*|rais\w*|swell\w*|pass\w*|grimp\w*|augment\w*|"
+    r"porté|portée|portés|revu|revue|réduit|tomb\w*|chut\w*|relev\w*|monté|montée)"
+    r"\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
 _CONNECT = re.compile(r"^\s*(?:-|–|—|à|to|et|and)\s*$", re.IGNORECASE)
@@ -154,9 +157,9 @@ _SKIP_ADJ = set(
 )
 _UNIT_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _YEAR_BEFORE = re.compile(
-    r"(?:\b(?:en|in|since|depuis|de|of|année|year|fin|début|mi|mid|early|late|until|till|"
+    r"(?:\b(?:en|in|since|depuis|année|year|fin|début|mi|mid|early|late|until|till|"
     r"jusqu['’]en|dès|by|d['’]ici|été|summer|hiver|winter|printemps|spring|automne|autumn|"
-    r"fall|the|l['’]an|an)|[(\[])\s*$",
+    r"fall|l['’]an|an)|[(\[])\s*$",
     re.IGNORECASE,
 )
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds", "%": "%"}
@@ -185,7 +188,7 @@ def _parse_digits(num: str, sep: str | None) -> float:
 
 
 def _is_month(word: str) -> bool:
-    return bool(_MONTH_FR_RE.match(word) or _MONTH_EN_RE.match(word))
+    return any(bool(_MONTH_FR_RE.match(w) or _MONTH_EN_RE.match(w)) for w in (word, word.rstrip(".")))
 
 
 def _prev_word(text: str, pos: int) -> str:
@@ -217,6 +220,8 @@ def _unit_after(text: str, pos: int, scaled: bool) -> str | None:
             continue
         if low.startswith(("d'", "d’")) and i == 0 and scaled:
             return low[2:] or None
+        if re.match(r"(?:d|l|qu|s|n|j)['’]", low):
+            return None
         if w[0].isupper() and skipped_caps < 3 and i + 1 < len(words):
             skipped_caps += 1
             continue
@@ -245,7 +250,7 @@ def _is_year(text: str, atom: _Atom) -> bool:
         return True
     if _is_month(_prev_word(text, atom.start)):
         return True
-    return atom.unit is None
+    return atom.unit is None or not atom.unit.endswith(("s", "x", "%"))  # counts are plural
 
 
 def _is_date_day(text: str, atom: _Atom) -> bool:
@@ -253,8 +258,9 @@ def _is_date_day(text: str, atom: _Atom) -> bool:
         return False
     nxt = _next_word(text, atom.end)
     prev = _prev_word(text, atom.start)
-    return bool(nxt and _MONTH_FR_RE.match(nxt)) or bool(
-        (nxt and _MONTH_EN_RE.match(nxt)) or (prev and _MONTH_EN_RE.match(prev))
+    nxt = nxt.rstrip(".") if nxt and not _MONTH_FR_RE.match(nxt) else nxt
+    return bool(nxt and (_MONTH_FR_RE.match(nxt) or _MONTH_EN_RE.match(nxt))) or bool(
+        prev and _MONTH_EN_RE.match(prev)
     )
 
 
@@ -372,14 +378,27 @@ def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> li
             if value is None:
                 continue
             scaled = any(w in _BIG for w in low)
-            atoms.append(_Atom(first[1], last[2], _to_number(value), scaled, ""))
+            start = first[1]
+            half = re.search(r"\bhalf\s+$", text[max(0, start - 8) : start], re.IGNORECASE)
+            if half and low[0] == "a":
+                value /= 2
+                start -= len(half.group(0))
+            atoms.append(_Atom(start, last[2], _to_number(value), scaled, ""))
     return atoms
 
 
-def _qualifier(text: str, start: int) -> tuple[Qualifier | None, int]:
+_DURATION_UNIT = re.compile(
+    r"^\s*(?:years?|months?|weeks?|days?|hours?|decades?|ans?|années?|mois|semaines?|jours?)\b",
+    re.IGNORECASE,
+)
+
+
+def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier | None, int]:
     m = _QUAL_BEFORE.search(text[max(0, start - 24) : start])
     if not m:
         return None, start
+    if m.group("q").lower() == "over" and end is not None and _DURATION_UNIT.match(text[end:]):
+        return None, start  # "over 10 years" is a duration, not "more than"
     for i, (_p, q) in enumerate(_QUALIFIERS):
         if m.group(f"g{i}"):
             return q, start - (len(text[max(0, start - 24) : start]) - m.start("q"))
@@ -443,7 +462,7 @@ def _quantities(text: str, lang: str | None) -> list[Quantity]:
         i += 1
         if _is_year(masked, a) or _is_date_day(masked, a):
             continue
-        q, qstart = _qualifier(masked, a.start)
+        q, qstart = _qualifier(masked, a.start, a.end)
         end = a.end
         after = _QUAL_AFTER.match(masked[a.end : a.end + 16])
         if q is None and after:
