@@ -109,6 +109,14 @@ def _after_end(sentence: str, start: int, limit: int) -> int:
     return pos
 
 
+def _words_back(sentence: str, end: int, n: int) -> int:
+    """Offset of the n-th word before `end`."""
+    words = list(re.finditer(r"\S+", sentence[max(0, end - 200) : end]))
+    if not words:
+        return end
+    return max(0, end - 200) + words[max(0, len(words) - n)].start()
+
+
 def _before_start(sentence: str, end: int) -> int:
     """Start of the last two words before `end`, not crossing punctuation."""
     seg = sentence[max(0, end - 60) : end]
@@ -137,11 +145,18 @@ def _evaluate(
         subject_where = "noun phrase"
     elif _in(hits, fig.subject, cl_lo, cl_hi):
         subject_where = "clause"
-    elif _in(title_hits, fig.subject, 0, 10**9):
-        subject_where = "title"
-    if subject_where is None and _in(hits, fig.subject, np_hi, sentence_len):
-        whole = [h for h in hits if h.phrase in _WHOLE and np_hi <= h.start]
-        subject_after_whole = bool(whole)
+    else:
+        # "50 000 soldats, dont des unités nord-coréennes": the number is a larger whole;
+        # the title's subject must not rescue it.
+        whole = [h.start for h in hits if h.phrase in _WHOLE and np_hi <= h.start]
+        later = [h.start for h in hits if h.phrase in fig.subject and h.start >= np_hi]
+        subject_after_whole = bool(whole and later and min(whole) < min(later))
+        if not subject_after_whole and _in(title_hits, fig.subject, 0, 10**9):
+            subject_where = "title"
+    # Role words are matched exactly (with inflections): a phrase may be fuzzy as one
+    # figure's subject ("Russian") and must still be exact as another's other side.
+    hits = [h for h in hits if h.score >= 100]
+    title_hits = [h for h in title_hits if h.score >= 100]
     cues = _in(hits, fig.cues, cl_lo, cl_hi) or _in(title_hits, fig.cues, 0, 10**9)
     excluded = _in(hits, fig.exclude, cl_lo, cl_hi)
     other = _in(hits, fig.not_subject, np_lo, np_hi) + _in(hits, fig.not_subject, near_lo, np_lo)
@@ -189,7 +204,7 @@ def _evaluate(
 
 def _part_of(sentence: str, q: Quantity, nxt: Quantity | None, hits: Sequence[PhraseHit],
              np: tuple[int, int], near_lo: int) -> str | None:
-    after = [h for h in hits if h.phrase in _PART_AFTER and np[0] <= h.start and h.end <= np[1]]
+    after = [h for h in hits if h.phrase in _PART_AFTER and q.end <= h.start and h.end <= np[1]]
     before = [h for h in hits if h.phrase in _PART_BEFORE and near_lo <= h.start and h.end <= q.start]
     if after or before:
         return " ".join((after or before)[0].phrase)
@@ -225,9 +240,14 @@ def attribute(
         part = _part_of(sentence, q, nxt, hits, (q.start, np_hi), near_lo)
         unit_phrase = phrase_of(q.unit) if q.unit else ()
         unit_tokens = {w for w, _s in wl.matcher.token_matches(unit_phrase[-1])} if unit_phrase else set()
+        # "North Korean troops in Russia number about 14,000": no noun after the number, the
+        # unit stands a few words before it, in the same clause, with no number in between.
+        pred_lo = max(clause_lo, found[k - 1].end if k else 0, _words_back(sentence, q.start, 6))
         evidence = []
         for fig in wl.figures:
             unit_ok = any(len(p) == 1 and p[0] in unit_tokens for p in fig.unit)
+            if not unit_ok and q.unit is None:
+                unit_ok = bool(_in([h for h in hits if h.score >= 100], fig.unit, pred_lo, q.start))
             evidence.append(_evaluate(fig, q, unit_ok, hits, title_hits, spans, part, len(sentence)))
         accepted = sorted((e for e in evidence if e.accepted), key=lambda e: -e.score)
         figure: str | None = None

@@ -56,11 +56,13 @@ class Analysis:
 
 def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
     """Figures whose subject, a unit and (if it has any) a cue occur together."""
-    found = {h.phrase for h in hits}
+    hits = list(hits)
+    names = {h.phrase for h in hits}
+    words = {h.phrase for h in hits if h.score >= 100}  # role words match exactly
     return {
         f.id
         for f in wl.figures
-        if found & f.subject and found & f.unit and (not f.cues or found & f.cues)
+        if names & f.subject and words & f.unit and (not f.cues or words & f.cues)
     }
 
 

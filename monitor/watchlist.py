@@ -198,8 +198,12 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
             tolerance=f.tolerance,
             history=_history(f),
         )
-        for p in fig.subject | fig.unit | fig.cues | fig.exclude | fig.not_subject:
-            thresholds.setdefault(p, default)
+        # Subjects are names (fuzzy, like terms); cues, units and other sides are ordinary
+        # words, matched exactly with their inflections: "revoit" must not pass for "prévoit".
+        for p in fig.subject:
+            thresholds[p] = min(thresholds.get(p, 100.0), default)
+        for p in fig.unit | fig.cues | fig.exclude | fig.not_subject:
+            thresholds.setdefault(p, 100.0)
         figures.append(fig)
     from monitor.judge import PART_WORDS, WHOLE_WORDS
 

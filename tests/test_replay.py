@@ -1,0 +1,115 @@
+"""`news-monitor replay` over the hand-written fixtures: every event, in order."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "replay"
+FILES = [DATA / n for n in ("lemonde.xml", "kyiv.atom", "yonhap.xml", "yonhap_update.xml",
+                            "france24.atom", "wire.xml")]
+
+
+def expected() -> list[tuple[object, ...]]:
+    out: list[tuple[object, ...]] = []
+    for line in (DATA / "expected.txt").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        kind, rest = line.split(" ", 1)
+        if kind == "M":
+            link, *watches = rest.split()
+            out.append(("match", "https://news.example/" + link, tuple(watches)))
+        else:
+            fig, prev, val, low, high, qual, link, source = rest.split(" ", 7)
+
+            def num(x: str) -> float | None:
+                return None if x == "-" else float(x)
+
+            out.append(({"R": "revision", "C": "corroboration"}[kind], fig, num(prev), num(val),
+                        num(low), num(high), None if qual == "-" else qual,
+                        "https://news.example/" + link, source))
+    return out
+
+
+def run_replay(*files: Path) -> list[dict[str, object]]:
+    res = subprocess.run(
+        [sys.executable, "-m", "monitor", "replay", "--jsonl", "--config", str(ROOT / "config"),
+         *map(str, files)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    return [json.loads(line) for line in res.stdout.splitlines()]
+
+
+def as_tuple(e: dict[str, object]) -> tuple[object, ...]:
+    if e["event"] == "match":
+        return ("match", e["link"], tuple(e["watches"]))  # type: ignore[arg-type]
+
+    def num(x: object) -> float | None:
+        return None if x is None else float(x)  # type: ignore[arg-type]
+
+    return (e["event"], e["figure"], num(e["previous"]), num(e["value"]), num(e["low"]),
+            num(e["high"]), e["qualifier"], e["link"], e["source"])
+
+
+def test_fixture_size() -> None:
+    import feedparser
+
+    entries = sum(len(feedparser.parse(f.read_bytes()).entries) for f in FILES)
+    assert entries >= 60
+
+
+def test_replay_prints_exactly_the_expected_events() -> None:
+    got = [as_tuple(e) for e in run_replay(*FILES)]
+    want = expected()
+    missing = [w for w in want if w not in got]
+    extra = [g for g in got if g not in want]
+    assert not missing, f"missing events: {missing}"
+    assert not extra, f"false events: {extra}"
+    assert got == want  # and in the contract's order
+
+
+def test_replay_contract_fields() -> None:
+    events = run_replay(*FILES)
+    kinds = {e["event"] for e in events}
+    assert kinds == {"match", "revision", "corroboration"}
+    for e in events:
+        if e["event"] == "match":
+            assert set(e) == {"event", "link", "title", "watches"}
+        else:
+            assert set(e) == {"event", "figure", "label", "previous", "value", "low", "high",
+                              "qualifier", "unit", "link", "source", "published", "quote"}
+            assert str(e["published"]).endswith("+00:00") or e["published"] is None
+            assert e["quote"] and e["label"]
+    first = next(e for e in events if e["event"] == "revision")
+    assert first["quote"] == ("Environ 10 000 soldats nord-coréens ont été envoyés en Russie, "
+                              "selon le Pentagone.")
+    assert first["published"] == "2024-10-28T19:30:00+00:00"
+    assert first["unit"] == "soldats"
+
+
+def test_file_order_does_not_matter_but_time_does() -> None:
+    forward = [as_tuple(e) for e in run_replay(*FILES)]
+    backward = [as_tuple(e) for e in run_replay(*reversed(FILES))]
+    assert forward == backward
+
+
+def test_updated_entry_is_judged_again_only_when_it_changes(tmp_path: Path) -> None:
+    # the same capture twice: nothing new the second time
+    once = run_replay(DATA / "yonhap.xml")
+    twice = run_replay(DATA / "yonhap.xml", DATA / "yonhap.xml")
+    assert [as_tuple(e) for e in once] == [as_tuple(e) for e in twice]
+    # Yonhap alone: 3,000 -> 10,000 (item 6), 10,000 -> 11,000 (item 30), 11,000 -> 12,000
+    # (item 36); the republished item 30 then says 13,000 and is judged again.
+    def revisions_of_30(events: list[dict[str, object]]) -> list[tuple[object, object]]:
+        return [(e["previous"], e["value"]) for e in events
+                if e["event"] == "revision" and str(e["link"]).endswith("/30")]
+
+    assert revisions_of_30(once) == [(10000, 11000)]
+    updated = run_replay(DATA / "yonhap.xml", DATA / "yonhap_update.xml")
+    assert revisions_of_30(updated) == [(10000, 11000), (12000, 13000)]
+    # no second match event for the same item
+    assert sum(1 for e in updated if e["event"] == "match" and str(e["link"]).endswith("/30")) == 1
