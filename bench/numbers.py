@@ -6,6 +6,13 @@ Run: python bench/numbers.py
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/numbers.py would shadow the standard library's `numbers`: keep this folder last.
+_HERE = str(Path(__file__).resolve().parent)
+sys.path[:] = [p for p in sys.path if p not in ("", _HERE)] + [_HERE]
+
 import re
 import time
 

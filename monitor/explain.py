@@ -62,7 +62,7 @@ def render(analysis: Analysis) -> str:
 def explain_text(wl: WatchlistConfig, text: str, lang: str | None = None) -> str:
     item = Item(uid="explain", title="", text=text, link=None, published=None, updated=None,
                 source="explain", content_hash=content_hash("", text, None), language=lang)
-    return render(analyse(compile_watchlist(wl), item))
+    return render(analyse(compile_watchlist(wl), item, explain=True))
 
 
 def explain_entry(wl: WatchlistConfig, path: str, index: int, lang: str | None = None) -> str:
@@ -72,4 +72,4 @@ def explain_entry(wl: WatchlistConfig, path: str, index: int, lang: str | None =
     item = parsed.items[index]
     when = (item.when or datetime.fromtimestamp(0, UTC)).isoformat()
     head = f"entry {index}: {item.title}\nlink: {item.link}\nsource: {item.source}  date: {when}"
-    return head + "\n" + render(analyse(compile_watchlist(wl), item))
+    return head + "\n" + render(analyse(compile_watchlist(wl), item, explain=True))

@@ -39,11 +39,7 @@ _CLAUSE = re.compile(
 _AFTER_STOP = re.compile(r"[,;:.()«»\"“”!?]|\s(?:et|and|but|mais)\s", re.IGNORECASE)
 _WORD = re.compile(r"(\s*)([^\s,;:.()«»\"“”!?]+)")
 _NP_STOP = set(
-    """in to at from into en à au aux vers dans pour par avec with for near près by on sur
-    after before while since depuis after avant après ont a avaient avait étaient était sont
-    est se s' have has had were was are is will would could should may might be been being
-    that which who qui que qu' dont including et and or ou but mais said selon according
-    ce cette ces this these the le la les l' un une a an""".split()
+    ["in", "to", "at", "from", "into", "en", "à", "au", "aux", "vers", "dans", "pour", "par", "avec", "with", "for", "near", "près", "by", "on", "sur", "after", "before", "while", "since", "depuis", "after", "avant", "après", "ont", "a", "avaient", "avait", "étaient", "était", "sont", "est", "se", "s'", "have", "has", "had", "were", "was", "are", "is", "will", "would", "could", "should", "may", "might", "be", "been", "being", "that", "which", "who", "qui", "que", "qu'", "dont", "including", "et", "and", "or", "ou", "but", "mais", "said", "selon", "according", "ce", "cette", "ces", "this", "these", "the", "le", "la", "les", "l'", "un", "une", "a", "an"]
 )
 _PART_OF = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:of|out of|sur|parmi|among)\b", re.IGNORECASE)
 AFTER_WORDS = 6
@@ -219,8 +215,11 @@ def attribute(
     found: Sequence[Quantity],
     title_hits: Sequence[PhraseHit] = (),
     hits: Sequence[PhraseHit] | None = None,
+    explain: bool = True,
 ) -> list[Attribution]:
-    """For each quantity in `sentence`, the figure it is a value of, with the evidence."""
+    """For each quantity in `sentence`, the figure it is a value of, with the evidence.
+    With explain=False, figures whose unit does not fit are not evaluated (the engine's
+    fast path: the verdict is the same, the evidence shorter)."""
     if not found:
         return []
     if hits is None:
@@ -239,7 +238,7 @@ def attribute(
                  "near": (near_lo, q.start)}
         part = _part_of(sentence, q, nxt, hits, (q.start, np_hi), near_lo)
         unit_phrase = phrase_of(q.unit) if q.unit else ()
-        unit_tokens = {w for w, _s in wl.matcher.token_matches(unit_phrase[-1])} if unit_phrase else set()
+        unit_tokens = set(wl.matcher.token_matches(unit_phrase[-1])) if unit_phrase else set()
         # "North Korean troops in Russia number about 14,000": no noun after the number, the
         # unit stands a few words before it, in the same clause, with no number in between.
         pred_lo = max(clause_lo, found[k - 1].end if k else 0, _words_back(sentence, q.start, 6))
@@ -248,6 +247,8 @@ def attribute(
             unit_ok = any(len(p) == 1 and p[0] in unit_tokens for p in fig.unit)
             if not unit_ok and q.unit is None:
                 unit_ok = bool(_in([h for h in hits if h.score >= 100], fig.unit, pred_lo, q.start))
+            if not unit_ok and not explain:
+                continue
             evidence.append(_evaluate(fig, q, unit_ok, hits, title_hits, spans, part, len(sentence)))
         accepted = sorted((e for e in evidence if e.accepted), key=lambda e: -e.score)
         figure: str | None = None

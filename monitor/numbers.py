@@ -33,25 +33,43 @@ _MONTHS_EN = (
 _MONTH_FR_RE = re.compile(rf"(?i:{_MONTHS_FR})$")
 _MONTH_EN_RE = re.compile(rf"(?:{_MONTHS_EN})$")
 
-_MASK = re.compile(
+_MASK_LINKS = re.compile(
     r"""
       (?:https?://|www\.)\S+                                  # URLs
     | \b[\w.-]+\.(?:com|org|net|fr|uk|io|co|be|de|ru|ua|kr)/\S*  # bare domain/path links
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                            # e-mail addresses
     | (?<![\w&])[#@][^\W\d_]?\w*                              # hashtags, @handles
-    | \+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,5}    # international phones
+    """,
+    re.VERBOSE,
+)
+_LINK_SIGNS = ("://", "www.", "@", "#", "/")
+_MASK_NUMBERS = re.compile(
+    r"""(?=[\d+(JFMASOND])(?:
+      \+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,5}    # international phones
     | \b0\d(?:[\s.]\d{2}){4}\b                                # French phones
     | \(\d{3}\)\s?\d{3}-\d{4}\b | \b\d{3}[.-]\d{3}-\d{4}\b     # US phones
     | \b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b                     # 28/10/2024
     | \b\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b  # ISO dates
     | \b\d{1,2}\s?h\s?\d{2}\b | \b\d{1,2}h\b | \b\d{1,2}\s+h\b(?!\w) # 13 h 07, 1h19, 10h
     | \b\d{1,2}:\d{2}(?::\d{2})?\b                            # 10:05
-    | \b\d{1,2}(?:er)?\s*(?:-|–|au|à|to|et|and)\s*\d{1,2}(?:er)?\s+(?=(?i:%s)\b)  # du 12 au 14 mars
-    | \b(?:%s)\s+\d{1,2}\s*(?:-|–|to|and)\s*\d{1,2}\b             # March 12 to 14
+    | \b\d{1,2}(?:er)?\s*(?:-|–|au|à|to|et|and)\s*\d{1,2}(?:er)?\s+(?=(?i:MONTHS)\b)  # du 12 au 14 mars
+    | \b(?:EN_MONTHS)\s+\d{1,2}\s*(?:-|–|to|and)\s*\d{1,2}\b      # March 12 to 14
     | \b\d{1,2}(?:[.:]\d{2})?\s?(?:[ap]\.m\.|[ap]m\b)         # 9 a.m., 10pm
-    """ % (_MONTHS_FR + "|" + _MONTHS_EN, "March|April|May|June|July|August|September|October|November|December|January|February"),
+    )""".replace("EN_MONTHS", "January|February|March|April|May|June|July|August|September|"
+                 "October|November|December").replace("MONTHS", _MONTHS_FR + "|" + _MONTHS_EN),
     re.VERBOSE,
 )
+
+
+def _mask(text: str) -> str:
+    """Overwrite links, handles, phone numbers, dates and times (same length: offsets hold)."""
+    def blank(m: re.Match[str]) -> str:
+        return "§" * len(m.group(0))
+
+    if any(sign in text for sign in _LINK_SIGNS):
+        text = _MASK_LINKS.sub(blank, text)
+    return _MASK_NUMBERS.sub(blank, text)
+
 
 # ------------------------------------------------------------------ digits
 
@@ -83,16 +101,8 @@ _DIGITS = re.compile(
 
 # ------------------------------------------------------------------ number words
 
-_WORDS_FR = (
-    "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
-    "seize vingt vingts trente quarante cinquante soixante cent cents mille million millions "
-    "milliard milliards"
-).split()
-_WORDS_EN = (
-    "a one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety hundred hundreds thousand thousands million millions billion billions dozen dozens"
-).split()
+_WORDS_FR = ["un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "vingts", "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille", "million", "millions", "milliard", "milliards"]
+_WORDS_EN = ["a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "dozen", "dozens"]
 _FR_SET, _EN_SET = set(_WORDS_FR), set(_WORDS_EN)
 _BIG = {"mille", "thousand", "thousands", "million", "millions", "milliard", "milliards",
         "billion", "billions", "hundred", "hundreds", "cent", "cents", "dozen", "dozens"}
@@ -109,7 +119,13 @@ _WORDS = re.compile(
     )(?![\w-])""",
     re.VERBOSE,
 )
-_ANY_WORD = re.compile(rf"(?<!\w)(?i:{_NUMWORD})(?!\w)")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_COUNT_WORDS = frozenset({*_WORDS_FR, *_WORDS_EN} - {"a", "un", "une", "one"})
+
+
+def _has_number_word(text: str) -> bool:
+    """Cheap pre-check: a number word other than an article (C-level findall and a set)."""
+    return not _COUNT_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
 
 # ------------------------------------------------------------------ context words
 
@@ -141,19 +157,10 @@ _CHANGE_VERB = re.compile(
 _CONNECT = re.compile(r"^\s*(?:-|–|—|à|to|et|and)\s*$", re.IGNORECASE)
 
 _STOP = set(
-    """le la les l de des du d un une et ou à au aux en dans sur pour par avec sans que qui
-    ce cette ces se sa son ses leur leurs il ils elle elles on a ont est sont été être était
-    étaient avait avaient ait aurait auraient sera seront selon dont mais plus moins ne pas
-    y the a an and or of to in on at by for with from as is are was were be been being has
-    have had will would could should may might can that which who whom whose this these
-    those it its their there than into onto per via since after before while when where if
-    not no nor so but also then said says say over under about around between among during
-    et/ou environ quelque some nearly almost près""".split()
+    ["le", "la", "les", "l", "de", "des", "du", "d", "un", "une", "et", "ou", "à", "au", "aux", "en", "dans", "sur", "pour", "par", "avec", "sans", "que", "qui", "ce", "cette", "ces", "se", "sa", "son", "ses", "leur", "leurs", "il", "ils", "elle", "elles", "on", "a", "ont", "est", "sont", "été", "être", "était", "étaient", "avait", "avaient", "ait", "aurait", "auraient", "sera", "seront", "selon", "dont", "mais", "plus", "moins", "ne", "pas", "y", "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "could", "should", "may", "might", "can", "that", "which", "who", "whom", "whose", "this", "these", "those", "it", "its", "their", "there", "than", "into", "onto", "per", "via", "since", "after", "before", "while", "when", "where", "if", "not", "no", "nor", "so", "but", "also", "then", "said", "says", "say", "over", "under", "about", "around", "between", "among", "during", "et/ou", "environ", "quelque", "some", "nearly", "almost", "près"]
 )
 _SKIP_ADJ = set(
-    """more additional further extra other new special elite regular active reserve
-    dernières derniers premières premiers prochaines prochains autres nouveaux nouvelles
-    de d""".split()
+    ["more", "additional", "further", "extra", "other", "new", "special", "elite", "regular", "active", "reserve", "dernières", "derniers", "premières", "premiers", "prochaines", "prochains", "autres", "nouveaux", "nouvelles", "de", "d"]
 )
 _UNIT_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _YEAR_BEFORE = re.compile(
@@ -355,9 +362,9 @@ def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> li
                 continue
             if len(low) == 1 and low[0] in _ARTICLES:
                 continue  # un char, une aide, one of
-            if len(low) == 1 and low[0] in ("cent", "cents"):
-                if re.search(r"(?:pour|per)\s*$", text[max(0, first[1] - 6) : first[1]], re.I):
-                    continue
+            if (len(low) == 1 and low[0] in ("cent", "cents")
+                    and re.search(r"(?:pour|per)\s*$", text[max(0, first[1] - 6) : first[1]], re.I)):
+                continue  # pour cent, per cent
             if low == ["neuf"]:
                 nxt = _next_word(text, last[2]).lower()
                 if not (len(nxt) > 2 and nxt[-1] in "sx"):
@@ -413,16 +420,20 @@ def quantities(text: str, lang: str | None = None) -> list[Quantity]:
         return []
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def _has_number(text: str) -> bool:
-    return any(c.isdigit() for c in text) or bool(_ANY_WORD.search(text))
+    return bool(_ANY_DIGIT.search(text)) or _has_number_word(text)
 
 
 def _quantities(text: str, lang: str | None) -> list[Quantity]:
     if not _has_number(text):
         return []
-    masked = _MASK.sub(lambda m: "§" * len(m.group(0)), text)
+    masked = _mask(text)
     atoms = _digit_atoms(masked)
-    atoms += _word_atoms(masked, lang, [(a.start, a.end) for a in atoms])
+    if _has_number_word(masked):
+        atoms += _word_atoms(masked, lang, [(a.start, a.end) for a in atoms])
     atoms.sort(key=lambda a: a.start)
     for a in atoms:
         if a.unit is None:

@@ -66,12 +66,12 @@ def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
     }
 
 
-def analyse(wl: Watchlist, item: Item) -> Analysis:
+def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
     """Read one item: its title is a sentence too, and the context of every other one."""
     lang = item.language or guess_language(item.title + "\n" + item.text)
     title_hits = tuple(wl.matcher.find(item.title)) if item.title else ()
     readings: list[SentenceReading] = []
-    chunks = [(item.title, ())] if item.title else []
+    chunks: list[tuple[str, tuple[PhraseHit, ...]]] = [(item.title, ())] if item.title else []
     chunks += [(item.text[s:e], title_hits) for s, e in sentences(item.text)]
     all_hits: list[PhraseHit] = list(title_hits)
     mentioned: set[str] = set(_mentions(wl, title_hits))
@@ -82,7 +82,7 @@ def analyse(wl: Watchlist, item: Item) -> Analysis:
             all_hits += hits
             mentioned |= _mentions(wl, hits)
         found = quantities(sentence, lang)
-        atts = tuple(attribute(wl, sentence, found, context, hits)) if found else ()
+        atts = tuple(attribute(wl, sentence, found, context, hits, explain)) if found else ()
         readings.append(SentenceReading(sentence, hits, atts))
         for a in atts:
             if a.figure is None:

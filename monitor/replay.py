@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from monitor.config import WatchlistConfig
-from monitor.feeds import NotAFeed, parse_bytes, order_items
+from monitor.feeds import NotAFeed, order_items, parse_bytes
 from monitor.models import Event, Item
 from monitor.pipeline import Engine
 from monitor.watchlist import compile_watchlist

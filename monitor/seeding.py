@@ -201,7 +201,12 @@ def write_histories(path: Path, result: SeedResult) -> None:
             r'(\[\[figures\]\]\s*\nid = "' + re.escape(fid) + r'".*?\n)history = \[.*?\n\]',
             re.DOTALL,
         )
-        text, n = pattern.subn(lambda m, h=hist: m.group(1) + history_toml(h), text, count=1)
+        block = history_toml(hist)
+
+        def put(m: re.Match[str], block: str = block) -> str:
+            return m.group(1) + block
+
+        text, n = pattern.subn(put, text, count=1)
         if n != 1:
             raise ValueError(f"{path}: figure {fid!r} has no `history = [ ... ]` block to replace")
     path.write_text(text, encoding="utf-8")

@@ -100,9 +100,24 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
-_TOKEN = re.compile(r"[^\W_]+(?:\.(?=\s))?", re.UNICODE)
+def _fold_table() -> dict[int, str]:
+    """One-to-one folds (É -> e, ï -> i, Д -> д) so a whole text folds with str.translate and
+    keeps its offsets; characters that fold to several (ß, ligatures) are left as they are."""
+    table: dict[int, str] = {}
+    for code in range(0x41, 0x2000):
+        c = chr(code)
+        f = fold(c)
+        if f != c and len(f) == 1:
+            table[code] = f
+    table[ord("’")] = "'"
+    return table
+
+
+_FOLD = _fold_table()
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """Folded word tokens with offsets; hyphens and apostrophes split words (`nord-coréens`)."""
-    return [(fold(m.group(0)).rstrip("."), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    folded = text.translate(_FOLD)
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(folded)]

@@ -52,9 +52,9 @@ class Matcher:
         self.by_first: dict[str, list[Phrase]] = defaultdict(list)
         for p in self.thresholds:
             self.by_first[p[0]].append(p)
-        self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._cache: dict[str, dict[str, float]] = {}
 
-    def token_matches(self, tok: str) -> tuple[tuple[str, float], ...]:
+    def token_matches(self, tok: str) -> dict[str, float]:
         """Vocabulary words this text word stands for, with scores (cached)."""
         hit = self._cache.get(tok)
         if hit is not None:
@@ -71,7 +71,7 @@ class Matcher:
                 tok, self.long_vocab, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None
             ):
                 out.setdefault(word, float(score))
-        result = tuple(out.items())
+        result = out or _EMPTY
         if len(self._cache) > CACHE_LIMIT:
             self._cache.clear()
         self._cache[tok] = result
@@ -80,9 +80,12 @@ class Matcher:
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
         toks = tokens(text)
-        matches = [dict(self.token_matches(t)) for t, _s, _e in toks]
+        cache = self._cache
+        matches = [cache.get(t) or self.token_matches(t) for t, _s, _e in toks]
         hits: list[PhraseHit] = []
         for i, here in enumerate(matches):
+            if not here:
+                continue
             for word, score in here.items():
                 for phrase in self.by_first.get(word, ()):
                     n = len(phrase)
@@ -98,6 +101,9 @@ class Matcher:
                     if worst >= self.thresholds[phrase]:
                         hits.append(PhraseHit(phrase, toks[i][1], toks[i + n - 1][2], worst))
         return hits
+
+
+_EMPTY: dict[str, float] = {}
 
 
 @dataclass(frozen=True, slots=True)

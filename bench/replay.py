@@ -1,0 +1,63 @@
+"""Bench: items per second of the pure pipeline (numbers + match + judge) on
+../shared/feeds-real, against `feedparser.parse` of the same bytes in the same process.
+
+The pipeline's own cost per item should be below feedparser's parse cost (ratio >= 1).
+Run: python bench/replay.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# bench/numbers.py would shadow the standard library's `numbers`: keep this folder last.
+_HERE = str(Path(__file__).resolve().parent)
+sys.path[:] = [p for p in sys.path if p not in ("", _HERE)] + [_HERE]
+
+import time
+
+import feedparser
+from _corpus import ROOT, feed_files
+
+from monitor.config import load_watchlist
+from monitor.feeds import parse_bytes
+from monitor.models import Item
+from monitor.pipeline import Engine
+from monitor.watchlist import compile_watchlist
+
+
+def main() -> None:
+    blobs = [p.read_bytes() for p in feed_files()]
+    items: list[Item] = []
+    for b in blobs:
+        items += parse_bytes(b).items
+    wl = compile_watchlist(load_watchlist(Path(ROOT / "config" / "watchlist.toml")))
+
+    def pipeline() -> int:
+        engine = Engine(wl)  # fresh state: every item judged
+        return sum(len(engine.process(it)) for it in items)
+
+    fp_runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for b in blobs:
+            feedparser.parse(b)
+        fp_runs.append(time.perf_counter() - t0)
+    t_fp = min(fp_runs)
+    pipeline()  # warm the token cache once, as a running daemon has it warm
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        events = pipeline()
+        runs.append(time.perf_counter() - t0)
+    t_pipe = min(runs)
+    n = len(items)
+    mb = sum(map(len, blobs)) / 1e6
+    print(f"items: {n} from {len(blobs)} feeds ({mb:.1f} MB); events: {events}")
+    print(f"feedparser.parse: {n / t_fp:,.0f} items/s ({t_fp * 1e3 / n:.2f} ms/item)")
+    print(f"pipeline (numbers+match+judge): {n / t_pipe:,.0f} items/s ({t_pipe * 1e3 / n:.2f} ms/item)")
+    print(f"ratio (pipeline items/s / feedparser items/s): {t_fp / t_pipe:.2f}")
+
+
+if __name__ == "__main__":
+    main()

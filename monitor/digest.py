@@ -1,0 +1,188 @@
+"""Group events into a digest and render it (Jinja2; the HTML form is autoescaped).
+
+Pure: events in, `Digest` and text out. Per revised figure: previous -> new value, change,
+the first source with its quote, the outlets that corroborate it, and the figure's timeline;
+then related coverage grouped by term, with near-identical headlines folded into one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from rapidfuzz import fuzz
+
+from monitor.feeds import safe_link
+from monitor.models import Event, HistoryEntry, Number
+from monitor.text import clean
+
+TEMPLATES = Path(__file__).parent / "templates"
+FOLD_SCORE = 85  # headlines at least this similar (token_set_ratio) are one story
+
+LABELS = {
+    "en": {"title": "news-monitor digest", "revised": "Revised figures", "from": "from",
+           "source": "First reported by", "also": "Also reported by", "history": "History",
+           "related": "Related coverage", "more": "and {n} more", "nothing": "Nothing new.",
+           "change": "change", "undated": "undated", "outlets": "outlets"},
+    "fr": {"title": "Résumé news-monitor", "revised": "Chiffres révisés", "from": "contre",
+           "source": "Annoncé d'abord par", "also": "Repris par", "history": "Historique",
+           "related": "Articles liés", "more": "et {n} de plus", "nothing": "Rien de nouveau.",
+           "change": "variation", "undated": "non daté", "outlets": "médias"},
+}
+QUALIFIERS = {
+    "en": {"about": "about", "nearly": "nearly", "at_least": "at least", "more_than": "more than",
+           "up_to": "up to", "less_than": "less than"},
+    "fr": {"about": "environ", "nearly": "près de", "at_least": "au moins",
+           "more_than": "plus de", "up_to": "jusqu'à", "less_than": "moins de"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    outlet: str
+    title: str
+    link: str | None
+    published: datetime | None
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    figure: str
+    label: str
+    previous: Number | None
+    value: Number
+    low: Number | None
+    high: Number | None
+    qualifier: str | None
+    unit: str | None
+    first: Source
+    corroborations: tuple[Source, ...]
+    history: tuple[HistoryEntry, ...]
+
+    @property
+    def change(self) -> float | None:
+        """Relative change from the previous value (0.5 = +50%)."""
+        if not self.previous:
+            return None
+        return (self.value - self.previous) / self.previous
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    term: str
+    title: str
+    link: str | None
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one channel receives for one period."""
+
+    channel: str
+    language: str
+    revisions: tuple[Revision, ...]
+    related: tuple[Related, ...]
+    more_related: int
+    created: datetime
+    event_ids: tuple[int, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not self.revisions and not self.related
+
+    @property
+    def key(self) -> str:
+        """Stable id of the digest's content: the idempotency key of its deliveries."""
+        h = hashlib.sha256(self.channel.encode())
+        for i in self.event_ids:
+            h.update(str(i).encode() + b",")
+        for r in self.revisions:
+            h.update(f"{r.figure}={r.value};".encode())
+        return h.hexdigest()[:32]
+
+
+def _source(ev: Event) -> Source:
+    return Source(clean(ev.source), clean(ev.title), safe_link(ev.link), ev.published,
+                  clean(ev.quote or ""))
+
+
+def build(
+    channel: str,
+    language: str,
+    events: Sequence[Event],
+    histories: dict[str, tuple[HistoryEntry, ...]],
+    max_related: int,
+    now: datetime,
+    event_ids: Iterable[int] = (),
+) -> Digest:
+    """Group a period's events: one block per revised figure (its last revision, the
+    corroborations of that value), then related coverage folded by headline."""
+    revisions: list[Revision] = []
+    by_figure: dict[str, list[Event]] = {}
+    for ev in events:
+        if ev.kind in ("revision", "corroboration") and ev.figure:
+            by_figure.setdefault(ev.figure, []).append(ev)
+    for fig, evs in by_figure.items():
+        revs = [e for e in evs if e.kind == "revision"]
+        if not revs:
+            continue
+        first_prev = revs[0].previous
+        last = revs[-1]
+        corr = [e for e in evs if e.kind == "corroboration" and e.value == last.value]
+        revisions.append(Revision(
+            fig, last.label or fig, first_prev, last.value or 0, last.low, last.high,
+            last.qualifier, last.unit, _source(last),
+            tuple(_source(e) for e in corr), histories.get(fig, ()),
+        ))
+    related = fold_related([e for e in events if e.kind == "match"])
+    shown = related[:max_related]
+    return Digest(channel, language, tuple(revisions), tuple(shown),
+                  max(0, len(related) - len(shown)), now, tuple(event_ids))
+
+
+def fold_related(matches: Sequence[Event]) -> list[Related]:
+    """Matches grouped by their first watch; near-identical headlines folded into one line
+    (conservative: a false merge hides a source)."""
+    out: list[Related] = []
+    for ev in matches:
+        term = ev.watches[0] if ev.watches else ""
+        title = clean(ev.title)
+        for i, r in enumerate(out):
+            if r.term == term and fuzz.token_set_ratio(r.title, title) >= FOLD_SCORE:
+                if ev.source not in r.outlets:
+                    out[i] = Related(r.term, r.title, r.link, (*r.outlets, clean(ev.source)))
+                break
+        else:
+            out.append(Related(term, title, safe_link(ev.link), (clean(ev.source),)))
+    return sorted(out, key=lambda r: r.term)
+
+
+def fmt_number(x: Number | None, language: str = "en") -> str:
+    if x is None:
+        return "?"
+    text = f"{x:,.2f}" if isinstance(x, float) and not x.is_integer() else f"{int(x):,}"
+    return text.replace(",", "\u202f") if language == "fr" else text
+
+
+def _env(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]) if autoescape else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = fmt_number
+    return env
+
+
+def render_text(d: Digest) -> str:
+    return _env(False).get_template("digest.txt").render(
+        d=d, L=LABELS[d.language], Q=QUALIFIERS[d.language]
+    )

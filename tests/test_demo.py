@@ -1,0 +1,26 @@
+"""The README's first command: `news-monitor demo` prints a digest with revisions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_embedded_watchlist_is_the_shipped_one() -> None:
+    assert (ROOT / "monitor" / "demo_data" / "watchlist.toml").read_bytes() == (
+        ROOT / "config" / "watchlist.toml").read_bytes()
+
+
+def test_demo_prints_a_digest(tmp_path: Path) -> None:
+    # run from an empty folder: only the embedded defaults are there
+    res = subprocess.run([sys.executable, "-m", "monitor", "demo"], capture_output=True,
+                         text=True, cwd=tmp_path, timeout=120)
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "== Revised figures ==" in out
+    assert "* North Korean soldiers sent to Russia: 3,000 -> nearly 14,000 soldats" in out
+    assert "1,500 (2024-10-18) -> 3,000 (2024-10-23) -> 10,000 (2024-10-28)" in out
+    assert "== Related coverage ==" in out
