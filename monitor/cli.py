@@ -10,6 +10,7 @@ from monitor import __version__
 from monitor.config import EX_CONFIG, Config, ConfigError, load_config
 
 Handler = Callable[[argparse.Namespace], int]
+EX_UNAVAILABLE = 69  # the database cannot be used
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -60,6 +61,51 @@ def cmd_seed(args: argparse.Namespace) -> int:
         print(f"wrote histories of {len(result.histories)} figures to {path}", file=sys.stderr)
     print(render_report(result))
     return 0
+
+
+def _service_errors(fn: Callable[[], int]) -> int:
+    from monitor.store import StoreError
+
+    try:
+        return fn()
+    except StoreError as exc:
+        print(f"news-monitor: {exc}", file=sys.stderr)
+        return EX_UNAVAILABLE
+
+
+def cmd_once(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from monitor.daemon import run_once, setup_logging
+
+    cfg = _config(args)
+    setup_logging(cfg.monitor.daemon.log_level)
+    return _service_errors(lambda: asyncio.run(run_once(cfg)))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from monitor.daemon import run_forever, setup_logging
+
+    cfg = _config(args)
+    setup_logging(cfg.monitor.daemon.log_level)
+    return _service_errors(lambda: asyncio.run(run_forever(cfg)))
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from monitor.daemon import state_dir
+    from monitor.store import open_store
+
+    cfg = _config(args)
+
+    def upgrade() -> int:
+        store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
+        print(f"database at schema revision {store.revision()}")
+        store.close()
+        return 0
+
+    return _service_errors(upgrade)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -124,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="watchlist whose figures are seeded (default config/watchlist.toml)",
     )
     p.add_argument("--write", action="store_true", help="write the histories into the watchlist")
+
+    add("run", cmd_run, "Run the daemon: poll feeds on their intervals, judge, store, and send "
+        "digests on each channel's schedule, until SIGTERM.")
+    add("once", cmd_once, "Poll every feed once, judge, store, deliver pending digests, exit "
+        "(0, or 1 if every feed failed). For cron, tests and benchmarks.")
+    p = add("db", cmd_db, "Database maintenance: `db upgrade` applies the schema migrations.")
+    p.add_argument("action", choices=["upgrade"], help="what to do")
 
     p = add(
         "demo",

@@ -128,6 +128,16 @@ class DaemonConfig(Strict):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Lowest level of messages logged."
     )
+    poll_jitter: Duration = Field(
+        30.0, description="Polls are spread by up to this many seconds (0 = none)."
+    )
+
+    @field_validator("poll_jitter")
+    @classmethod
+    def _jitter(cls, v: float) -> float:
+        if not 0 <= v <= 3600:
+            raise ValueError(f"must be between 0 and 3600 seconds (got {v:g})")
+        return v
 
 
 class FetchConfig(Strict):

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
@@ -40,13 +40,21 @@ class ParsedFeed:
     bozo: str | None
 
 
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+
+
 def _time(struct: Any) -> datetime | None:
+    """UTC time of a feedparser date; None for none, 1970-style zero dates, or dates more
+    than two days ahead (RELIABILITY.md 19: such items take their first-seen time)."""
     if not struct:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
+        when = datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
     except (OverflowError, ValueError, TypeError):
         return None
+    if when < EARLIEST or when > datetime.now(UTC) + timedelta(days=2):
+        return None
+    return when
 
 
 def safe_link(link: str | None) -> str | None:

@@ -8,7 +8,7 @@ same state in its store.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from monitor.judge import Attribution, FigureState, attribute, judge
@@ -100,9 +100,59 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
     return Analysis(item, lang, terms, figures, tuple(readings), tuple(observations))
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What judging one analysed item decided: its events and the figure states it changed."""
+
+    events: tuple[Event, ...]
+    states: dict[str, FigureState]
+    matched: bool
+
+
+def decide(
+    wl: Watchlist,
+    states: Mapping[str, FigureState],
+    analysis: Analysis,
+    already_matched: bool,
+) -> Decision:
+    """The pure judging step: old figure states + one analysed item -> events, new states.
+    The daemon runs it inside the store transaction that records its result."""
+    item = analysis.item
+    out: list[Event] = []
+    matched = already_matched
+    if analysis.watches and not already_matched:
+        matched = True
+        out.append(Event("match", item.link, item.title, item.source,
+                         item.published or item.updated, watches=analysis.watches,
+                         item_uid=item.uid))
+    changed: dict[str, FigureState] = {}
+    for obs in analysis.observations:
+        state = changed.get(obs.figure) or states[obs.figure]
+        new, verdict, previous = judge(state, obs)
+        if new != state:
+            changed[obs.figure] = new
+        if verdict in ("revision", "corroboration"):
+            q = obs.quantity
+            out.append(Event(
+                verdict, obs.link, obs.title, obs.source, obs.published,  # type: ignore[arg-type]
+                figure=obs.figure, label=wl.figure(obs.figure).label, previous=previous,
+                value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=q.unit,
+                quote=obs.sentence, item_uid=obs.item_uid,
+            ))
+    return Decision(tuple(out), changed, matched)
+
+
+def should_judge(old_hash: str | None, new_hash: str, changes: int) -> bool:
+    """Judge a new item, or a known one whose text changed (until it churns too often)."""
+    if old_hash == new_hash:
+        return False
+    return old_hash is None or changes < MAX_CHANGES
+
+
 @dataclass
 class Engine:
-    """Judging state in memory: figure histories, items seen (uid -> content hash)."""
+    """Judging state in memory (figure histories, items seen) for `replay` and `demo`; the
+    daemon keeps the same state in its store."""
 
     wl: Watchlist
     states: dict[str, FigureState] = field(default_factory=dict)
@@ -117,33 +167,13 @@ class Engine:
     def process(self, item: Item) -> list[Event]:
         """Events for one item; an unchanged item gives none, a changed one is judged again."""
         old = self.seen.get(item.uid)
-        if old == item.content_hash:
+        if not should_judge(old, item.content_hash, self.changes.get(item.uid, 0)):
             return []
         if old is not None:
             self.changes[item.uid] = self.changes.get(item.uid, 0) + 1
-            if self.changes[item.uid] > MAX_CHANGES:
-                return []
         self.seen[item.uid] = item.content_hash
-        return self.events(analyse(self.wl, item))
-
-    def events(self, analysis: Analysis) -> list[Event]:
-        item = analysis.item
-        out: list[Event] = []
-        if analysis.watches and item.uid not in self.matched:
+        d = decide(self.wl, self.states, analyse(self.wl, item), item.uid in self.matched)
+        self.states.update(d.states)
+        if d.matched:
             self.matched.add(item.uid)
-            out.append(Event("match", item.link, item.title, item.source,
-                             item.published or item.updated, watches=analysis.watches,
-                             item_uid=item.uid))
-        for obs in analysis.observations:
-            state = self.states[obs.figure]
-            new, verdict, previous = judge(state, obs)
-            self.states[obs.figure] = new
-            if verdict in ("revision", "corroboration"):
-                q = obs.quantity
-                out.append(Event(
-                    verdict, obs.link, obs.title, obs.source, obs.published,  # type: ignore[arg-type]
-                    figure=obs.figure, label=self.wl.figure(obs.figure).label, previous=previous,
-                    value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=q.unit,
-                    quote=obs.sentence, item_uid=obs.item_uid,
-                ))
-        return out
+        return list(d.events)

@@ -1,0 +1,138 @@
+"""The store's tables (SQLAlchemy Core). Migrations in monitor/migrations create them; this
+module is what queries are written against. One schema for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("url", Text, nullable=False),  # the configured URL
+    Column("current_url", Text),  # after a permanent redirect seen twice
+    Column("redirect_target", Text),  # last permanent redirect seen, not yet adopted
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(64)),  # servers that ignore conditional GET: same body, no parse
+    Column("last_status", String(32)),  # ok, not_modified, error, gone, not_a_feed
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("first_failed_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_polled_at", DateTime(timezone=True)),
+    Column("next_poll_at", DateTime(timezone=True)),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("items_new", Integer, nullable=False, default=0),
+    Column("items_changed", Integer, nullable=False, default=0),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("uid", String(2000), primary_key=True),
+    Column("feed", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("link", Text),
+    Column("published", DateTime(timezone=True)),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_judged", DateTime(timezone=True), nullable=False),
+    Column("changes", Integer, nullable=False, default=0),
+    Column("matched", Boolean, nullable=False, default=False),
+)
+
+figures = Table(
+    "figures",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("current", Float),
+    Column("sources", Text, nullable=False, default="[]"),  # JSON list of outlets
+    Column("updated_at", DateTime(timezone=True)),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("figure", String(200), ForeignKey("figures.id", ondelete="CASCADE"), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("low", Float),
+    Column("high", Float),
+    Column("qualifier", String(16)),
+    Column("source", Text, nullable=False, default=""),
+    Column("quote", Text, nullable=False, default=""),
+    Column("date", String(32)),
+    Column("link", Text),
+    Column("origin", String(16), nullable=False),  # seed or observed
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_history_figure", "figure", "id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("figure", String(200)),
+    Column("label", Text),
+    Column("previous", Float),
+    Column("value", Float),
+    Column("low", Float),
+    Column("high", Float),
+    Column("qualifier", String(16)),
+    Column("unit", Text),
+    Column("link", Text),
+    Column("title", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("published", DateTime(timezone=True)),
+    Column("quote", Text),
+    Column("watches", Text, nullable=False, default="[]"),  # JSON list
+    Column("item_uid", String(2000), nullable=False),
+    Column("feed", String(64), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+channels = Table(
+    "channels",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("last_event_id", Integer, nullable=False, default=0),  # events up to it are digested
+    Column("last_digest_at", DateTime(timezone=True)),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel", String(64), nullable=False),
+    Column("key", String(64), nullable=False),  # idempotency key (Message-ID, webhook-id)
+    Column("subject", Text, nullable=False, default=""),
+    Column("body_text", Text, nullable=False, default=""),
+    Column("body_html", Text, nullable=False, default=""),
+    Column("payload", Text, nullable=False, default="{}"),  # JSON, for webhooks
+    Column("status", String(16), nullable=False, default="pending"),  # pending, sent, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    UniqueConstraint("channel", "key", name="uq_outbox_channel_key"),
+    Index("ix_outbox_due", "status", "next_attempt_at"),
+)

@@ -1,0 +1,454 @@
+"""The durable store: SQLite by default (WAL, foreign keys, busy timeout), PostgreSQL to scale.
+
+Migrations are recorded with Alembic and applied at start (and by `news-monitor db upgrade`).
+A database written by a newer news-monitor, or one that is not a database, is refused with a
+clear error and never recreated: recreating it would re-alert on everything.
+
+Judging an item, recording its events and marking it seen happen in one transaction; the
+feed's state row is written last, so a failure mid-poll makes the next poll retry the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from monitor.judge import FigureState
+from monitor.models import Event, HistoryEntry, Item, Number
+from monitor.pipeline import analyse, decide, should_judge
+from monitor.schema import channels, events, feeds, figures, history, items, outbox
+from monitor.watchlist import Watchlist
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StoreError(Exception):
+    """The database cannot be used (corrupt, newer than this code, unreachable)."""
+
+
+def utc(dt: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes: they are UTC."""
+    if dt is None:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _num(x: float | None) -> Number | None:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else x
+
+
+def resolve_url(url: str, state_dir: Path) -> str:
+    """A relative sqlite path is relative to the state directory."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        path = Path(u.database)
+        if not path.is_absolute():
+            path = state_dir / path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return str(u.set(database=str(path)))
+    return url
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the store remembers of one feed between polls."""
+
+    name: str
+    url: str
+    current_url: str | None = None
+    redirect_target: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+    failures: int = 0
+    first_failed_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_polled_at: datetime | None = None
+    next_poll_at: datetime | None = None
+    disabled: bool = False
+    items_new: int = 0
+    items_changed: int = 0
+
+    @property
+    def fetch_url(self) -> str:
+        return self.current_url or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    channel: str
+    key: str
+    subject: str
+    body_text: str
+    body_html: str
+    payload: str
+    attempts: int
+    created_at: datetime
+
+
+class Store:
+    """Tables and queries; every write a short transaction."""
+
+    def __init__(self, url: str, busy_timeout: float = 5.0) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # one writer at a time in this process (SQLite has one anyway)
+        self.write_lock = threading.Lock()
+        if self.is_sqlite:
+            ms = int(busy_timeout * 1000)
+
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute(f"PRAGMA busy_timeout = {ms}")
+                cur.execute("PRAGMA foreign_keys = ON")
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA synchronous = NORMAL")
+                cur.close()
+
+    # ------------------------------------------------------------ schema
+
+    def _alembic(self, conn: Connection) -> Any:
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        return cfg
+
+    def heads(self) -> set[str]:
+        from alembic.script import ScriptDirectory
+
+        with self.engine.connect() as conn:
+            return set(ScriptDirectory.from_config(self._alembic(conn)).get_heads())
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None for an empty database)."""
+        from alembic.runtime.migration import MigrationContext
+
+        try:
+            with self.engine.connect() as conn:
+                if self.is_sqlite:
+                    conn.exec_driver_sql("PRAGMA schema_version").scalar()  # fails if not a db
+                return MigrationContext.configure(conn).get_current_revision()
+        except DatabaseError as exc:
+            raise StoreError(f"{self._where()}: not a usable database ({exc.orig})") from None
+
+    def _where(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def upgrade(self) -> None:
+        """Apply migrations; refuse a corrupt database or one newer than this code."""
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
+        current = self.revision()
+        with self.engine.begin() as conn:
+            cfg = self._alembic(conn)
+            known = {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
+            if current is not None and current not in known:
+                raise StoreError(
+                    f"{self._where()}: schema revision {current!r} is newer than this "
+                    f"news-monitor knows ({', '.join(sorted(known))}); upgrade news-monitor"
+                )
+            command.upgrade(cfg, "head")
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                ok = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+                if ok != "ok":
+                    raise StoreError(f"{self._where()}: integrity check failed: {ok}")
+
+    @contextmanager
+    def tx(self) -> Iterator[Connection]:
+        """A write transaction (SQLite: BEGIN IMMEDIATE, so the busy timeout applies upfront)."""
+        with self.write_lock, self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.begin()
+            try:
+                yield conn
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------ feeds
+
+    def feed_state(self, name: str, url: str) -> FeedState:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(feeds).where(feeds.c.name == name)).mappings().first()
+        if row is None:
+            return FeedState(name, url)
+        data = dict(row)
+        for k in ("first_failed_at", "last_success_at", "last_polled_at", "next_poll_at"):
+            data[k] = utc(data[k])
+        state = FeedState(**data)
+        if state.url != url:  # the config changed the URL: forget the old one's state
+            return FeedState(name, url)
+        return state
+
+    def feed_states(self) -> list[FeedState]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(feeds).order_by(feeds.c.name)).mappings().all()
+        out = []
+        for row in rows:
+            data = dict(row)
+            for k in ("first_failed_at", "last_success_at", "last_polled_at", "next_poll_at"):
+                data[k] = utc(data[k])
+            out.append(FeedState(**data))
+        return out
+
+    def save_feed_state(self, state: FeedState, conn: Connection | None = None) -> None:
+        values = {k: getattr(state, k) for k in feeds.c.keys()}  # noqa: SIM118
+        if conn is None:
+            with self.tx() as c:
+                self._upsert_feed(c, values)
+        else:
+            self._upsert_feed(conn, values)
+
+    @staticmethod
+    def _upsert_feed(conn: Connection, values: dict[str, Any]) -> None:
+        done = conn.execute(update(feeds).where(feeds.c.name == values["name"]).values(**values))
+        if done.rowcount == 0:
+            conn.execute(insert(feeds).values(**values))
+
+    # ------------------------------------------------------------ figures
+
+    def seed_figures(self, wl: Watchlist) -> None:
+        """Merge the watchlist's histories into the store: new figures start from their seed
+        history; known figures keep what was observed and gain seed values they lack."""
+        now = datetime.now(UTC)
+        with self.tx() as conn:
+            for fig in wl.figures:
+                row = conn.execute(select(figures).where(figures.c.id == fig.id)).first()
+                have = {(r.value, r.source) for r in conn.execute(
+                    select(history.c.value, history.c.source).where(history.c.figure == fig.id))}
+                if row is None:
+                    seeded = FigureState.seeded(fig)
+                    conn.execute(insert(figures).values(
+                        id=fig.id, current=seeded.current,
+                        sources=json.dumps(sorted(seeded.sources)), updated_at=now))
+                for h in fig.history:
+                    if (float(h.value), h.source) not in have:
+                        conn.execute(insert(history).values(
+                            figure=fig.id, value=h.value, low=h.low, high=h.high,
+                            qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
+                            link=h.link, origin="seed", created_at=now))
+
+    def _figure_state(self, conn: Connection, fid: str, tolerance: float,
+                      for_update: bool = False) -> FigureState:
+        q = select(figures).where(figures.c.id == fid)
+        if for_update and not self.is_sqlite:
+            q = q.with_for_update()
+        row = conn.execute(q).first()
+        hist = conn.execute(
+            select(history).where(history.c.figure == fid).order_by(history.c.id)
+        ).all()
+        entries = tuple(
+            HistoryEntry(value=_num(h.value) or 0, low=_num(h.low), high=_num(h.high),
+                         qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
+                         link=h.link)
+            for h in hist
+        )
+        current = _num(row.current) if row is not None else None
+        sources = frozenset(json.loads(row.sources)) if row is not None else frozenset()
+        return FigureState(fid, tolerance, entries, current, sources)
+
+    def figure_states(self, wl: Watchlist) -> dict[str, FigureState]:
+        with self.engine.connect() as conn:
+            return {f.id: self._figure_state(conn, f.id, f.tolerance) for f in wl.figures}
+
+    def _save_figure(self, conn: Connection, old: FigureState, new: FigureState,
+                     now: datetime) -> None:
+        conn.execute(update(figures).where(figures.c.id == new.figure).values(
+            current=new.current, sources=json.dumps(sorted(new.sources)), updated_at=now))
+        for h in new.history[len(old.history):]:
+            conn.execute(insert(history).values(
+                figure=new.figure, value=h.value, low=h.low, high=h.high,
+                qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
+                link=h.link, origin="observed", created_at=now))
+
+    # ------------------------------------------------------------ judging
+
+    def judge_item(self, wl: Watchlist, item: Item) -> tuple[str, list[Event]]:
+        """Judge one item in one transaction: read its row and the figures it touches, decide,
+        write events, new figure states and the item row together. Returns the item's status
+        (new, changed, unchanged) and its events."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(items.c.content_hash, items.c.changes, items.c.matched)
+                .where(items.c.uid == item.uid)).first()
+        old_hash = row.content_hash if row else None
+        changes = row.changes if row else 0
+        if not should_judge(old_hash, item.content_hash, changes):
+            return "unchanged", []
+        analysis = analyse(wl, item)  # pure: outside the write transaction
+        now = datetime.now(UTC)
+        with self.tx() as conn:
+            # re-read under the write lock: another writer may have judged it meanwhile
+            row = conn.execute(
+                select(items.c.content_hash, items.c.changes, items.c.matched)
+                .where(items.c.uid == item.uid)).first()
+            if row is not None and row.content_hash == item.content_hash:
+                return "unchanged", []
+            touched = sorted({o.figure for o in analysis.observations})
+            tol = {f.id: f.tolerance for f in wl.figures}
+            states = {fid: self._figure_state(conn, fid, tol[fid], for_update=True)
+                      for fid in touched}
+            d = decide(wl, states, analysis, bool(row and row.matched))
+            for fid, new in d.states.items():
+                self._save_figure(conn, states[fid], new, now)
+            for ev in d.events:
+                conn.execute(insert(events).values(**_event_row(ev, item.feed, now)))
+            values = dict(content_hash=item.content_hash, title=item.title[:2000],
+                          link=item.link, published=item.published, last_judged=now,
+                          matched=d.matched)
+            if row is None:
+                conn.execute(insert(items).values(uid=item.uid, feed=item.feed, first_seen=now,
+                                                  changes=0, **values))
+                status = "new"
+            else:
+                conn.execute(update(items).where(items.c.uid == item.uid)
+                             .values(changes=row.changes + 1, **values))
+                status = "changed"
+        return status, list(d.events)
+
+    # ------------------------------------------------------------ events and outbox
+
+    def events_after(self, last_id: int, limit: int = 10_000) -> list[tuple[int, Event]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(events).where(events.c.id > last_id)
+                                .order_by(events.c.id).limit(limit)).mappings().all()
+        return [(r["id"], _row_event(r)) for r in rows]
+
+    def all_events(self) -> list[tuple[int, Event]]:
+        return self.events_after(0, limit=10**9)
+
+    def histories(self, wl: Watchlist) -> dict[str, tuple[HistoryEntry, ...]]:
+        return {fid: st.history for fid, st in self.figure_states(wl).items()}
+
+    def channel_cursor(self, name: str) -> int:
+        with self.engine.connect() as conn:
+            v = conn.execute(select(channels.c.last_event_id)
+                             .where(channels.c.name == name)).scalar()
+        return int(v or 0)
+
+    def enqueue(self, channel: str, key: str, last_event_id: int, subject: str, text: str,
+                html: str, payload: str) -> int | None:
+        """Write a digest to the outbox and move the channel's cursor, in one transaction.
+        Returns the outbox id, or None if this digest is already there (same key)."""
+        now = datetime.now(UTC)
+        with self.tx() as conn:
+            exists = conn.execute(select(outbox.c.id).where(
+                outbox.c.channel == channel, outbox.c.key == key)).scalar()
+            self._move_cursor(conn, channel, last_event_id, now)
+            if exists:
+                return None
+            res = conn.execute(insert(outbox).values(
+                channel=channel, key=key, subject=subject, body_text=text, body_html=html,
+                payload=payload, status="pending", attempts=0, next_attempt_at=now,
+                created_at=now))
+            return int(res.inserted_primary_key[0])  # type: ignore[index]
+
+    def advance_cursor(self, channel: str, last_event_id: int) -> None:
+        with self.tx() as conn:
+            self._move_cursor(conn, channel, last_event_id, datetime.now(UTC))
+
+    @staticmethod
+    def _move_cursor(conn: Connection, channel: str, last_event_id: int, now: datetime) -> None:
+        done = conn.execute(update(channels).where(channels.c.name == channel).values(
+            last_event_id=func.max(channels.c.last_event_id, last_event_id)
+            if conn.dialect.name == "sqlite" else func.greatest(channels.c.last_event_id,
+                                                                  last_event_id),
+            last_digest_at=now))
+        if done.rowcount == 0:
+            conn.execute(insert(channels).values(name=channel, last_event_id=last_event_id,
+                                                 last_digest_at=now))
+
+    def due(self, now: datetime, channels_: Sequence[str] | None = None) -> list[Delivery]:
+        q = select(outbox).where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+        if channels_ is not None:
+            q = q.where(outbox.c.channel.in_(list(channels_)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(outbox.c.id)).mappings().all()
+        return [Delivery(r["id"], r["channel"], r["key"], r["subject"], r["body_text"],
+                         r["body_html"], r["payload"], r["attempts"], utc(r["created_at"]) or now)
+                for r in rows]
+
+    def mark_sent(self, delivery_id: int) -> None:
+        with self.tx() as conn:
+            conn.execute(update(outbox).where(outbox.c.id == delivery_id).values(
+                status="sent", sent_at=datetime.now(UTC), attempts=outbox.c.attempts + 1,
+                last_error=None))
+
+    def mark_retry(self, delivery_id: int, error: str, next_at: datetime) -> None:
+        with self.tx() as conn:
+            conn.execute(update(outbox).where(outbox.c.id == delivery_id).values(
+                attempts=outbox.c.attempts + 1, last_error=error[:2000], next_attempt_at=next_at))
+
+    def mark_failed(self, delivery_id: int, error: str) -> None:
+        with self.tx() as conn:
+            conn.execute(update(outbox).where(outbox.c.id == delivery_id).values(
+                status="failed", attempts=outbox.c.attempts + 1, last_error=error[:2000]))
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+            return {status: int(n) for status, n in rows}
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                "items": int(conn.execute(select(func.count()).select_from(items)).scalar() or 0),
+                "events": int(conn.execute(select(func.count()).select_from(events)).scalar() or 0),
+            }
+
+
+def _event_row(ev: Event, feed: str, now: datetime) -> dict[str, Any]:
+    return dict(kind=ev.kind, figure=ev.figure, label=ev.label, previous=ev.previous,
+                value=ev.value, low=ev.low, high=ev.high, qualifier=ev.qualifier, unit=ev.unit,
+                link=ev.link, title=ev.title, source=ev.source, published=ev.published,
+                quote=ev.quote, watches=json.dumps(list(ev.watches)), item_uid=ev.item_uid,
+                feed=feed, created_at=now)
+
+
+def _row_event(r: Any) -> Event:
+    return Event(r["kind"], r["link"], r["title"], r["source"], utc(r["published"]),
+                 watches=tuple(json.loads(r["watches"])), figure=r["figure"], label=r["label"],
+                 previous=_num(r["previous"]), value=_num(r["value"]), low=_num(r["low"]),
+                 high=_num(r["high"]), qualifier=r["qualifier"], unit=r["unit"],
+                 quote=r["quote"], item_uid=r["item_uid"])
+
+
+def open_store(url: str, state_dir: Path) -> Store:
+    """Open and migrate; raise StoreError with a clear message on any database problem."""
+    store = Store(resolve_url(url, state_dir))
+    try:
+        store.upgrade()
+    except OperationalError as exc:
+        raise StoreError(f"{store._where()}: {exc.orig}") from None
+    except DatabaseError as exc:
+        raise StoreError(f"{store._where()}: not a usable database ({exc.orig})") from None
+    return store
+
+
