@@ -87,7 +87,7 @@ def entry_to_item(entry: Any, source: str, feed: str = "", language: str | None 
     text = _entry_text(entry)
     link = safe_link(entry.get("link"))
     published = _time(entry.get("published_parsed"))
-    updated = _time(entry.get("updated_parsed"))
+    updated = _time(dict.get(entry, "updated_parsed"))  # no feedparser fallback mapping
     guid = (entry.get("id") or "").strip()
     uid = guid or link or "sha256:" + hashlib.sha256(
         f"{title}\x00{published or updated or ''}".encode()

@@ -1,0 +1,57 @@
+"""`news-monitor once` as a user runs it: a real server, a real SQLite file, the console."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from feedserver import FeedServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def config(tmp: Path, feeds: dict[str, str]) -> Path:
+    lines = ['[daemon]', 'store = "sqlite:///nm.db"', f'state_dir = "{tmp / "state"}"', ""]
+    for name, url in feeds.items():
+        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', "allow_private = true", ""]
+    lines += ["[[channels]]", 'name = "terminal"', 'kind = "console"']
+    (tmp / "monitor.toml").write_text("\n".join(lines) + "\n")
+    (tmp / "watchlist.toml").write_text((ROOT / "config" / "watchlist.toml").read_text())
+    return tmp
+
+
+def once(cfg: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "monitor", "once", "--config", str(cfg)],
+                          capture_output=True, text=True, timeout=120, cwd=cfg)
+
+
+def test_one_bad_feed_does_not_stop_the_others(server: FeedServer, tmp_path: Path) -> None:
+    cfg = config(tmp_path, {"lemonde": server.url("/f/lemonde.xml"),
+                            "broken": server.url("/status/500"),
+                            "html": server.url("/html")})
+    res = once(cfg)
+    assert res.returncode == 0, res.stderr
+    assert "feed=broken status=error error='HTTP 500'" in res.stderr
+    assert "feed=html status=not_a_feed" in res.stderr
+    assert "feed=lemonde status=ok new=14" in res.stderr
+    assert "North Korean soldiers sent to Russia: 3,000 -> nearly 14,000 soldats" in res.stdout
+    # a second run: nothing new, nothing sent twice
+    again = once(cfg)
+    assert again.returncode == 0
+    assert "feed=lemonde status=not_modified" in again.stderr
+    assert again.stdout == ""
+
+
+def test_exit_1_when_every_feed_failed(server: FeedServer, tmp_path: Path) -> None:
+    res = once(config(tmp_path, {"a": server.url("/status/404"), "b": server.url("/empty")}))
+    assert res.returncode == 1
+
+
+def test_store_problem_is_a_clear_error(tmp_path: Path) -> None:
+    cfg = config(tmp_path, {})
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "nm.db").write_bytes(b"garbage" * 1000)
+    res = once(cfg)
+    assert res.returncode == 69
+    assert "not a usable database" in res.stderr

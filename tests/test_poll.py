@@ -1,0 +1,161 @@
+"""Polling a real local server into a real SQLite store: state, backoff, redirects, items."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer
+
+from monitor.config import FeedConfig, FetchConfig, load_watchlist
+from monitor.fetch import DAY, Fetcher, FetchResult
+from monitor.poll import PollReport, next_state, poll_feed
+from monitor.store import FeedState, Store, open_store
+from monitor.watchlist import Watchlist, compile_watchlist
+
+ROOT = Path(__file__).resolve().parent.parent
+WL = compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = open_store("sqlite:///nm.db", tmp_path)
+    s.seed_figures(WL)
+    return s
+
+
+def feed(url: str, name: str = "f", interval: float = 900) -> FeedConfig:
+    return FeedConfig(name=name, url=url, interval=interval, allow_private=True)
+
+
+def poll(store: Store, f: FeedConfig, wl: Watchlist = WL, force: bool = True) -> PollReport:
+    async def go() -> PollReport:
+        fetcher = Fetcher(FetchConfig(timeout=5), "x")
+        try:
+            return await poll_feed(f, fetcher, store, wl, FetchConfig(), random.Random(1), force)
+        finally:
+            await fetcher.aclose()
+
+    return asyncio.run(go())
+
+
+def test_first_poll_then_not_modified(server: FeedServer, store: Store) -> None:
+    f = feed(server.url("/f/lemonde.xml"))
+    r1 = poll(store, f)
+    assert (r1.status, r1.new, r1.changed) == ("ok", 14, 0)
+    assert r1.events > 0
+    events_after_first = store.counts()["events"]
+    r2 = poll(store, f)
+    assert (r2.status, r2.new, r2.events) == ("not_modified", 0, 0)
+    assert store.counts()["events"] == events_after_first
+    state = store.feed_state("f", f.url)
+    assert state.etag and state.last_status == "not_modified" and state.failures == 0
+
+
+def test_server_ignoring_conditional_get_costs_no_parse(store: Store) -> None:
+    s = FeedServer(ROOT / "tests" / "data" / "replay", conditional=False).start()
+    try:
+        f = feed(s.url("/f/kyiv.atom"))
+        assert poll(store, f).status == "ok"
+        r = poll(store, f)
+        assert (r.status, r.new, r.unchanged) == ("unchanged_body", 0, 0)
+    finally:
+        s.stop()
+
+
+def test_same_uid_with_changed_text_is_judged_again(server: FeedServer, store: Store) -> None:
+    base = (ROOT / "tests" / "data" / "replay" / "yonhap.xml").read_bytes()
+    server.files["y.xml"] = base
+    f = feed(server.url("/f/y.xml"))
+    poll(store, f)
+    update = (ROOT / "tests" / "data" / "replay" / "yonhap_update.xml").read_bytes()
+    server.files["y.xml"] = update
+    r = poll(store, f)
+    assert (r.status, r.new, r.changed, r.events) == ("ok", 0, 1, 1)
+    kinds = [(e.kind, e.previous, e.value) for _i, e in store.all_events()][-1]
+    assert kinds == ("revision", 12000, 13000)
+
+
+def test_duplicate_guids_and_missing_fields(server: FeedServer, store: Store) -> None:
+    server.files["d.xml"] = (
+        b'<rss version="2.0"><channel><title>Dup</title>'
+        b"<item><title>North Korea has sent 20,000 troops to Russia</title><guid>same</guid></item>"
+        b"<item><title>North Korea has sent 20,000 troops to Russia</title><guid>same</guid></item>"
+        b"<item><title>No date, no link, no guid: Kursk</title></item>"
+        b"</channel></rss>")
+    r = poll(store, feed(server.url("/f/d.xml")))
+    assert (r.new, r.unchanged) == (2, 1)
+    revisions = [e for _i, e in store.all_events() if e.kind == "revision"]
+    assert [(e.previous, e.value) for e in revisions] == [(3000, 20000)]
+
+
+@pytest.mark.parametrize("path", ["/empty", "/html"])
+def test_not_a_feed_is_an_error_not_an_empty_feed(server: FeedServer, store: Store,
+                                                  path: str) -> None:
+    r = poll(store, feed(server.url(path)))
+    assert r.status == "not_a_feed"
+    state = store.feed_state("f", server.url(path))
+    assert state.failures == 1 and state.last_error
+
+
+def test_410_disables_the_feed(server: FeedServer, store: Store) -> None:
+    f = feed(server.url("/status/410"))
+    assert poll(store, f).status == "gone"
+    assert poll(store, f).status == "disabled"
+    assert server.hits("/status/410") == 1
+
+
+def test_retry_after_is_clamped(server: FeedServer, store: Store) -> None:
+    f = feed(server.url("/status/429?ra=99999999"), interval=900)
+    r = poll(store, f)
+    assert r.next_poll_at is not None
+    wait = (r.next_poll_at - datetime.now(UTC)).total_seconds()
+    assert DAY - 60 < wait <= DAY
+    f2 = feed(server.url("/status/429?ra=5"), name="g", interval=900)
+    r2 = poll(store, f2)
+    assert r2.next_poll_at is not None
+    assert 840 < (r2.next_poll_at - datetime.now(UTC)).total_seconds() <= 900
+
+
+def test_not_due_feed_is_skipped(server: FeedServer, store: Store) -> None:
+    f = feed(server.url("/f/lemonde.xml"))
+    poll(store, f)
+    assert poll(store, f, force=False).status == "not_due"
+    assert server.hits("/f/lemonde.xml") == 1
+
+
+def test_permanent_redirect_is_adopted_after_it_repeats(server: FeedServer, store: Store) -> None:
+    f = feed(server.url("/r/301/f/lemonde.xml"))
+    poll(store, f)
+    s1 = store.feed_state("f", f.url)
+    assert s1.current_url is None and s1.redirect_target == server.url("/f/lemonde.xml")
+    poll(store, f)
+    s2 = store.feed_state("f", f.url)
+    assert s2.current_url == server.url("/f/lemonde.xml")
+    poll(store, f)
+    assert server.requests[-1][0] == "/f/lemonde.xml"  # straight to the new URL
+
+
+def result(status: str, **kw: object) -> FetchResult:
+    return FetchResult(status, "http://x", **kw)  # type: ignore[arg-type]
+
+
+def test_backoff_policy() -> None:
+    now = datetime(2024, 11, 1, tzinfo=UTC)
+    rng = random.Random(0)
+    s = FeedState("f", "http://x")
+    waits = []
+    for _ in range(12):
+        s = next_state(s, result("error", error="HTTP 500"), "error", "HTTP 500", 900, now, rng)
+        assert s.next_poll_at is not None
+        waits.append((s.next_poll_at - now).total_seconds())
+    assert s.failures == 12 and s.first_failed_at == now
+    assert 900 <= waits[0] <= 1080 and 1440 <= waits[1] <= 2160
+    assert waits[-1] == DAY  # capped
+    ok = next_state(s, result("ok", max_age=10.0), "ok", None, 900, now, rng)
+    assert ok.failures == 0 and ok.next_poll_at == now + timedelta(seconds=900)
+    long = next_state(s, result("ok", max_age=10**9), "ok", None, 900, now, rng)
+    assert long.next_poll_at == now + timedelta(seconds=DAY)

@@ -1,0 +1,75 @@
+"""The store on a real SQLite file: migrations, refusals, seeding merge, judging transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from monitor.config import load_watchlist
+from monitor.replay import load_items
+from monitor.store import StoreError, open_store
+from monitor.watchlist import compile_watchlist
+
+ROOT = Path(__file__).resolve().parent.parent
+WL_CFG = load_watchlist(ROOT / "config" / "watchlist.toml")
+WL = compile_watchlist(WL_CFG)
+REPLAY = ROOT / "tests" / "data" / "replay"
+
+
+def test_fresh_database_is_migrated(tmp_path: Path) -> None:
+    s = open_store("sqlite:///a.db", tmp_path)
+    assert s.revision() == "0001" and s.heads() == {"0001"}
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"feeds", "items", "figures", "history", "events", "channels", "outbox",
+            "alembic_version"} <= tables
+
+
+def test_newer_schema_is_refused_not_recreated(tmp_path: Path) -> None:
+    open_store("sqlite:///a.db", tmp_path).close()
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = '9999'")
+        db.execute("INSERT INTO events (kind, title, source, watches, item_uid, feed, created_at)"
+                   " VALUES ('match', 't', 's', '[]', 'u', 'f', '2024-01-01')")
+    with pytest.raises(StoreError, match="newer than this news-monitor"):
+        open_store("sqlite:///a.db", tmp_path)
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+
+
+def test_corrupt_database_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "bad.db").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="not a usable database"):
+        open_store("sqlite:///bad.db", tmp_path)
+    assert (tmp_path / "bad.db").read_bytes().startswith(b"this is not")
+
+
+def test_judging_is_durable_and_never_repeats(tmp_path: Path) -> None:
+    items = load_items(sorted(REPLAY.glob("*.xml")) + sorted(REPLAY.glob("*.atom")))
+    s = open_store("sqlite:///a.db", tmp_path)
+    s.seed_figures(WL)
+    statuses = [s.judge_item(WL, it)[0] for it in items]
+    assert statuses.count("new") == 63 and statuses.count("changed") == 1
+    n_events = s.counts()["events"]
+    s.close()
+    again = open_store("sqlite:///a.db", tmp_path)
+    again.seed_figures(WL)
+    latest = {it.uid: it for it in items}  # yonhap-30 appears twice: keep its last version
+    assert all(again.judge_item(WL, it) == ("unchanged", []) for it in latest.values())
+    assert again.counts()["events"] == n_events
+
+
+def test_seeding_merges_without_losing_observed_history(tmp_path: Path) -> None:
+    s = open_store("sqlite:///a.db", tmp_path)
+    s.seed_figures(WL)
+    items = load_items([REPLAY / "lemonde.xml"])
+    for it in items:
+        s.judge_item(WL, it)
+    before = s.figure_states(WL)["nk-troops-sent"]
+    assert before.current == 14000
+    s.seed_figures(WL)  # a restart, or a reload of the same watchlist
+    after = s.figure_states(WL)["nk-troops-sent"]
+    assert after.history == before.history and after.current == 14000
