@@ -17,7 +17,7 @@ from pathlib import Path
 from monitor.config import Config, FeedConfig
 from monitor.deliver import make_digest, make_digests, send_due
 from monitor.fetch import Fetcher
-from monitor.poll import PollReport, poll_feed
+from monitor.poll import PollReport, Workers, poll_all, poll_feed
 from monitor.store import Store, open_store
 from monitor.watchlist import Watchlist, compile_watchlist
 
@@ -70,6 +70,7 @@ class Service:
         self.rng = random.Random()
         self.digest_lock = asyncio.Lock()
         self.inflight: set[asyncio.Task[object]] = set()
+        self.workers = Workers()
 
     async def poll(self, feed: FeedConfig, force: bool = True) -> PollReport:
         task = asyncio.current_task()
@@ -77,7 +78,7 @@ class Service:
             self.inflight.add(task)
         try:
             return await poll_feed(feed, self.fetcher, self.store, self.wl,
-                                   self.cfg.monitor.fetch, self.rng, force=force)
+                                   self.cfg.monitor.fetch, self.rng, force, self.workers)
         except Exception:
             log.critical("feed=%s: unexpected error while polling", feed.name, exc_info=True)
             raise
@@ -108,6 +109,8 @@ class Service:
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()
+        await self.workers.flush()
+        await asyncio.to_thread(self.workers.shutdown)
         self.store.close()
 
 
@@ -116,7 +119,9 @@ async def run_once(cfg: Config) -> int:
     svc = Service(cfg)
     try:
         feeds = [f for f in cfg.monitor.feeds if f.enabled]
-        reports = await asyncio.gather(*(svc.poll(f) for f in feeds))
+        reports = await poll_all(feeds, svc.fetcher, svc.store, svc.wl, cfg.monitor.fetch,
+                                 svc.rng, svc.workers)
+        await svc.workers.flush()
         await svc.deliver()
     finally:
         await svc.aclose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -128,17 +128,20 @@ def build(
     for ev in events:
         if ev.kind in ("revision", "corroboration") and ev.figure:
             by_figure.setdefault(ev.figure, []).append(ev)
+    far = datetime.max.replace(tzinfo=UTC)
     for fig, evs in by_figure.items():
-        revs = [e for e in evs if e.kind == "revision"]
+        revs = sorted((e for e in evs if e.kind == "revision"),
+                      key=lambda e: e.published or far)  # stable: same time keeps event order
         if not revs:
             continue
         first_prev = revs[0].previous
         last = revs[-1]
         corr = [e for e in evs if e.kind == "corroboration" and e.value == last.value]
+        timeline = tuple(sorted(histories.get(fig, ()), key=lambda h: h.date or ""))
         revisions.append(Revision(
             fig, last.label or fig, first_prev, last.value or 0, last.low, last.high,
             last.qualifier, last.unit, _source(last),
-            tuple(_source(e) for e in corr), histories.get(fig, ()),
+            tuple(_source(e) for e in corr), timeline,
         ))
     related = fold_related([e for e in events if e.kind == "match"])
     shown = related[:max_related]

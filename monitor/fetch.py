@@ -176,6 +176,7 @@ class Fetcher:
             async with self.client.stream("GET", url, headers=headers) as resp:
                 code = resp.status_code
                 if code in (301, 302, 303, 307, 308):
+                    await self._drain(resp)
                     location = resp.headers.get("Location")
                     if not location:
                         raise FetchError(f"HTTP {code} without Location")
@@ -193,6 +194,8 @@ class Fetcher:
         common = dict(url=url, http_status=code, permanent_redirect=permanent,
                       etag=h.get("ETag"), last_modified=h.get("Last-Modified"),
                       max_age=parse_max_age(h.get("Cache-Control")))
+        if code != 200:
+            await self._drain(resp)
         if code == 304:
             return FetchResult("not_modified", **common)
         if code == 410:
@@ -205,6 +208,16 @@ class Fetcher:
         body = await self._read_capped(resp)
         return FetchResult("ok", body=body, content_type=h.get("Content-Type"),
                            **common)
+
+    @staticmethod
+    async def _drain(resp: httpx.Response, limit: int = 65536) -> None:
+        """Read a small answer to its end so its connection goes back to the pool (an unread
+        answer closes it); stop at `limit`, the connection is then closed."""
+        seen = 0
+        async for chunk in resp.aiter_raw():
+            seen += len(chunk)
+            if seen > limit:
+                break
 
     async def _read_capped(self, resp: httpx.Response) -> bytes:
         cap = self.cfg.max_bytes

@@ -302,19 +302,42 @@ def _known(state: FigureState, v: Number | None) -> bool:
 Verdict = str  # "revision" | "corroboration" | "restatement" | "repeat"
 
 
+def _current_date(state: FigureState) -> str | None:
+    """Date of the history entry that holds the current value (the latest such entry)."""
+    for h in reversed(state.history):
+        if state.current is not None and same_value(h.value, state.current, state.tolerance):
+            return h.date
+    return None
+
+
+def _value_at(state: FigureState, day: str) -> Number | None:
+    """The value the figure had on `day`: its latest entry dated on or before it."""
+    dated = [h for h in state.history if h.date is not None and h.date <= day]
+    if not dated:
+        return state.history[0].value if state.history else None
+    return max(enumerate(dated), key=lambda p: (p[1].date, p[0]))[1].value
+
+
 def judge(state: FigureState, obs: Observation) -> tuple[FigureState, Verdict, Number | None]:
     """Decide what an observation means for its figure; returns the new state, the verdict
-    and the previous current value (for a revision)."""
+    and the value the figure had before (for a revision).
+
+    A report older than the current value's (a feed read late, a first poll over a backlog)
+    still revises if its value is new, but the current value stays the newer one, and
+    `previous` is the value the figure had on that report's date."""
     q = obs.quantity
+    day = obs.published.date().isoformat() if obs.published else None
     if not _known(state, q.value):
         entry = HistoryEntry(
             value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, source=obs.source,
-            quote=obs.sentence, date=obs.published.date().isoformat() if obs.published else None,
-            link=obs.link,
+            quote=obs.sentence, date=day, link=obs.link,
         )
-        new = replace(state, history=(*state.history, entry), current=q.value,
-                      sources=frozenset({obs.source}))
-        return new, "revision", state.current
+        current_day = _current_date(state)
+        if day is None or current_day is None or day >= current_day:
+            new = replace(state, history=(*state.history, entry), current=q.value,
+                          sources=frozenset({obs.source}))
+            return new, "revision", state.current
+        return replace(state, history=(*state.history, entry)), "revision", _value_at(state, day)
     if state.current is not None and same_value(q.value, state.current, state.tolerance):
         if obs.source in state.sources:
             return state, "repeat", state.current

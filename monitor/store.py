@@ -30,6 +30,7 @@ from monitor.schema import channels, events, feeds, figures, history, items, out
 from monitor.watchlist import Watchlist
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SCHEMA_HEAD = "0001"  # the newest migration; a test checks it against Alembic's head
 
 
 class StoreError(Exception):
@@ -140,13 +141,19 @@ class Store:
 
     def revision(self) -> str | None:
         """The schema revision the database is at (None for an empty database)."""
-        from alembic.runtime.migration import MigrationContext
-
         try:
             with self.engine.connect() as conn:
                 if self.is_sqlite:
                     conn.exec_driver_sql("PRAGMA schema_version").scalar()  # fails if not a db
-                return MigrationContext.configure(conn).get_current_revision()
+                    exists = conn.exec_driver_sql(
+                        "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").first()
+                else:
+                    exists = conn.exec_driver_sql(
+                        "SELECT 1 FROM information_schema.tables "
+                        "WHERE table_name = 'alembic_version'").first()
+                if not exists:
+                    return None
+                return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         except DatabaseError as exc:
             raise StoreError(f"{self._where()}: not a usable database ({exc.orig})") from None
 
@@ -155,10 +162,12 @@ class Store:
 
     def upgrade(self) -> None:
         """Apply migrations; refuse a corrupt database or one newer than this code."""
+        current = self.revision()
+        if current == SCHEMA_HEAD:
+            return  # up to date: Alembic (and its memory) is not needed
         from alembic import command
         from alembic.script import ScriptDirectory
 
-        current = self.revision()
         with self.engine.begin() as conn:
             cfg = self._alembic(conn)
             known = {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
@@ -168,7 +177,7 @@ class Store:
                     f"news-monitor knows ({', '.join(sorted(known))}); upgrade news-monitor"
                 )
             command.upgrade(cfg, "head")
-        if self.is_sqlite:
+        if self.is_sqlite and current is not None:
             with self.engine.connect() as conn:
                 ok = conn.exec_driver_sql("PRAGMA quick_check").scalar()
                 if ok != "ok":
@@ -225,6 +234,12 @@ class Store:
                 self._upsert_feed(c, values)
         else:
             self._upsert_feed(conn, values)
+
+    def save_feed_states(self, states: Sequence[FeedState]) -> None:
+        """Several feeds' rows in one transaction."""
+        with self.tx() as c:
+            for state in states:
+                self._upsert_feed(c, {k: getattr(state, k) for k in feeds.c.keys()})  # noqa: SIM118
 
     @staticmethod
     def _upsert_feed(conn: Connection, values: dict[str, Any]) -> None:
@@ -289,6 +304,16 @@ class Store:
                 link=h.link, origin="observed", created_at=now))
 
     # ------------------------------------------------------------ judging
+
+    def known_hashes(self, uids: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """uid -> (content hash, changes) for the uids already seen (one query per 500)."""
+        out: dict[str, tuple[str, int]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(uids), 500):
+                rows = conn.execute(select(items.c.uid, items.c.content_hash, items.c.changes)
+                                    .where(items.c.uid.in_(list(uids[i:i + 500]))))
+                out.update({r.uid: (r.content_hash, r.changes) for r in rows})
+        return out
 
     def judge_item(self, wl: Watchlist, item: Item) -> tuple[str, list[Event]]:
         """Judge one item in one transaction: read its row and the figures it touches, decide,

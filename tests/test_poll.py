@@ -159,3 +159,23 @@ def test_backoff_policy() -> None:
     assert ok.failures == 0 and ok.next_poll_at == now + timedelta(seconds=900)
     long = next_state(s, result("ok", max_age=10**9), "ok", None, 900, now, rng)
     assert long.next_poll_at == now + timedelta(seconds=DAY)
+
+
+def test_items_over_the_cap_wait_for_the_next_poll(server: FeedServer, tmp_path: Path) -> None:
+    store = open_store("sqlite:///cap.db", tmp_path)
+    store.seed_figures(WL)
+    f = feed(server.url("/f/wire.xml"))
+
+    async def go() -> PollReport:
+        fetcher = Fetcher(FetchConfig(), "x")
+        try:
+            return await poll_feed(f, fetcher, store, WL, FetchConfig(max_items=10))
+        finally:
+            await fetcher.aclose()
+
+    first = asyncio.run(go())
+    assert (first.new, first.left) == (10, 6)
+    second = asyncio.run(go())
+    assert (second.status, second.new, second.unchanged, second.left) == ("ok", 6, 10, 0)
+    third = asyncio.run(go())
+    assert third.status == "not_modified"
