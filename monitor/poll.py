@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import OperationalError
+
 from monitor.config import FeedConfig, FetchConfig
 from monitor.feeds import HostileFeed, NotAFeed, order_items, parse_bytes
 from monitor.fetch import DAY, Fetcher, FetchResult
@@ -266,6 +268,13 @@ async def poll_feed(feed: FeedConfig, fetcher: Fetcher, store: Store, wl: Watchl
         if f.items:
             got = (await w.on_parser(judge_items, store, wl, f.items)).get(feed.name, got)
         return finish(f, got, w, store, rng)
+    except OperationalError as exc:
+        # locked past the busy timeout, disk full: the transaction rolled back, nothing was
+        # marked seen and the feed's row is not written, so the next poll does it again
+        log.error("feed=%s status=store_error error=%r (retried at the next poll)",
+                  feed.name, str(exc.orig))
+        w.states.pop(feed.name, None)
+        return PollReport(feed.name, "store_error", error=str(exc.orig))
     finally:
         if workers is None:
             await w.flush()

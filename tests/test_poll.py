@@ -179,3 +179,26 @@ def test_items_over_the_cap_wait_for_the_next_poll(server: FeedServer, tmp_path:
     assert (second.status, second.new, second.unchanged, second.left) == ("ok", 6, 10, 0)
     third = asyncio.run(go())
     assert third.status == "not_modified"
+
+
+def test_locked_database_rolls_back_and_the_next_poll_retries(server: FeedServer,
+                                                              tmp_path: Path) -> None:
+    import sqlite3
+
+    from monitor.store import Store
+
+    open_store("sqlite:///lock.db", tmp_path).close()
+    store = Store(f"sqlite:///{tmp_path / 'lock.db'}", busy_timeout=0.3)
+    store.seed_figures(WL)
+    f = feed(server.url("/f/lemonde.xml"))
+    other = sqlite3.connect(tmp_path / "lock.db", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another writer holds the database
+    try:
+        r = poll(store, f)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.status == "store_error" and "locked" in (r.error or "")
+    assert store.counts() == {"items": 0, "events": 0}
+    again = poll(store, f)
+    assert (again.status, again.new) == ("ok", 14)
