@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 
@@ -108,6 +109,69 @@ def cmd_db(args: argparse.Namespace) -> int:
     return _service_errors(upgrade)
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from monitor.daemon import Service, setup_logging
+    from monitor.deliver import preview
+    from monitor.digest import render_text
+
+    cfg = _config(args)
+    setup_logging(cfg.monitor.daemon.log_level)
+    names = {c.name for c in cfg.monitor.channels}
+    if args.channel and args.channel not in names:
+        print(f"digest: no channel {args.channel!r} (have: {', '.join(sorted(names))})",
+              file=sys.stderr)
+        return 2
+
+    async def go() -> int:
+        svc = Service(cfg)
+        try:
+            if args.send:
+                sent, failed = await svc.deliver(args.channel)
+                print(f"sent {sent}, failed {failed}")
+                return 1 if failed else 0
+            for ch in cfg.monitor.channels:
+                if args.channel in (None, ch.name):
+                    digest, _last = preview(svc.store, svc.wl, ch, datetime.now(UTC))
+                    print(f"--- channel {ch.name} ({ch.kind}) ---")
+                    print(render_text(digest) if not digest.empty or ch.heartbeat
+                          else "(nothing new: nothing would be sent)")
+            return 0
+        finally:
+            await svc.aclose()
+
+    return _service_errors(lambda: asyncio.run(go()))
+
+
+def cmd_test_notify(args: argparse.Namespace) -> int:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from monitor.notify import DeliveryError, sender_for
+    from monitor.store import Delivery
+
+    cfg = _config(args)
+    channel = next((c for c in cfg.monitor.channels if c.name == args.channel), None)
+    if channel is None:
+        print(f"test-notify: no channel {args.channel!r}", file=sys.stderr)
+        return 2
+    now = datetime.now(UTC)
+    key = f"test-{int(now.timestamp())}"
+    text = f"news-monitor test message for channel {channel.name} ({now:%Y-%m-%d %H:%M} UTC)."
+    payload = json.dumps({"type": "news-monitor.test", "id": key, "channel": channel.name})
+    d = Delivery(0, channel.name, key, "news-monitor test message", text,
+                 f"<p>{text}</p>", payload, 0, now)
+    try:
+        asyncio.run(sender_for(channel.kind)(channel, d, cfg.secrets.get(channel.name)))
+    except DeliveryError as exc:
+        print(f"test-notify: {channel.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(f"test-notify: sent to {channel.name}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from monitor.demo import run_demo
 
@@ -175,6 +239,17 @@ def build_parser() -> argparse.ArgumentParser:
         "digests on each channel's schedule, until SIGTERM.")
     add("once", cmd_once, "Poll every feed once, judge, store, deliver pending digests, exit "
         "(0, or 1 if every feed failed). For cron, tests and benchmarks.")
+    p = add("digest", cmd_digest, "Show what each channel would be sent now (--dry-run, the "
+            "default) or build and send pending digests now (--send).")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--dry-run", action="store_true", help="show, send nothing (default)")
+    g.add_argument("--send", action="store_true", help="build and send what is pending")
+    p.add_argument("--channel", metavar="NAME", help="only this channel")
+
+    p = add("test-notify", cmd_test_notify, "Send a test message to one channel, now, and say "
+            "whether it was accepted.")
+    p.add_argument("channel", metavar="CHANNEL", help="the channel's name")
+
     p = add("db", cmd_db, "Database maintenance: `db upgrade` applies the schema migrations.")
     p.add_argument("action", choices=["upgrade"], help="what to do")
 

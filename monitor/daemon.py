@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.config import Config, FeedConfig
-from monitor.deliver import make_digest, make_digests, send_due
+from monitor.deliver import immediate_due, make_digest, make_digests, send_due
 from monitor.fetch import Fetcher
 from monitor.poll import PollReport, Workers, poll_all, poll_feed
 from monitor.store import Store, open_store
@@ -77,8 +77,11 @@ class Service:
         if task is not None:
             self.inflight.add(task)
         try:
-            return await poll_feed(feed, self.fetcher, self.store, self.wl,
-                                   self.cfg.monitor.fetch, self.rng, force, self.workers)
+            report = await poll_feed(feed, self.fetcher, self.store, self.wl,
+                                     self.cfg.monitor.fetch, self.rng, force, self.workers)
+            if report.events:
+                await self.immediate()
+            return report
         except Exception:
             log.critical("feed=%s: unexpected error while polling", feed.name, exc_info=True)
             raise
@@ -102,6 +105,14 @@ class Service:
                 ch = next(c for c in self.cfg.monitor.channels if c.name == channel)
                 await asyncio.to_thread(make_digest, self.store, self.wl, ch, datetime.now(UTC))
             return await send_due(self.store, self.cfg, rng=self.rng)
+
+    async def immediate(self) -> None:
+        """Channels with an `immediate_change` rule get their digest now when a revision is
+        large enough."""
+        for ch in self.cfg.monitor.channels:
+            if await asyncio.to_thread(immediate_due, self.store, ch):
+                log.info("channel=%s: a revision passed immediate_change, sending now", ch.name)
+                await self.deliver(ch.name)
 
     async def retry_outbox(self) -> None:
         async with self.digest_lock:
@@ -155,7 +166,7 @@ async def run_forever(cfg: Config, stop_after: float | None = None) -> int:
                       args=[ch.name], id=f"digest:{ch.name}", max_instances=1, coalesce=True,
                       misfire_grace_time=None)
     sched.add_job(svc.retry_outbox, IntervalTrigger(seconds=OUTBOX_EVERY), id="outbox",
-                  max_instances=1, coalesce=True)
+                  max_instances=1, coalesce=True, next_run_time=now)  # pending from before
     sched.start()
     log.info("running: %d feeds, %d channels", len(cfg.monitor.feeds), len(cfg.monitor.channels))
     try:

@@ -14,8 +14,9 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from monitor.config import ChannelConfig, Config
-from monitor.digest import build, render_text
+from monitor.digest import Digest, build, payload, render_html, render_text
 from monitor.notify import PermanentFailure, TemporaryFailure, sender_for
+from monitor.notify.webhook import ChannelGone
 from monitor.store import Store
 from monitor.watchlist import Watchlist
 
@@ -32,23 +33,42 @@ def retry_delay(attempts: int, rng: random.Random, retry_after: float | None = N
     return float(min(MAX_DELAY, BASE_DELAY * 2.0 ** max(0, attempts - 1)) * rng.uniform(0.5, 1.5))
 
 
-def make_digest(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime) -> int | None:
-    """Build the channel's digest of events since its cursor; enqueue it. Returns the outbox
-    id, or None when there was nothing to send."""
+def preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime
+            ) -> tuple[Digest, int]:
+    """The digest the channel would get now, and the id of its last event (no writes)."""
     cursor = store.channel_cursor(ch.name)
     rows = store.events_after(cursor)
-    if not rows and not ch.heartbeat:
-        return None
     last_id = rows[-1][0] if rows else cursor
     digest = build(ch.name, ch.language, [e for _i, e in rows], store.histories(wl),
                    ch.max_related, now, event_ids=[i for i, _e in rows])
-    if digest.empty and not ch.heartbeat:
-        store.advance_cursor(ch.name, last_id)
+    return digest, last_id
+
+
+def make_digest(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime) -> int | None:
+    """Build the channel's digest of events since its cursor and write it to the outbox with
+    the new cursor (one transaction). Returns the outbox id, or None when there was nothing
+    to send (an empty period sends nothing unless the channel asks for a heartbeat)."""
+    if store.channel_disabled(ch.name):
         return None
-    text = render_text(digest)
-    subject = _subject(digest.revisions, ch.language)
-    payload = json.dumps({"channel": ch.name, "key": digest.key, "text": text})
-    return store.enqueue(ch.name, digest.key, last_id, subject, text, "", payload)
+    digest, last_id = preview(store, wl, ch, now)
+    if digest.empty and not ch.heartbeat:
+        if last_id != store.channel_cursor(ch.name):
+            store.advance_cursor(ch.name, last_id)
+        return None
+    return store.enqueue(ch.name, digest.key, last_id, _subject(digest.revisions, ch.language),
+                         render_text(digest), render_html(digest), json.dumps(payload(digest)))
+
+
+def immediate_due(store: Store, ch: ChannelConfig) -> bool:
+    """Whether a revision since the channel's last digest moved its figure by at least the
+    channel's `immediate_change` share: then the digest goes out now, not at its time."""
+    if ch.immediate_change is None:
+        return False
+    for _i, ev in store.events_after(store.channel_cursor(ch.name)):
+        if (ev.kind == "revision" and ev.previous and ev.value is not None
+                and abs(ev.value - ev.previous) / abs(ev.previous) >= ch.immediate_change):
+            return True
+    return False
 
 
 def _subject(revisions: tuple[object, ...], language: str) -> str:
@@ -76,8 +96,15 @@ async def send_due(store: Store, cfg: Config, now: datetime | None = None,
     sent = failed = 0
     for d in store.due(now, list(by_name)):
         ch = by_name[d.channel]
+        if store.channel_disabled(ch.name):
+            continue
         try:
             await sender_for(ch.kind)(ch, d, cfg.secrets.get(ch.name))
+        except ChannelGone as exc:
+            store.mark_failed(d.id, str(exc))
+            store.disable_channel(ch.name)
+            log.error("channel=%s answered 410 Gone: disabled until its config changes", ch.name)
+            failed += 1
         except TemporaryFailure as exc:
             if now - d.created_at > MAX_AGE:
                 store.mark_failed(d.id, f"gave up after {d.attempts + 1} attempts: {exc}")

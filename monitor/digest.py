@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from rapidfuzz import fuzz
 
 from monitor.feeds import safe_link
@@ -189,3 +190,58 @@ def render_text(d: Digest) -> str:
     return _env(False).get_template("digest.txt").render(
         d=d, L=LABELS[d.language], Q=QUALIFIERS[d.language]
     )
+
+
+def render_html(d: Digest) -> str:
+    """The HTML part: autoescaped (feed text can hold markup), links http(s) only."""
+    return _env(True).get_template("digest.html").render(
+        d=d, L=LABELS[d.language], Q=QUALIFIERS[d.language], chart=chart_svg
+    )
+
+
+def chart_svg(history: Sequence[HistoryEntry], width: int = 280, height: int = 70) -> Markup:
+    """A small inline SVG of the value over time (one point per history entry, in order).
+    Built from numbers only, so nothing from a feed reaches the markup."""
+    values = [float(h.value) for h in history]
+    if len(values) < 2:
+        return Markup("")
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    pad = 8
+    xs = [pad + i * (width - 2 * pad) / (len(values) - 1) for i in range(len(values))]
+    ys = [height - pad - (v - lo) * (height - 2 * pad) / span for v in values]
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#c33"/>'
+                   for x, y in zip(xs, ys, strict=True))
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="value over time">'
+        f'<polyline points="{points}" fill="none" stroke="#c33" stroke-width="2"/>{dots}</svg>'
+    )
+
+
+def payload(d: Digest) -> dict[str, object]:
+    """The webhook's JSON body (documented in the README): what a receiver needs to act."""
+    return {
+        "type": "news-monitor.digest",
+        "id": d.key,
+        "channel": d.channel,
+        "created": d.created.isoformat(),
+        "revisions": [
+            {
+                "figure": r.figure, "label": r.label, "previous": r.previous, "value": r.value,
+                "low": r.low, "high": r.high, "qualifier": r.qualifier, "unit": r.unit,
+                "change": r.change,
+                "source": {"outlet": r.first.outlet, "title": r.first.title, "link": r.first.link,
+                           "published": r.first.published.isoformat() if r.first.published else None,
+                           "quote": r.first.quote},
+                "corroborated_by": [{"outlet": c.outlet, "link": c.link} for c in r.corroborations],
+                "history": [{"value": h.value, "date": h.date, "source": h.source}
+                            for h in r.history],
+            }
+            for r in d.revisions
+        ],
+        "related": [{"term": x.term, "title": x.title, "link": x.link, "outlets": list(x.outlets)}
+                    for x in d.related],
+        "more_related": d.more_related,
+    }

@@ -395,6 +395,19 @@ class Store:
                 created_at=now))
             return int(res.inserted_primary_key[0])  # type: ignore[index]
 
+    def channel_disabled(self, channel: str) -> bool:
+        with self.engine.connect() as conn:
+            return bool(conn.execute(select(channels.c.disabled)
+                                     .where(channels.c.name == channel)).scalar())
+
+    def disable_channel(self, channel: str) -> None:
+        with self.tx() as conn:
+            done = conn.execute(update(channels).where(channels.c.name == channel)
+                                .values(disabled=True))
+            if done.rowcount == 0:
+                conn.execute(insert(channels).values(name=channel, last_event_id=0,
+                                                     disabled=True))
+
     def advance_cursor(self, channel: str, last_event_id: int) -> None:
         with self.tx() as conn:
             self._move_cursor(conn, channel, last_event_id, datetime.now(UTC))

@@ -8,7 +8,8 @@ at once, e.g. SMTP 5xx or auth, webhook 410). Anything else is a bug and is re-r
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from monitor.config import ChannelConfig
 from monitor.store import Delivery
@@ -30,13 +31,17 @@ class PermanentFailure(DeliveryError):
     """Retrying will not help (SMTP 5xx, authentication, webhook 410 or 4xx)."""
 
 
-Sender = Callable[[ChannelConfig, Delivery, "str | None"], Awaitable[None]]
+Sender = Callable[[ChannelConfig, Delivery, "str | None"], Coroutine[Any, Any, None]]
 
 
 def sender_for(kind: str) -> Sender:
     """The send function of a channel kind (imported lazily: one module per kind)."""
     if kind == "console":
         from monitor.notify.console import send
+    elif kind == "email":
+        from monitor.notify.email import send
+    elif kind == "webhook":
+        from monitor.notify.webhook import send
     else:
         raise PermanentFailure(f"channel kind {kind!r} is not available in this version")
     return send
