@@ -266,6 +266,7 @@ class ChannelConfig(Strict):
     secret_file: str | None = Field(
         None, description="File with the signing secret; bare name: $CREDENTIALS_DIRECTORY."
     )
+    timeout: Duration = Field(30.0, description="Seconds to wait for the receiver (webhook).")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -86,7 +86,7 @@ async def send(channel: ChannelConfig, delivery: Delivery, secret: str | None) -
     body = body_for(channel, delivery)
     headers = headers_for(secret, delivery.key, body)
     try:
-        async with httpx.AsyncClient(follow_redirects=False, timeout=30.0,
+        async with httpx.AsyncClient(follow_redirects=False, timeout=channel.timeout,
                                      trust_env=False) as client:
             resp = await client.post(channel.url, content=body, headers=headers)
     except httpx.HTTPError as exc:

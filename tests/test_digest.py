@@ -1,0 +1,82 @@
+"""Digests: golden text and HTML for the replay fixtures; folding, caps, emptiness."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from monitor.config import load_watchlist
+from monitor.digest import Digest, build, chart_svg, fold_related, render_html, render_text
+from monitor.models import Event, HistoryEntry
+from monitor.pipeline import Engine
+from monitor.replay import load_items
+from monitor.watchlist import compile_watchlist
+
+ROOT = Path(__file__).resolve().parent.parent
+REPLAY = ROOT / "tests" / "data" / "replay"
+NOW = datetime(2024, 12, 11, 7, 0, tzinfo=UTC)
+UPDATE = os.environ.get("NEWS_MONITOR_UPDATE_GOLDEN") == "1"
+
+
+def replay_digest(language: str) -> Digest:
+    engine = Engine(compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml")))
+    files = sorted(REPLAY.glob("*.xml")) + sorted(REPLAY.glob("*.atom"))
+    events = [ev for item in load_items(files) for ev in engine.process(item)]
+    histories = {fid: st.history for fid, st in engine.states.items()}
+    return build("desk", language, events, histories, 12, NOW, range(1, len(events) + 1))
+
+
+def mask(text: str) -> str:
+    """Dates of the run and ids are masked; everything else must match."""
+    return re.sub(r"\b[0-9a-f]{32}\b", "<id>", text)
+
+
+@pytest.mark.parametrize(("name", "language", "render"), [
+    ("digest.en.txt", "en", render_text), ("digest.fr.txt", "fr", render_text),
+    ("digest.en.html", "en", render_html),
+])
+def test_golden(name: str, language: str, render) -> None:  # type: ignore[no-untyped-def]
+    got = mask(render(replay_digest(language)))
+    path = REPLAY / name
+    if UPDATE:
+        path.write_text(got, encoding="utf-8")
+    assert got == path.read_text(encoding="utf-8")
+
+
+def test_near_identical_headlines_fold_into_one_line() -> None:
+    def m(title: str, source: str) -> Event:
+        return Event("match", f"https://x.example/{source}", title, source, None,
+                     watches=("kursk",))
+
+    related = fold_related([
+        m("North Korean troops spotted in Kursk region", "A"),
+        m("North Korean troops spotted in the Kursk region", "B"),
+        m("Kursk: Ukraine says it still holds 800 square km", "C"),
+    ])
+    assert [(r.title, r.outlets) for r in related] == [
+        ("North Korean troops spotted in Kursk region", ("A", "B")),
+        ("Kursk: Ukraine says it still holds 800 square km", ("C",)),
+    ]
+
+
+def test_related_coverage_is_capped() -> None:
+    d = replay_digest("en")
+    assert len(d.related) == 12 and d.more_related > 0
+    assert f"and {d.more_related} more" in render_text(d)
+
+
+def test_an_empty_period_is_empty() -> None:
+    d = build("desk", "en", [], {}, 20, NOW)
+    assert d.empty
+    assert "Nothing new." in render_text(d)
+
+
+def test_chart_is_numbers_only() -> None:
+    svg = chart_svg([HistoryEntry(1500, date="2024-10-18"), HistoryEntry(3000),
+                     HistoryEntry(10000)])
+    assert svg.startswith("<svg") and svg.count("<circle") == 3
+    assert chart_svg([HistoryEntry(1)]) == ""
