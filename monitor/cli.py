@@ -91,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     setup_logging(cfg.monitor.daemon.log_level)
-    return _service_errors(lambda: asyncio.run(run_forever(cfg)))
+    return _service_errors(lambda: asyncio.run(run_forever(cfg, args.config)))
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -172,6 +172,25 @@ def cmd_test_notify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from monitor.daemon import state_dir
+    from monitor.status import collect, render
+    from monitor.store import open_store
+
+    cfg = _config(args)
+
+    def show() -> int:
+        store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
+        try:
+            data = collect(store, cfg)
+        finally:
+            store.close()
+        print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else render(data))
+        return 0
+
+    return _service_errors(show)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from monitor.demo import run_demo
 
@@ -249,6 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("test-notify", cmd_test_notify, "Send a test message to one channel, now, and say "
             "whether it was accepted.")
     p.add_argument("channel", metavar="CHANNEL", help="the channel's name")
+
+    p = add("status", cmd_status, "Per feed the last success, last error and next poll; per "
+            "figure the current value and last revision; the outbox's pending and failed.")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("db", cmd_db, "Database maintenance: `db upgrade` applies the schema migrations.")
     p.add_argument("action", choices=["upgrade"], help="what to do")

@@ -11,13 +11,15 @@ import os
 import random
 import signal
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.config import Config, FeedConfig
+from monitor.config import Config, ConfigError, FeedConfig, load_config
 from monitor.deliver import immediate_due, make_digest, make_digests, send_due
 from monitor.fetch import Fetcher
 from monitor.poll import PollReport, Workers, poll_all, poll_feed
+from monitor.sdnotify import Notifier, watchdog, watchdog_interval
 from monitor.store import Store, open_store
 from monitor.watchlist import Watchlist, compile_watchlist
 
@@ -140,44 +142,145 @@ async def run_once(cfg: Config) -> int:
     return 0 if ok or not feeds else 1
 
 
-async def run_forever(cfg: Config, stop_after: float | None = None) -> int:
-    """The daemon: scheduled polls and digests until SIGTERM or SIGINT."""
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-    from apscheduler.triggers.cron import CronTrigger
-    from apscheduler.triggers.interval import IntervalTrigger
+class Daemon:
+    """`run`: the scheduler, signals (TERM/INT stop, HUP reloads), sd_notify and the watchdog."""
 
-    svc = Service(cfg)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    sched = AsyncIOScheduler(timezone=UTC)
-    jitter = cfg.monitor.daemon.poll_jitter
-    now = datetime.now(UTC)
-    for feed in cfg.monitor.feeds:
-        if not feed.enabled:
-            continue
-        first = now + timedelta(seconds=svc.rng.uniform(0, jitter))
-        sched.add_job(svc.poll, IntervalTrigger(seconds=feed.interval, jitter=jitter or None),
-                      args=[feed, False], id=f"poll:{feed.name}", max_instances=1,
-                      coalesce=True, next_run_time=first, misfire_grace_time=None)
-    for ch in cfg.monitor.channels:
-        sched.add_job(svc.deliver, CronTrigger.from_crontab(ch.schedule, timezone=UTC),
-                      args=[ch.name], id=f"digest:{ch.name}", max_instances=1, coalesce=True,
-                      misfire_grace_time=None)
-    sched.add_job(svc.retry_outbox, IntervalTrigger(seconds=OUTBOX_EVERY), id="outbox",
-                  max_instances=1, coalesce=True, next_run_time=now)  # pending from before
-    sched.start()
-    log.info("running: %d feeds, %d channels", len(cfg.monitor.feeds), len(cfg.monitor.channels))
-    try:
-        if stop_after is None:
-            await stop.wait()
-        else:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), stop_after)
-    finally:
-        log.info("stopping")
-        sched.shutdown(wait=False)
-        await svc.drain(DRAIN_SECONDS)
-        await svc.aclose()
-    return 0
+    def __init__(self, cfg: Config, config_location: str | None = None) -> None:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        self.svc = Service(cfg)
+        self.location = config_location
+        self.sched = AsyncIOScheduler(timezone=UTC)
+        self.notifier = Notifier()
+        self.stop = asyncio.Event()
+        self.reload_failed = False
+        self.last_poll: datetime | None = None
+
+    @property
+    def cfg(self) -> Config:
+        return self.svc.cfg
+
+    def schedule(self, first_run: bool) -> None:
+        """(Re)create the jobs: one interval job per feed, one cron job per channel."""
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        for job in self.sched.get_jobs():
+            if job.id.startswith(("poll:", "digest:")):
+                job.remove()
+        jitter = self.cfg.monitor.daemon.poll_jitter
+        now = datetime.now(UTC)
+        for feed in self.cfg.monitor.feeds:
+            if not feed.enabled:
+                continue
+            first = now + timedelta(seconds=self.svc.rng.uniform(0, jitter))
+            self.sched.add_job(self.poll, IntervalTrigger(seconds=feed.interval,
+                                                          jitter=jitter or None),
+                               args=[feed], id=f"poll:{feed.name}", max_instances=1,
+                               coalesce=True, next_run_time=first, misfire_grace_time=None)
+        for ch in self.cfg.monitor.channels:
+            self.sched.add_job(self.svc.deliver, CronTrigger.from_crontab(ch.schedule, timezone=UTC),
+                               args=[ch.name], id=f"digest:{ch.name}", max_instances=1,
+                               coalesce=True, misfire_grace_time=None)
+        if first_run:
+            self.sched.add_job(self.svc.retry_outbox, IntervalTrigger(seconds=OUTBOX_EVERY),
+                               id="outbox", max_instances=1, coalesce=True,
+                               next_run_time=now)  # what was pending before a restart
+
+    async def poll(self, feed: FeedConfig) -> None:
+        await self.svc.poll(feed, force=False)
+        self.last_poll = datetime.now(UTC)
+        await self.report_status()
+
+    async def report_status(self) -> None:
+        if not self.notifier.enabled:
+            return
+        counts = await asyncio.to_thread(self.svc.store.outbox_counts)
+        last = self.last_poll.strftime("%H:%M:%S") if self.last_poll else "never"
+        feeds = sum(1 for f in self.cfg.monitor.feeds if f.enabled)
+        text = (f"{feeds} feeds, last poll {last}, {counts.get('pending', 0)} deliveries "
+                f"pending, {counts.get('failed', 0)} failed")
+        if self.reload_failed:
+            text += ", config reload failed"
+        self.notifier.status(text)
+
+    async def reload(self) -> None:
+        """SIGHUP: validate the config; apply all of it, or keep the running one."""
+        try:
+            new = await asyncio.to_thread(load_config, self.location)
+        except ConfigError as exc:
+            self.reload_failed = True
+            log.error("config reload failed, keeping the running config: %s",
+                      "; ".join(exc.lines))
+            await self.report_status()
+            return
+        old = self.svc.cfg
+        self.svc.cfg = new
+        self.svc.wl = compile_watchlist(new.watchlist)
+        await asyncio.to_thread(self.svc.store.seed_figures, self.svc.wl)
+        if new.monitor.fetch != old.monitor.fetch or (
+                new.monitor.daemon.user_agent_contact != old.monitor.daemon.user_agent_contact):
+            previous = self.svc.fetcher
+            self.svc.fetcher = Fetcher(new.monitor.fetch, new.monitor.daemon.user_agent_contact)
+            await previous.aclose()
+        self.schedule(first_run=False)
+        self.reload_failed = False
+        log.info("config reloaded: %d feeds, %d terms, %d figures, %d channels",
+                 len(new.monitor.feeds), len(new.watchlist.terms), len(new.watchlist.figures),
+                 len(new.monitor.channels))
+        await self.report_status()
+
+    def stall(self) -> None:
+        """SIGUSR2 with $NEWS_MONITOR_STALL_SECONDS set: block the event loop on purpose, to
+        check that the watchdog notices (a diagnostic; ignored otherwise)."""
+        seconds = float(os.environ.get("NEWS_MONITOR_STALL_SECONDS", "0") or 0)
+        if seconds > 0:
+            log.warning("stalling the event loop for %.1fs (NEWS_MONITOR_STALL_SECONDS)", seconds)
+            time.sleep(seconds)
+
+    async def run(self, stop_after: float | None = None) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop.set)
+        reloads: set[asyncio.Task[None]] = set()
+
+        def on_hup() -> None:
+            task = asyncio.ensure_future(self.reload())
+            reloads.add(task)
+            task.add_done_callback(reloads.discard)
+
+        loop.add_signal_handler(signal.SIGHUP, on_hup)
+        loop.add_signal_handler(signal.SIGUSR2, self.stall)
+        self.schedule(first_run=True)
+        self.sched.start()
+        dog = None
+        every = watchdog_interval()
+        if every:
+            dog = asyncio.ensure_future(watchdog(self.notifier, every))
+        log.info("running: %d feeds, %d channels", len(self.cfg.monitor.feeds),
+                 len(self.cfg.monitor.channels))
+        self.notifier.ready(f"{len(self.cfg.monitor.feeds)} feeds scheduled")
+        try:
+            if stop_after is None:
+                await self.stop.wait()
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stop.wait(), stop_after)
+        finally:
+            log.info("stopping")
+            self.notifier.stopping()
+            self.sched.shutdown(wait=False)
+            await self.svc.drain(DRAIN_SECONDS)
+            async with self.svc.digest_lock:  # a delivery in flight finishes first
+                pass
+            if dog is not None:
+                dog.cancel()
+            await self.svc.aclose()
+            self.notifier.close()
+        return 0
+
+
+async def run_forever(cfg: Config, config_location: str | None = None,
+                      stop_after: float | None = None) -> int:
+    """The daemon: scheduled polls and digests until SIGTERM or SIGINT; SIGHUP reloads."""
+    return await Daemon(cfg, config_location).run(stop_after)

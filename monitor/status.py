@@ -1,0 +1,91 @@
+"""`news-monitor status`: what the store says, for a person (text) or a script (--json).
+
+Per feed: last success, last error, failures, next poll; per figure: current value and last
+revision; the outbox: pending and failed deliveries. Read-only; safe while the daemon runs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from monitor.config import Config
+from monitor.schema import events, figures, outbox
+from monitor.store import Store, utc
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat(timespec="seconds") if dt else None
+
+
+def collect(store: Store, cfg: Config) -> dict[str, Any]:
+    states = {s.name: s for s in store.feed_states()}
+    feeds = []
+    for f in cfg.monitor.feeds:
+        s = states.get(f.name)
+        feeds.append({
+            "name": f.name, "enabled": f.enabled, "url": f.url,
+            "current_url": s.current_url if s else None,
+            "last_status": s.last_status if s else None,
+            "last_success": _iso(s.last_success_at) if s else None,
+            "last_error": s.last_error if s else None,
+            "failures": s.failures if s else 0,
+            "next_poll": _iso(s.next_poll_at) if s else None,
+            "disabled": bool(s and s.disabled),
+        })
+    with store.engine.connect() as conn:
+        current = {r.id: r.current for r in conn.execute(select(figures))}
+        last_rev: dict[str, Any] = {}
+        for r in conn.execute(select(events).where(events.c.kind == "revision")
+                              .order_by(events.c.id)).mappings():
+            last_rev[r["figure"]] = r
+        failed = conn.execute(select(outbox.c.channel, outbox.c.key, outbox.c.last_error)
+                              .where(outbox.c.status == "failed")).all()
+    figs = []
+    for fig in cfg.watchlist.figures:
+        rev = last_rev.get(fig.id)
+        figs.append({
+            "id": fig.id, "label": fig.label, "current": current.get(fig.id),
+            "last_revision": None if rev is None else {
+                "previous": rev["previous"], "value": rev["value"], "source": rev["source"],
+                "published": _iso(utc(rev["published"])), "link": rev["link"]},
+        })
+    counts = store.outbox_counts()
+    return {
+        "feeds": feeds, "figures": figs,
+        "outbox": {"pending": counts.get("pending", 0), "sent": counts.get("sent", 0),
+                   "failed": counts.get("failed", 0),
+                   "failures": [{"channel": c, "key": k, "error": e} for c, k, e in failed]},
+    }
+
+
+def render(data: dict[str, Any]) -> str:
+    out = ["feeds:"]
+    for f in data["feeds"]:
+        state = "disabled" if f["disabled"] or not f["enabled"] else (f["last_status"] or "never polled")
+        line = f"  {f['name']}: {state}; last success {f['last_success'] or 'never'}"
+        line += f"; next poll {f['next_poll'] or '-'}"
+        if f["last_error"]:
+            line += f"; last error {f['last_error']!r} ({f['failures']} in a row)"
+        out.append(line)
+    out.append("figures:")
+    for g in data["figures"]:
+        rev = g["last_revision"]
+        line = f"  {g['id']}: {_num(g['current'])}"
+        if rev:
+            line += (f" (last revision {_num(rev['previous'])} -> {_num(rev['value'])}, "
+                     f"{rev['source']}, {rev['published'] or 'undated'})")
+        out.append(line)
+    o = data["outbox"]
+    out.append(f"outbox: {o['pending']} pending, {o['sent']} sent, {o['failed']} failed")
+    for x in o["failures"]:
+        out.append(f"  failed: {x['channel']} {x['key']}: {x['error']}")
+    return "\n".join(out)
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
