@@ -269,8 +269,9 @@ class Daemon:
         finally:
             log.info("stopping")
             self.notifier.stopping()
-            self.sched.shutdown(wait=False)
+            self.sched.pause()  # no new jobs; the running ones finish (shutdown cancels them)
             await self.svc.drain(DRAIN_SECONDS)
+            self.sched.shutdown(wait=False)
             async with self.svc.digest_lock:  # a delivery in flight finishes first
                 pass
             if dog is not None:
