@@ -131,6 +131,22 @@ class DaemonConfig(Strict):
     poll_jitter: Duration = Field(
         30.0, description="Polls are spread by up to this many seconds (0 = none)."
     )
+    metrics: str = Field(
+        "", description="host:port of a Prometheus endpoint on loopback; empty = off."
+    )
+
+    @field_validator("metrics")
+    @classmethod
+    def _metrics(cls, v: str) -> str:
+        if not v:
+            return v
+        host, _, port = v.rpartition(":")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"must be host:port, e.g. 127.0.0.1:9464 (got {v!r})")
+        h = host.strip("[]")
+        if h != "localhost" and not (is_internal_host(h) and ipaddress.ip_address(h).is_loopback):
+            raise ValueError(f"must be a loopback address (got {v!r})")
+        return v
 
     @field_validator("poll_jitter")
     @classmethod

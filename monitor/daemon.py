@@ -18,6 +18,7 @@ from pathlib import Path
 from monitor.config import Config, ConfigError, FeedConfig, load_config
 from monitor.deliver import immediate_due, make_digest, make_digests, send_due
 from monitor.fetch import Fetcher
+from monitor.metrics import METRICS
 from monitor.poll import PollReport, Workers, poll_all, poll_feed
 from monitor.sdnotify import Notifier, watchdog, watchdog_interval
 from monitor.store import Store, open_store
@@ -210,6 +211,7 @@ class Daemon:
             new = await asyncio.to_thread(load_config, self.location)
         except ConfigError as exc:
             self.reload_failed = True
+            METRICS.reload_failed(True)
             log.error("config reload failed, keeping the running config: %s",
                       "; ".join(exc.lines))
             await self.report_status()
@@ -225,6 +227,7 @@ class Daemon:
             await previous.aclose()
         self.schedule(first_run=False)
         self.reload_failed = False
+        METRICS.reload_failed(False)
         log.info("config reloaded: %d feeds, %d terms, %d figures, %d channels",
                  len(new.monitor.feeds), len(new.watchlist.terms), len(new.watchlist.figures),
                  len(new.monitor.channels))
@@ -251,6 +254,7 @@ class Daemon:
 
         loop.add_signal_handler(signal.SIGHUP, on_hup)
         loop.add_signal_handler(signal.SIGUSR2, self.stall)
+        METRICS.start(self.cfg.monitor.daemon.metrics)
         self.schedule(first_run=True)
         self.sched.start()
         dog = None

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from monitor.config import ChannelConfig, Config
 from monitor.digest import Digest, build, payload, render_html, render_text
+from monitor.metrics import METRICS
 from monitor.notify import PermanentFailure, TemporaryFailure, sender_for
 from monitor.notify.webhook import ChannelGone
 from monitor.store import Store
@@ -106,6 +107,7 @@ async def send_due(store: Store, cfg: Config, now: datetime | None = None,
             log.error("channel=%s answered 410 Gone: disabled until its config changes", ch.name)
             failed += 1
         except TemporaryFailure as exc:
+            METRICS.delivery(ch.name, "temporary_failure")
             if now - d.created_at > MAX_AGE:
                 store.mark_failed(d.id, f"gave up after {d.attempts + 1} attempts: {exc}")
                 log.error("channel=%s delivery=%s failed for good: %s", ch.name, d.key, exc)
@@ -116,10 +118,13 @@ async def send_due(store: Store, cfg: Config, now: datetime | None = None,
                             wait, exc)
             failed += 1
         except PermanentFailure as exc:
+            METRICS.delivery(ch.name, "permanent_failure")
             store.mark_failed(d.id, str(exc))
             log.error("channel=%s delivery=%s failed permanently: %s", ch.name, d.key, exc)
             failed += 1
         else:
             store.mark_sent(d.id)
             sent += 1
+            METRICS.delivery(ch.name, "sent")
+    METRICS.outbox(store.outbox_counts())
     return sent, failed

@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from monitor.config import FeedConfig, FetchConfig
 from monitor.feeds import HostileFeed, NotAFeed, order_items, parse_bytes
 from monitor.fetch import DAY, Fetcher, FetchResult
+from monitor.metrics import METRICS
 from monitor.models import Item
 from monitor.pipeline import should_judge
 from monitor.store import FeedState, Store
@@ -250,6 +251,8 @@ def finish(f: Fetched, got: Ingested, w: Workers, store: Store, rng: random.Rand
         log.warning("feed=%s answered 410 Gone: disabled until its config changes", f.feed.name)
     ok = f.status in ("ok", "not_modified", "unchanged_body")
     log.log(logging.INFO if ok else logging.WARNING, "%s", report.line())
+    METRICS.poll(f.feed.name, f.status, got.new, got.changed, got.events,
+                 new.last_success_at.timestamp() if new.last_success_at else None)
     return report
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -49,10 +50,8 @@ def test_notify_ready_status_watchdog_stopping(server: FeedServer, tmp_path: Pat
     def collect(seconds: float) -> None:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            try:
+            with contextlib.suppress(TimeoutError):
                 got.append((time.monotonic(), sock.recv(4096).decode()))
-            except TimeoutError:
-                pass
 
     try:
         collect(4.0)
@@ -171,3 +170,39 @@ def test_log_format(journal: bool) -> None:
         assert err == "<4>news-monitor: hello"
     else:
         assert err.endswith("WARNING news-monitor: hello") and err[:4].isdigit()
+
+
+def test_metrics_endpoint(server: FeedServer, tmp_path: Path) -> None:
+    import httpx
+    from mailserver import free_port
+
+    port = free_port()
+    toml = monitor_toml(tmp_path, {"a": server.url("/f/kyiv.atom")})
+    toml = toml.replace("poll_jitter = 0", f'poll_jitter = 0\nmetrics = "127.0.0.1:{port}"')
+    (tmp_path / "monitor.toml").write_text(toml)
+    (tmp_path / "watchlist.toml").write_text(WATCHLIST)
+    proc = start(tmp_path)
+    try:
+        def scraped() -> str:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=1).text
+            except httpx.HTTPError:
+                return ""
+
+        wait_until(lambda: 'news_monitor_polls_total{feed="a",status="ok"} 1.0' in scraped())
+        text = scraped()
+        assert 'news_monitor_items_total{feed="a",kind="new"} 12.0' in text
+        assert 'news_monitor_last_success_timestamp_seconds{feed="a"}' in text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def test_metrics_must_be_loopback(tmp_path: Path) -> None:
+    from monitor.config import ConfigError, load_config
+
+    (tmp_path / "monitor.toml").write_text('[daemon]\nmetrics = "0.0.0.0:9464"\n')
+    (tmp_path / "watchlist.toml").write_text("")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert info.value.lines[0].startswith(f"{tmp_path / 'monitor.toml'}: daemon.metrics: must be a loopback")
