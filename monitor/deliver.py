@@ -41,7 +41,7 @@ def preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime
     rows = store.events_after(cursor)
     last_id = rows[-1][0] if rows else cursor
     digest = build(ch.name, ch.language, [e for _i, e in rows], store.histories(wl),
-                   ch.max_related, now, event_ids=[i for i, _e in rows])
+                   ch.max_related, now, event_ids=[i for i, _e in rows], labels=wl.labels())
     return digest, last_id
 
 

@@ -8,7 +8,7 @@ then related coverage grouped by term, with near-identical headlines folded into
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,10 +75,11 @@ class Revision:
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    term: str
+    term: str  # the watch's label, as shown
     title: str
     link: str | None
     outlets: tuple[str, ...]
+    watch: str = ""  # the watch's id
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def build(
     max_related: int,
     now: datetime,
     event_ids: Iterable[int] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> Digest:
     """Group a period's events: one block per revised figure (its last revision, the
     corroborations of that value), then related coverage folded by headline."""
@@ -144,13 +146,14 @@ def build(
             last.qualifier, last.unit, _source(last),
             tuple(_source(e) for e in corr), timeline,
         ))
-    related = fold_related([e for e in events if e.kind == "match"])
+    related = fold_related([e for e in events if e.kind == "match"], labels or {})
     shown = related[:max_related]
     return Digest(channel, language, tuple(revisions), tuple(shown),
                   max(0, len(related) - len(shown)), now, tuple(event_ids))
 
 
-def fold_related(matches: Sequence[Event]) -> list[Related]:
+def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = None
+                 ) -> list[Related]:
     """Matches grouped by their first watch; near-identical headlines folded into one line
     (conservative: a false merge hides a source)."""
     out: list[Related] = []
@@ -158,13 +161,16 @@ def fold_related(matches: Sequence[Event]) -> list[Related]:
         term = ev.watches[0] if ev.watches else ""
         title = clean(ev.title)
         for i, r in enumerate(out):
-            if r.term == term and fuzz.token_set_ratio(r.title, title) >= FOLD_SCORE:
+            if r.watch == term and fuzz.token_set_ratio(r.title, title) >= FOLD_SCORE:
                 if ev.source not in r.outlets:
-                    out[i] = Related(r.term, r.title, r.link, (*r.outlets, clean(ev.source)))
+                    out[i] = Related(r.term, r.title, r.link, (*r.outlets, clean(ev.source)),
+                                     r.watch)
                 break
         else:
-            out.append(Related(term, title, safe_link(ev.link), (clean(ev.source),)))
-    return sorted(out, key=lambda r: r.term)
+            out.append(Related((labels or {}).get(term, term), title, safe_link(ev.link),
+                               (clean(ev.source),), term))
+    order = {watch: i for i, watch in enumerate(labels or {})}  # terms first, then figures
+    return sorted(out, key=lambda r: (order.get(r.watch, len(order)), r.term))
 
 
 def fmt_number(x: Number | None, language: str = "en") -> str:
@@ -241,7 +247,8 @@ def payload(d: Digest) -> dict[str, object]:
             }
             for r in d.revisions
         ],
-        "related": [{"term": x.term, "title": x.title, "link": x.link, "outlets": list(x.outlets)}
+        "related": [{"watch": x.watch, "term": x.term, "title": x.title, "link": x.link,
+                     "outlets": list(x.outlets)}
                     for x in d.related],
         "more_related": d.more_related,
     }

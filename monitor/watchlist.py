@@ -168,6 +168,10 @@ class Watchlist:
                 return f
         raise KeyError(fid)
 
+    def labels(self) -> dict[str, str]:
+        """id -> label of every term and figure (what digests show)."""
+        return {**{t.id: t.label for t in self.terms}, **{f.id: f.label for f in self.figures}}
+
     def terms_in(self, hits: Sequence[PhraseHit]) -> list[tuple[Term, float]]:
         """Terms with at least one variant among `hits`, with the best score."""
         found = {h.phrase: h.score for h in hits}

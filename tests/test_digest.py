@@ -27,7 +27,8 @@ def replay_digest(language: str) -> Digest:
     files = sorted(REPLAY.glob("*.xml")) + sorted(REPLAY.glob("*.atom"))
     events = [ev for item in load_items(files) for ev in engine.process(item)]
     histories = {fid: st.history for fid, st in engine.states.items()}
-    return build("desk", language, events, histories, 12, NOW, range(1, len(events) + 1))
+    return build("desk", language, events, histories, 12, NOW, range(1, len(events) + 1),
+                 labels=engine.wl.labels())
 
 
 def mask(text: str) -> str:
