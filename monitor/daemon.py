@@ -10,8 +10,10 @@ import logging
 import os
 import random
 import signal
+import socket
 import sys
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -73,7 +75,14 @@ class Service:
         self.rng = random.Random()
         self.digest_lock = asyncio.Lock()
         self.inflight: set[asyncio.Task[object]] = set()
-        self.workers = Workers()
+        # PostgreSQL: several instances may share the database; feeds and deliveries are
+        # claimed per use. SQLite: one instance, feed rows cached.
+        self.shared = not self.store.is_sqlite
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.workers = Workers(shared=(self.instance, cfg.monitor.daemon.lease)
+                               if self.shared else None)
+        if self.shared:
+            self.store.register_instance(self.instance, socket.gethostname(), os.getpid())
 
     async def poll(self, feed: FeedConfig, force: bool = True) -> PollReport:
         task = asyncio.current_task()
@@ -107,7 +116,16 @@ class Service:
             else:
                 ch = next(c for c in self.cfg.monitor.channels if c.name == channel)
                 await asyncio.to_thread(make_digest, self.store, self.wl, ch, datetime.now(UTC))
-            return await send_due(self.store, self.cfg, rng=self.rng)
+            return await send_due(self.store, self.cfg, rng=self.rng, instance=self.claimant)
+
+    @property
+    def claimant(self) -> str | None:
+        return self.instance if self.shared else None
+
+    async def heartbeat(self) -> None:
+        if self.shared:
+            await asyncio.to_thread(self.store.register_instance, self.instance,
+                                    socket.gethostname(), os.getpid())
 
     async def immediate(self) -> None:
         """Channels with an `immediate_change` rule get their digest now when a revision is
@@ -119,12 +137,14 @@ class Service:
 
     async def retry_outbox(self) -> None:
         async with self.digest_lock:
-            await send_due(self.store, self.cfg, rng=self.rng)
+            await send_due(self.store, self.cfg, rng=self.rng, instance=self.claimant)
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()
         await self.workers.flush()
         await asyncio.to_thread(self.workers.shutdown)
+        if self.shared:
+            await asyncio.to_thread(self.store.unregister_instance, self.instance)
         self.store.close()
 
 
@@ -184,6 +204,8 @@ class Daemon:
                                args=[ch.name], id=f"digest:{ch.name}", max_instances=1,
                                coalesce=True, misfire_grace_time=None)
         if first_run:
+            self.sched.add_job(self.svc.heartbeat, IntervalTrigger(seconds=30), id="heartbeat",
+                               max_instances=1, coalesce=True)
             self.sched.add_job(self.svc.retry_outbox, IntervalTrigger(seconds=OUTBOX_EVERY),
                                id="outbox", max_instances=1, coalesce=True,
                                next_run_time=now)  # what was pending before a restart

@@ -37,7 +37,11 @@ def retry_delay(attempts: int, rng: random.Random, retry_after: float | None = N
 def preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime
             ) -> tuple[Digest, int]:
     """The digest the channel would get now, and the id of its last event (no writes)."""
-    cursor = store.channel_cursor(ch.name)
+    return _preview(store, wl, ch, now, store.channel_cursor(ch.name))
+
+
+def _preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime, cursor: int
+             ) -> tuple[Digest, int]:
     rows = store.events_after(cursor)
     last_id = rows[-1][0] if rows else cursor
     digest = build(ch.name, ch.language, [e for _i, e in rows], store.histories(wl),
@@ -51,13 +55,15 @@ def make_digest(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime) -
     to send (an empty period sends nothing unless the channel asks for a heartbeat)."""
     if store.channel_disabled(ch.name):
         return None
-    digest, last_id = preview(store, wl, ch, now)
+    cursor = store.channel_cursor(ch.name)
+    digest, last_id = _preview(store, wl, ch, now, cursor)
     if digest.empty and not ch.heartbeat:
-        if last_id != store.channel_cursor(ch.name):
+        if last_id != cursor:
             store.advance_cursor(ch.name, last_id)
         return None
     return store.enqueue(ch.name, digest.key, last_id, _subject(digest.revisions, ch.language),
-                         render_text(digest), render_html(digest), json.dumps(payload(digest)))
+                         render_text(digest), render_html(digest), json.dumps(payload(digest)),
+                         built_from=cursor)
 
 
 def immediate_due(store: Store, ch: ChannelConfig) -> bool:
@@ -89,13 +95,14 @@ def make_digests(store: Store, wl: Watchlist, cfg: Config, now: datetime | None 
 
 
 async def send_due(store: Store, cfg: Config, now: datetime | None = None,
-                   rng: random.Random | None = None) -> tuple[int, int]:
+                   rng: random.Random | None = None, instance: str | None = None
+                   ) -> tuple[int, int]:
     """Send every due delivery; returns (sent, failed-this-round)."""
     now = now or datetime.now(UTC)
     rng = rng or random.Random()
     by_name = {c.name: c for c in cfg.monitor.channels}
     sent = failed = 0
-    for d in store.due(now, list(by_name)):
+    for d in store.due(now, list(by_name), claim_for=instance):
         ch = by_name[d.channel]
         if store.channel_disabled(ch.name):
             continue

@@ -165,7 +165,10 @@ class Workers:
     behind: rows that arrive together share one transaction. A row lost to a crash costs a
     re-fetch, never an item: items are committed before their feed's row is queued."""
 
-    def __init__(self, parsers: int = 1, bodies: int = 4) -> None:
+    def __init__(self, parsers: int = 1, bodies: int = 4,
+                 shared: tuple[str, float] | None = None) -> None:
+        # shared database: (this instance's id, lease seconds); feeds are claimed per poll
+        self.shared = shared
         # a fetched body waits in memory for the parser: bound how many may wait
         self.bodies = asyncio.Semaphore(bodies)
         self.db = ThreadPoolExecutor(1, thread_name_prefix="store")
@@ -212,8 +215,15 @@ class Workers:
 
 async def fetch_feed(feed: FeedConfig, fetcher: Fetcher, store: Store, cfg: FetchConfig,
                      w: Workers, force: bool = True) -> Fetched | PollReport:
-    """Fetch and parse one feed, or say why not (disabled, not due)."""
-    state = await w.load_state(store, feed)
+    """Fetch and parse one feed, or say why not (disabled, not due, leased elsewhere)."""
+    if w.shared is not None:
+        me, ttl = w.shared
+        claimed = await w.on_db(store.claim_feed, feed.name, feed.url, me, ttl, force)
+        if claimed is None:
+            return PollReport(feed.name, "not_ours")
+        state = claimed
+    else:
+        state = await w.load_state(store, feed)
     if state.disabled:
         return PollReport(feed.name, "disabled")
     if not force and state.next_poll_at and state.next_poll_at > datetime.now(UTC):
@@ -239,7 +249,8 @@ async def fetch_feed(feed: FeedConfig, fetcher: Fetcher, store: Store, cfg: Fetc
 def finish(f: Fetched, got: Ingested, w: Workers, store: Store, rng: random.Random) -> PollReport:
     """The feed's new row (queued after its items are committed) and its one log line."""
     new = next_state(f.state, f.result, f.status, f.error, f.feed.interval, datetime.now(UTC), rng)
-    new = replace(new, items_new=got.new, items_changed=got.changed)
+    new = replace(new, items_new=got.new, items_changed=got.changed, lease_owner=None,
+                  lease_until=None)  # the lease ends with the row's write
     if f.status == "not_a_feed" or f.left:
         # not read, or read only in part: fetch the whole body again next time
         new = replace(new, body_hash=None, etag=None, last_modified=None)

@@ -40,6 +40,8 @@ feeds = Table(
     Column("disabled", Boolean, nullable=False, default=False),
     Column("items_new", Integer, nullable=False, default=0),
     Column("items_changed", Integer, nullable=False, default=0),
+    Column("lease_owner", String(200)),  # the instance polling it now (shared databases)
+    Column("lease_until", DateTime(timezone=True)),
 )
 
 items = Table(
@@ -133,6 +135,18 @@ outbox = Table(
     Column("last_error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+    Column("claimed_by", String(200)),  # the instance sending it now
+    Column("claim_until", DateTime(timezone=True)),
     UniqueConstraint("channel", "key", name="uq_outbox_channel_key"),
     Index("ix_outbox_due", "status", "next_attempt_at"),
+)
+
+instances = Table(
+    "instances",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
 )

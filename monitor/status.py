@@ -34,6 +34,8 @@ def collect(store: Store, cfg: Config) -> dict[str, Any]:
             "failures": s.failures if s else 0,
             "next_poll": _iso(s.next_poll_at) if s else None,
             "disabled": bool(s and s.disabled),
+            "lease_owner": s.lease_owner if s else None,
+            "lease_until": _iso(s.lease_until) if s else None,
         })
     with store.engine.connect() as conn:
         current = {r.id: r.current for r in conn.execute(select(figures))}
@@ -54,6 +56,8 @@ def collect(store: Store, cfg: Config) -> dict[str, Any]:
         })
     counts = store.outbox_counts()
     return {
+        "instances": [{**i, "started_at": _iso(i["started_at"]), "seen_at": _iso(i["seen_at"])}
+                      for i in store.list_instances()],
         "feeds": feeds, "figures": figs,
         "outbox": {"pending": counts.get("pending", 0), "sent": counts.get("sent", 0),
                    "failed": counts.get("failed", 0),
@@ -62,11 +66,19 @@ def collect(store: Store, cfg: Config) -> dict[str, Any]:
 
 
 def render(data: dict[str, Any]) -> str:
-    out = ["feeds:"]
+    out = []
+    if data["instances"]:
+        out.append("instances:")
+        for i in data["instances"]:
+            out.append(f"  {i['id']}: started {i['started_at']}, seen {i['seen_at']}, "
+                       f"{i['leases']} feed leases")
+    out.append("feeds:")
     for f in data["feeds"]:
         state = "disabled" if f["disabled"] or not f["enabled"] else (f["last_status"] or "never polled")
         line = f"  {f['name']}: {state}; last success {f['last_success'] or 'never'}"
         line += f"; next poll {f['next_poll'] or '-'}"
+        if f["lease_owner"]:
+            line += f"; leased to {f['lease_owner']} until {f['lease_until']}"
         if f["last_error"]:
             line += f"; last error {f['last_error']!r} ({f['failures']} in a row)"
         out.append(line)

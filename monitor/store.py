@@ -14,23 +14,23 @@ import json
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from monitor.judge import FigureState
 from monitor.models import Event, HistoryEntry, Item, Number
 from monitor.pipeline import analyse, decide, should_judge
-from monitor.schema import channels, events, feeds, figures, history, items, outbox
+from monitor.schema import channels, events, feeds, figures, history, instances, items, outbox
 from monitor.watchlist import Watchlist
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_HEAD = "0001"  # the newest migration; a test checks it against Alembic's head
+SCHEMA_HEAD = "0002"  # the newest migration; a test checks it against Alembic's head
 
 
 class StoreError(Exception):
@@ -83,6 +83,8 @@ class FeedState:
     disabled: bool = False
     items_new: int = 0
     items_changed: int = 0
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
 
     @property
     def fetch_url(self) -> str:
@@ -208,10 +210,7 @@ class Store:
             row = conn.execute(select(feeds).where(feeds.c.name == name)).mappings().first()
         if row is None:
             return FeedState(name, url)
-        data = dict(row)
-        for k in ("first_failed_at", "last_success_at", "last_polled_at", "next_poll_at"):
-            data[k] = utc(data[k])
-        state = FeedState(**data)
+        state = _feed_state(row)
         if state.url != url:  # the config changed the URL: forget the old one's state
             return FeedState(name, url)
         return state
@@ -219,13 +218,7 @@ class Store:
     def feed_states(self) -> list[FeedState]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(feeds).order_by(feeds.c.name)).mappings().all()
-        out = []
-        for row in rows:
-            data = dict(row)
-            for k in ("first_failed_at", "last_success_at", "last_polled_at", "next_poll_at"):
-                data[k] = utc(data[k])
-            out.append(FeedState(**data))
-        return out
+        return [_feed_state(row) for row in rows]
 
     def save_feed_state(self, state: FeedState, conn: Connection | None = None) -> None:
         values = {k: getattr(state, k) for k in feeds.c.keys()}  # noqa: SIM118
@@ -234,6 +227,67 @@ class Store:
                 self._upsert_feed(c, values)
         else:
             self._upsert_feed(conn, values)
+
+    # ------------------------------------------------------------ several instances
+
+    def claim_feed(self, name: str, url: str, me: str, ttl: float, force: bool = False
+                   ) -> FeedState | None:
+        """Lease one feed to this instance if it is due (or `force`) and nobody else holds a
+        live lease: `SELECT ... FOR UPDATE SKIP LOCKED`, so two instances never both get it.
+        Returns its state, or None if it is not ours to poll now."""
+        now = datetime.now(UTC)
+        with self.tx() as conn:
+            q = select(feeds).where(feeds.c.name == name)
+            if not self.is_sqlite:
+                q = q.with_for_update(skip_locked=True)
+            row = conn.execute(q).mappings().first()
+            if row is None:
+                exists = conn.execute(select(feeds.c.name).where(feeds.c.name == name)).first()
+                if exists:  # locked by another instance's claim right now
+                    return None
+                state = FeedState(name, url)
+            else:
+                state = _feed_state(row)
+                if state.url != url:
+                    state = FeedState(name, url)
+                held = state.lease_owner not in (None, me) and (state.lease_until or now) > now
+                due = force or state.next_poll_at is None or state.next_poll_at <= now
+                if held or not due or state.disabled:
+                    return None
+            state = replace(state, lease_owner=me, lease_until=now + timedelta(seconds=ttl))
+            try:
+                self._upsert_feed(conn, {k: getattr(state, k) for k in feeds.c.keys()})  # noqa: SIM118
+            except IntegrityError:  # another instance inserted it first
+                return None
+        return state
+
+    def register_instance(self, me: str, host: str, pid: int) -> None:
+        now = datetime.now(UTC)
+        with self.tx() as conn:
+            done = conn.execute(update(instances).where(instances.c.id == me)
+                                .values(seen_at=now))
+            if done.rowcount == 0:
+                conn.execute(insert(instances).values(id=me, host=host, pid=pid,
+                                                      started_at=now, seen_at=now))
+
+    def unregister_instance(self, me: str) -> None:
+        """On a clean stop: leave, and hand our leases back."""
+        with self.tx() as conn:
+            conn.execute(update(feeds).where(feeds.c.lease_owner == me)
+                         .values(lease_owner=None, lease_until=None))
+            conn.execute(update(outbox).where(outbox.c.claimed_by == me)
+                         .values(claimed_by=None, claim_until=None))
+            conn.execute(instances.delete().where(instances.c.id == me))
+
+    def list_instances(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(instances).order_by(instances.c.started_at)).mappings().all()
+            leases: dict[str, int] = dict(conn.execute(select(feeds.c.lease_owner, func.count())
+                                       .where(feeds.c.lease_owner.is_not(None))
+                                       .group_by(feeds.c.lease_owner)).all())
+        return [{"id": r["id"], "host": r["host"], "pid": r["pid"],
+                 "started_at": utc(r["started_at"]), "seen_at": utc(r["seen_at"]),
+                 "leases": int(leases.get(r["id"], 0))} for r in rows]
 
     def save_feed_states(self, states: Sequence[FeedState]) -> None:
         """Several feeds' rows in one transaction."""
@@ -254,6 +308,8 @@ class Store:
         history; known figures keep what was observed and gain seed values they lack."""
         now = datetime.now(UTC)
         with self.tx() as conn:
+            if not self.is_sqlite:  # instances starting together seed one after the other
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7321001)")
             for fig in wl.figures:
                 row = conn.execute(select(figures).where(figures.c.id == fig.id)).first()
                 have = {(r.value, r.source) for r in conn.execute(
@@ -316,6 +372,14 @@ class Store:
         return out
 
     def judge_item(self, wl: Watchlist, item: Item) -> tuple[str, list[Event]]:
+        """Judge one item (see `_judge_item`); when another instance wrote the same new item
+        first, the rolled-back attempt counts as unchanged: it was judged, once, there."""
+        try:
+            return self._judge_item(wl, item)
+        except IntegrityError:
+            return "unchanged", []
+
+    def _judge_item(self, wl: Watchlist, item: Item) -> tuple[str, list[Event]]:
         """Judge one item in one transaction: read its row and the figures it touches, decide,
         write events, new figure states and the item row together. Returns the item's status
         (new, changed, unchanged) and its events."""
@@ -379,14 +443,24 @@ class Store:
         return int(v or 0)
 
     def enqueue(self, channel: str, key: str, last_event_id: int, subject: str, text: str,
-                html: str, payload: str) -> int | None:
+                html: str, payload: str, built_from: int | None = None) -> int | None:
         """Write a digest to the outbox and move the channel's cursor, in one transaction.
-        Returns the outbox id, or None if this digest is already there (same key)."""
+        Returns the outbox id, or None if it is there already (same key) or another instance
+        built this period's digest meanwhile (the cursor moved past `built_from`)."""
         now = datetime.now(UTC)
         with self.tx() as conn:
+            q = select(channels.c.last_event_id).where(channels.c.name == channel)
+            if not self.is_sqlite:
+                q = q.with_for_update()  # one digest per period, whatever the instances
+            cursor = conn.execute(q).scalar()
+            if built_from is not None and (cursor or 0) != built_from:
+                return None
             exists = conn.execute(select(outbox.c.id).where(
                 outbox.c.channel == channel, outbox.c.key == key)).scalar()
-            self._move_cursor(conn, channel, last_event_id, now)
+            try:
+                self._move_cursor(conn, channel, last_event_id, now)
+            except IntegrityError:
+                return None  # another instance created the channel's row just now
             if exists:
                 return None
             res = conn.execute(insert(outbox).values(
@@ -423,12 +497,27 @@ class Store:
             conn.execute(insert(channels).values(name=channel, last_event_id=last_event_id,
                                                  last_digest_at=now))
 
-    def due(self, now: datetime, channels_: Sequence[str] | None = None) -> list[Delivery]:
+    def due(self, now: datetime, channels_: Sequence[str] | None = None,
+            claim_for: str | None = None, ttl: float = 300.0) -> list[Delivery]:
+        """Pending deliveries whose time has come. With `claim_for`, they are claimed for that
+        instance (`FOR UPDATE SKIP LOCKED`, a claim expiry), so one instance sends each."""
         q = select(outbox).where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
         if channels_ is not None:
             q = q.where(outbox.c.channel.in_(list(channels_)))
-        with self.engine.connect() as conn:
-            rows = conn.execute(q.order_by(outbox.c.id)).mappings().all()
+        if claim_for is None:
+            with self.engine.connect() as conn:
+                rows = conn.execute(q.order_by(outbox.c.id)).mappings().all()
+        else:
+            q = q.where((outbox.c.claim_until.is_(None)) | (outbox.c.claim_until < now)
+                        | (outbox.c.claimed_by == claim_for))
+            if not self.is_sqlite:
+                q = q.with_for_update(skip_locked=True)
+            with self.tx() as conn:
+                rows = conn.execute(q.order_by(outbox.c.id)).mappings().all()
+                if rows:
+                    conn.execute(update(outbox).where(outbox.c.id.in_([r["id"] for r in rows]))
+                                 .values(claimed_by=claim_for,
+                                         claim_until=now + timedelta(seconds=ttl)))
         return [Delivery(r["id"], r["channel"], r["key"], r["subject"], r["body_text"],
                          r["body_html"], r["payload"], r["attempts"], utc(r["created_at"]) or now)
                 for r in rows]
@@ -437,17 +526,19 @@ class Store:
         with self.tx() as conn:
             conn.execute(update(outbox).where(outbox.c.id == delivery_id).values(
                 status="sent", sent_at=datetime.now(UTC), attempts=outbox.c.attempts + 1,
-                last_error=None))
+                last_error=None, claimed_by=None, claim_until=None))
 
     def mark_retry(self, delivery_id: int, error: str, next_at: datetime) -> None:
         with self.tx() as conn:
             conn.execute(update(outbox).where(outbox.c.id == delivery_id).values(
-                attempts=outbox.c.attempts + 1, last_error=error[:2000], next_attempt_at=next_at))
+                attempts=outbox.c.attempts + 1, last_error=error[:2000], next_attempt_at=next_at,
+                claimed_by=None, claim_until=None))
 
     def mark_failed(self, delivery_id: int, error: str) -> None:
         with self.tx() as conn:
             conn.execute(update(outbox).where(outbox.c.id == delivery_id).values(
-                status="failed", attempts=outbox.c.attempts + 1, last_error=error[:2000]))
+                status="failed", attempts=outbox.c.attempts + 1, last_error=error[:2000],
+                claimed_by=None, claim_until=None))
 
     def outbox_counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -460,6 +551,14 @@ class Store:
                 "items": int(conn.execute(select(func.count()).select_from(items)).scalar() or 0),
                 "events": int(conn.execute(select(func.count()).select_from(events)).scalar() or 0),
             }
+
+
+def _feed_state(row: Any) -> FeedState:
+    data = dict(row)
+    for k in ("first_failed_at", "last_success_at", "last_polled_at", "next_poll_at",
+              "lease_until"):
+        data[k] = utc(data[k])
+    return FeedState(**data)
 
 
 def _event_row(ev: Event, feed: str, now: datetime) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class FeedServer:
         self.conditional = conditional
         self.slow_interval = 2.0
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.times: list[tuple[float, str]] = []  # (time.monotonic(), path) of each request
         self.lock = threading.Lock()
         self.mtimes: dict[str, tuple[str, float]] = {}  # name -> (etag, when it last changed)
         self.cache: dict[str, bytes] = {}  # files under root, read once
@@ -50,6 +51,7 @@ class FeedServer:
             def do_GET(self) -> None:  # noqa: N802
                 with server.lock:
                     server.requests.append((self.path, dict(self.headers)))
+                    server.times.append((time.monotonic(), self.path))
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     server.route(self)
 

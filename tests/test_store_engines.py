@@ -3,6 +3,7 @@ judging results, the same outbox behaviour."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,4 +57,37 @@ def test_feed_rows_and_outbox(store_url: str, tmp_path: Path) -> None:
     assert store.due(now + timedelta(minutes=5)) == []
     store.mark_sent(d.id)
     assert store.outbox_counts() == {"sent": 1}
+    store.close()
+
+
+def test_claims_make_one_instance_send_and_one_build(store_url: str, tmp_path: Path) -> None:
+    store = open_store(store_url, tmp_path)
+    now = datetime.now(UTC)
+    assert store.enqueue("desk", "k1", 7, "s", "t", "", "{}", built_from=0) is not None
+    # another instance built the same period from the old cursor: refused
+    assert store.enqueue("desk", "k2", 7, "s", "t", "", "{}", built_from=0) is None
+    mine = store.due(now + timedelta(seconds=1), claim_for="a")
+    assert [d.key for d in mine] == ["k1"]
+    assert store.due(now + timedelta(seconds=1), claim_for="b") == []  # claimed by a
+    assert [d.key for d in store.due(now + timedelta(seconds=1), claim_for="a")] == ["k1"]
+    # a's claim runs out (it died): b may take it over
+    later = now + timedelta(minutes=10)
+    assert [d.key for d in store.due(later, claim_for="b")] == ["k1"]
+    store.close()
+
+
+def test_feed_leases(store_url: str, tmp_path: Path) -> None:
+    store = open_store(store_url, tmp_path)
+    url = "https://x.example/f"
+    got = store.claim_feed("f", url, "a", ttl=60)
+    assert got is not None and got.lease_owner == "a"
+    assert store.claim_feed("f", url, "b", ttl=60) is None  # a holds it
+    store.save_feed_states([replace(got, lease_owner=None, lease_until=None,
+                                    next_poll_at=datetime.now(UTC) + timedelta(minutes=5))])
+    assert store.claim_feed("f", url, "b", ttl=60) is None  # not due
+    assert store.claim_feed("f", url, "b", ttl=60, force=True) is not None  # `once`
+    # b dies holding the lease: after the lease time, a takes over
+    store.save_feed_states([replace(got, lease_owner="b", next_poll_at=None,
+                                    lease_until=datetime.now(UTC) - timedelta(seconds=1))])
+    assert store.claim_feed("f", url, "a", ttl=60) is not None
     store.close()
