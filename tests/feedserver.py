@@ -27,6 +27,7 @@ class FeedServer:
     /huge?mb=N            N MB of chunked body with no length
     /bomb                 a small gzip body that expands to 200 MB
     /empty, /html         an empty 200, an HTML page
+    /count                how many requests it has answered
     """
 
     def __init__(self, root: Path | None = None, conditional: bool = True) -> None:
@@ -129,6 +130,10 @@ class FeedServer:
         elif path == "/bomb":
             self.send(h, 200, gzip_bomb(), {"Content-Encoding": "gzip",
                                             "Content-Type": "application/rss+xml"})
+        elif path == "/count":  # how many requests so far (for benches in another process)
+            with self.lock:
+                n = len(self.requests)
+            self.send(h, 200, str(n).encode(), {"Content-Type": "text/plain"})
         elif path == "/empty":
             self.send(h, 200, b"", {"Content-Type": "application/rss+xml"})
         elif path == "/html":
