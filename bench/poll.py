@@ -14,7 +14,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/numbers.py would shadow the standard library's `numbers`: keep this folder last.
+# bench/numbers.py would shadow the standard library's `numbers`: keep this folder last
+# (and the children these benches start run from the project root).
 _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if p not in ("", _HERE)] + [_HERE]
 
@@ -44,7 +45,7 @@ s.thread.join()
 def start_server(root: Path, conditional: bool) -> tuple[subprocess.Popen[str], int]:
     """The feed server in its own process, so the poller's RSS and CPU are its own."""
     code = SERVER.format(tests=str(ROOT / "tests"), root=str(root), conditional=conditional)
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert proc.stdout is not None
     return proc, int(proc.stdout.readline())
 
@@ -93,7 +94,7 @@ def one_mode(n: int, conditional: bool) -> None:
             cfg = write_config(Path(tmp), port, [p.name for p in files], n)
             # deploy step: the schema is created beforehand, as `news-monitor db upgrade`
             subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade", "--config",
-                            str(cfg)], check=True, capture_output=True)
+                            str(cfg)], check=True, capture_output=True, cwd=ROOT)
             for label, took, statuses in asyncio.run(rounds(cfg)):
                 print(f"[{kind}] {label}: {took:.2f} s  {statuses}")
     finally:
@@ -115,7 +116,7 @@ def main() -> None:
     print(f"{args.feeds} feeds over {len(files)} captures ({total / 1e6:.1f} MB a round)")
     for mode in ("conditional", "ignore"):  # each in a fresh process
         subprocess.run([sys.executable, __file__, "--feeds", str(args.feeds), "--mode", mode],
-                       check=True)
+                       check=True, cwd=ROOT)
 
 
 if __name__ == "__main__":

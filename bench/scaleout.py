@@ -14,7 +14,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/numbers.py would shadow the standard library's `numbers`: keep this folder last.
+# bench/numbers.py would shadow the standard library's `numbers`: keep this folder last
+# (and the children these benches start run from the project root).
 _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if p not in ("", _HERE)] + [_HERE]
 
@@ -58,7 +59,7 @@ def count(port: int) -> int:
 
 def main() -> None:
     code = SERVER.format(tests=str(ROOT / "tests"), n=FEEDS)
-    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert server.stdout is not None
     port = int(server.stdout.readline())
     try:
@@ -90,10 +91,10 @@ def run(port: int, engine: str, n: int) -> float:
         (folder / "monitor.toml").write_text("\n".join(lines) + "\n")
         (folder / "watchlist.toml").write_text((ROOT / "config" / "watchlist.toml").read_text())
         subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade", "--config",
-                        str(folder)], check=True, capture_output=True, env=ENV)
+                        str(folder)], check=True, capture_output=True, env=ENV, cwd=ROOT)
         procs = [subprocess.Popen([sys.executable, "-m", "monitor", "run", "--config",
                                    str(folder)], env=ENV, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL) for _ in range(n)]
+                                  stderr=subprocess.DEVNULL, cwd=ROOT) for _ in range(n)]
         try:
             time.sleep(WARMUP)  # the first round (parse and judge every feed) is over by then
             before = count(port)
