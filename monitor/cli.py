@@ -279,8 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "demo",
         cmd_demo,
-        "Replay the bundled sample feeds on a temporary state and print the digest to the "
-        "terminal (no network, no SMTP).",
+        "Serve the bundled sample feeds on 127.0.0.1, poll them once through the real path "
+        "on a temporary SQLite state, and print the digest to the terminal (no outside "
+        "network, no SMTP).",
     )
     return parser
 

@@ -182,9 +182,6 @@ class FetchConfig(Strict):
     concurrency: int = Field(16, description="Fetches in flight at once, overall.")
     per_host: int = Field(2, description="Fetches in flight at once to one host.")
     max_items: int = Field(500, description="Entries judged per poll of one feed; the rest wait.")
-    parser: Literal["auto", "fast", "feedparser"] = Field(
-        "feedparser", description="Feed parser backend; feedparser is the reference."
-    )
 
     @field_validator("timeout")
     @classmethod
