@@ -83,6 +83,7 @@ def test_three_instances_share_the_feeds(pg_url: str, tmp_path: Path) -> None:
         events = conn.execute(text("SELECT kind, figure, value, item_uid FROM events")).all()
         items = conn.execute(text("SELECT count(*) FROM items")).scalar()
         instances = conn.execute(text("SELECT count(*) FROM instances")).scalar()
+        history = conn.execute(text("SELECT figure, value, low FROM history")).all()
     engine.dispose()
     revisions = Counter((f, v) for kind, f, v, _u in events if kind == "revision")
     matches = Counter(u for kind, _f, _v, u in events if kind == "match")
@@ -90,3 +91,22 @@ def test_three_instances_share_the_feeds(pg_url: str, tmp_path: Path) -> None:
     assert max(matches.values()) == 1
     assert items == 63  # the five fixture feeds' items, each judged once
     assert instances == 1  # the two stopped cleanly left; the killed one is stale
+
+    # and nothing lost: the values the figures know are those a sequential replay of the same
+    # five feeds ends up knowing (which report revised and which corroborated depends on the
+    # order the instances read them in)
+    from monitor.config import load_watchlist
+    from monitor.pipeline import Engine
+    from monitor.replay import load_items
+    from monitor.watchlist import compile_watchlist
+
+    engine_ = Engine(compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml")))
+    for item in load_items([REPLAY / b for b in BASES]):
+        engine_.process(item)
+    want: dict[str, set[float]] = {
+        fid: {float(h.value) for h in st.history} | {float(h.low) for h in st.history if h.low}
+        for fid, st in engine_.states.items()}
+    known: dict[str, set[float]] = defaultdict(set)
+    for fig, value, low in history:
+        known[fig].update({value} | ({low} if low is not None else set()))
+    assert dict(known) == want

@@ -91,3 +91,25 @@ def test_feed_leases(store_url: str, tmp_path: Path) -> None:
                                     lease_until=datetime.now(UTC) - timedelta(seconds=1))])
     assert store.claim_feed("f", url, "a", ttl=60) is not None
     store.close()
+
+
+def test_status_shows_instances_and_leases(store_url: str, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from monitor.status import collect, render
+
+    store = open_store(store_url, tmp_path)
+    store.register_instance("host:1:abc", "host", 1)
+    assert store.claim_feed("f", "https://x.example/f", "host:1:abc", ttl=60) is not None
+    cfg = SimpleNamespace(monitor=SimpleNamespace(feeds=[SimpleNamespace(
+        name="f", url="https://x.example/f", enabled=True)]),
+        watchlist=SimpleNamespace(figures=[]))
+    data = collect(store, cfg)  # type: ignore[arg-type]
+    assert [(i["id"], i["leases"]) for i in data["instances"]] == [("host:1:abc", 1)]
+    assert data["feeds"][0]["lease_owner"] == "host:1:abc"
+    text = render(data)
+    assert "host:1:abc: started" in text and "1 feed leases" in text and "leased to host:1:abc" in text
+    store.unregister_instance("host:1:abc")
+    assert store.list_instances() == []
+    assert store.feed_state("f", "https://x.example/f").lease_owner is None
+    store.close()
