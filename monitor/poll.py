@@ -8,6 +8,7 @@ next poll retry the rest for free.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -214,21 +215,23 @@ class Workers:
 
 
 async def fetch_feed(feed: FeedConfig, fetcher: Fetcher, store: Store, cfg: FetchConfig,
-                     w: Workers, force: bool = True) -> Fetched | PollReport:
-    """Fetch and parse one feed, or say why not (disabled, not due, leased elsewhere)."""
-    if w.shared is not None:
-        me, ttl = w.shared
-        claimed = await w.on_db(store.claim_feed, feed.name, feed.url, me, ttl, force)
-        if claimed is None:
-            return PollReport(feed.name, "not_ours")
-        state = claimed
-    else:
-        state = await w.load_state(store, feed)
-    if state.disabled:
-        return PollReport(feed.name, "disabled")
-    if not force and state.next_poll_at and state.next_poll_at > datetime.now(UTC):
-        return PollReport(feed.name, "not_due", next_poll_at=state.next_poll_at)
-    async with w.bodies:
+                     w: Workers, force: bool = True, slot: bool = True) -> Fetched | PollReport:
+    """Fetch and parse one feed, or say why not (disabled, not due, leased elsewhere).
+    A shared database's lease is taken once a slot is free, so it is not spent waiting
+    (`slot=False`: the caller holds one)."""
+    async with w.bodies if slot else contextlib.nullcontext():
+        if w.shared is not None:
+            me, ttl = w.shared
+            claimed = await w.on_db(store.claim_feed, feed.name, feed.url, me, ttl, force)
+            if claimed is None:
+                return PollReport(feed.name, "not_ours")
+            state = claimed
+        else:
+            state = await w.load_state(store, feed)
+        if state.disabled:
+            return PollReport(feed.name, "disabled")
+        if not force and state.next_poll_at and state.next_poll_at > datetime.now(UTC):
+            return PollReport(feed.name, "not_due", next_poll_at=state.next_poll_at)
         result = await fetcher.fetch(state.fetch_url, state.etag, state.last_modified,
                                      feed.allow_private)
         if result.status != "ok" or result.body is None:
@@ -275,13 +278,14 @@ async def poll_feed(feed: FeedConfig, fetcher: Fetcher, store: Store, wl: Watchl
     rng = rng or random.Random()
     w = workers or Workers()
     try:
-        f = await fetch_feed(feed, fetcher, store, cfg, w, force)
-        if isinstance(f, PollReport):
-            return f
-        got = Ingested()
-        if f.items:
-            got = (await w.on_parser(judge_items, store, wl, f.items)).get(feed.name, got)
-        return finish(f, got, w, store, rng)
+        async with w.bodies:  # held until the row is queued: a lease is never spent waiting
+            f = await fetch_feed(feed, fetcher, store, cfg, w, force, slot=False)
+            if isinstance(f, PollReport):
+                return f
+            got = Ingested()
+            if f.items:
+                got = (await w.on_parser(judge_items, store, wl, f.items)).get(feed.name, got)
+            return finish(f, got, w, store, rng)
     except OperationalError as exc:
         # locked past the busy timeout, disk full: the transaction rolled back, nothing was
         # marked seen and the feed's row is not written, so the next poll does it again
