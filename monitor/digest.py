@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from monitor.feeds import safe_link
 from monitor.models import Event, HistoryEntry, Number
-from monitor.text import clean
+from monitor.text import clean, fmt_number
 
 TEMPLATES = Path(__file__).parent / "templates"
 FOLD_SCORE = 85  # headlines at least this similar (token_set_ratio) are one story
@@ -171,13 +171,6 @@ def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = No
                                (clean(ev.source),), term))
     order = {watch: i for i, watch in enumerate(labels or {})}  # terms first, then figures
     return sorted(out, key=lambda r: (order.get(r.watch, len(order)), r.term))
-
-
-def fmt_number(x: Number | None, language: str = "en") -> str:
-    if x is None:
-        return "?"
-    text = f"{x:,.2f}" if isinstance(x, float) and not x.is_integer() else f"{int(x):,}"
-    return text.replace(",", "\u202f") if language == "fr" else text
 
 
 def _env(autoescape: bool) -> Environment:

@@ -11,20 +11,15 @@ from monitor.feeds import content_hash, parse_bytes
 from monitor.judge import Attribution
 from monitor.models import Item
 from monitor.pipeline import Analysis, analyse
+from monitor.text import fmt_number
 from monitor.watchlist import compile_watchlist
-
-
-def _fmt_num(x: float | int | None) -> str:
-    if x is None:
-        return "-"
-    return f"{x:,}" if isinstance(x, int) else f"{x:,.2f}"
 
 
 def _attribution(a: Attribution, sentence: str) -> list[str]:
     q = a.quantity
-    rng = f" (range {_fmt_num(q.low)}-{_fmt_num(q.high)})" if q.low is not None else ""
+    rng = f" (range {fmt_number(q.low)}-{fmt_number(q.high)})" if q.low is not None else ""
     lines = [
-        f"  quantity {_fmt_num(q.value)}{rng} qualifier={q.qualifier or '-'} unit={q.unit or '-'}"
+        f"  quantity {fmt_number(q.value)}{rng} qualifier={q.qualifier or '-'} unit={q.unit or '-'}"
         f"  \"{sentence[q.start:q.end]}\"",
         f"    verdict: {a.note}",
     ]

@@ -107,7 +107,7 @@ def entry_to_item(entry: Any, source: str, feed: str = "", language: str | None 
 
 
 def parse_bytes(
-    data: bytes, feed: str = "", language: str | None = None, max_items: int | None = None
+    data: bytes, feed: str = "", language: str | None = None
 ) -> ParsedFeed:
     """Parse one feed body. Raises NotAFeed or HostileFeed; bozo warnings are returned."""
     if not isinstance(data, bytes | bytearray):
@@ -122,8 +122,6 @@ def parse_bytes(
     if not version and not entries:
         raise NotAFeed("no RSS or Atom feed found in the body")
     title = clean(html_to_text(parsed.get("feed", {}).get("title") or "")) or feed
-    if max_items is not None:
-        entries = entries[:max_items]
     items = tuple(entry_to_item(e, title, feed, language) for e in entries)
     bozo = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
     return ParsedFeed(title, items, bozo)

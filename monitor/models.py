@@ -6,9 +6,17 @@ and `explain` share them unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+
+
+def as_number(x: float | None) -> Number | None:
+    """A stored float back as the number it was: 1500.0 -> 1500, 1.25 stays, None stays."""
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else x
+
 
 Qualifier = Literal["about", "nearly", "at_least", "more_than", "up_to", "less_than"]
 Number = int | float
@@ -104,4 +112,3 @@ class Event:
     unit: str | None = None
     quote: str | None = None
     item_uid: str = ""
-    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)

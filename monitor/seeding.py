@@ -22,6 +22,7 @@ from monitor.feeds import content_hash
 from monitor.judge import same_value
 from monitor.models import HistoryEntry, Item
 from monitor.pipeline import analyse
+from monitor.text import fmt_number
 from monitor.watchlist import compile_watchlist, phrase_of
 
 _MONTHS = {
@@ -145,19 +146,13 @@ def derive(wl: WatchlistConfig, files: Sequence[Path]) -> SeedResult:
     return SeedResult(histories, tuple(observations), tuple(unattributed), recurring)
 
 
-def _num(x: float | int | None) -> str:
-    if x is None:
-        return "none"
-    return f"{x:,}" if isinstance(x, int) else f"{x:,}"
-
-
 def render_report(result: SeedResult) -> str:
     out = []
     for fid, hist in result.histories.items():
         out.append(f"{fid}:")
         for h in hist:
             q = f" ({h.qualifier})" if h.qualifier else ""
-            out.append(f"  {_num(h.value)}{q}  {h.date or 'undated'}  {h.source}")
+            out.append(f"  {fmt_number(h.value)}{q}  {h.date or 'undated'}  {h.source}")
             out.append(f"      \"{h.quote}\"")
         if not hist:
             out.append("  (nothing found)")

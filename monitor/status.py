@@ -14,6 +14,7 @@ from sqlalchemy import select
 from monitor.config import Config
 from monitor.schema import events, figures, outbox
 from monitor.store import Store, utc
+from monitor.text import fmt_number
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -85,9 +86,9 @@ def render(data: dict[str, Any]) -> str:
     out.append("figures:")
     for g in data["figures"]:
         rev = g["last_revision"]
-        line = f"  {g['id']}: {_num(g['current'])}"
+        line = f"  {g['id']}: {fmt_number(g['current'])}"
         if rev:
-            line += (f" (last revision {_num(rev['previous'])} -> {_num(rev['value'])}, "
+            line += (f" (last revision {fmt_number(rev['previous'])} -> {fmt_number(rev['value'])}, "
                      f"{rev['source']}, {rev['published'] or 'undated'})")
         out.append(line)
     o = data["outbox"]
@@ -95,9 +96,3 @@ def render(data: dict[str, Any]) -> str:
     for x in o["failures"]:
         out.append(f"  failed: {x['channel']} {x['key']}: {x['error']}")
     return "\n".join(out)
-
-
-def _num(x: float | None) -> str:
-    if x is None:
-        return "-"
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:,}"

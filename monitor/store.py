@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from monitor.judge import FigureState
-from monitor.models import Event, HistoryEntry, Item, Number
+from monitor.models import Event, HistoryEntry, Item, as_number
 from monitor.pipeline import analyse, decide, should_judge
 from monitor.schema import channels, events, feeds, figures, history, instances, items, outbox
 from monitor.watchlist import Watchlist
@@ -42,12 +42,6 @@ def utc(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
-def _num(x: float | None) -> Number | None:
-    if x is None:
-        return None
-    return int(x) if float(x).is_integer() else x
 
 
 def resolve_url(url: str, state_dir: Path) -> str:
@@ -220,14 +214,6 @@ class Store:
             rows = conn.execute(select(feeds).order_by(feeds.c.name)).mappings().all()
         return [_feed_state(row) for row in rows]
 
-    def save_feed_state(self, state: FeedState, conn: Connection | None = None) -> None:
-        values = {k: getattr(state, k) for k in feeds.c.keys()}  # noqa: SIM118
-        if conn is None:
-            with self.tx() as c:
-                self._upsert_feed(c, values)
-        else:
-            self._upsert_feed(conn, values)
-
     # ------------------------------------------------------------ several instances
 
     def claim_feed(self, name: str, url: str, me: str, ttl: float, force: bool = False
@@ -336,12 +322,12 @@ class Store:
             select(history).where(history.c.figure == fid).order_by(history.c.id)
         ).all()
         entries = tuple(
-            HistoryEntry(value=_num(h.value) or 0, low=_num(h.low), high=_num(h.high),
+            HistoryEntry(value=as_number(h.value) or 0, low=as_number(h.low), high=as_number(h.high),
                          qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
                          link=h.link)
             for h in hist
         )
-        current = _num(row.current) if row is not None else None
+        current = as_number(row.current) if row is not None else None
         sources = frozenset(json.loads(row.sources)) if row is not None else frozenset()
         return FigureState(fid, tolerance, entries, current, sources)
 
@@ -572,8 +558,8 @@ def _event_row(ev: Event, feed: str, now: datetime) -> dict[str, Any]:
 def _row_event(r: Any) -> Event:
     return Event(r["kind"], r["link"], r["title"], r["source"], utc(r["published"]),
                  watches=tuple(json.loads(r["watches"])), figure=r["figure"], label=r["label"],
-                 previous=_num(r["previous"]), value=_num(r["value"]), low=_num(r["low"]),
-                 high=_num(r["high"]), qualifier=r["qualifier"], unit=r["unit"],
+                 previous=as_number(r["previous"]), value=as_number(r["value"]), low=as_number(r["low"]),
+                 high=as_number(r["high"]), qualifier=r["qualifier"], unit=r["unit"],
                  quote=r["quote"], item_uid=r["item_uid"])
 
 

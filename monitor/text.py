@@ -117,6 +117,15 @@ _FOLD = _fold_table()
 _TOKEN = re.compile(r"[^\W_]+")
 
 
+def fmt_number(x: float | None, language: str = "en") -> str:
+    """1500 -> `1,500` (French: `1 500` with a narrow no-break space); 1.25 -> `1.25`;
+    None -> `-`. The one formatter of digests, `explain`, `seed` and `status`."""
+    if x is None:
+        return "-"
+    text = f"{x:,.2f}" if isinstance(x, float) and not x.is_integer() else f"{int(x):,}"
+    return text.replace(",", "\u202f") if language == "fr" else text
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """Folded word tokens with offsets; hyphens and apostrophes split words (`nord-coréens`)."""
     folded = text.translate(_FOLD)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from monitor.config import FigureConfig, WatchlistConfig
-from monitor.models import HistoryEntry
+from monitor.models import HistoryEntry, as_number
 from monitor.text import tokens
 
 Phrase = tuple[str, ...]
@@ -135,16 +135,11 @@ def _phrases(words: Iterable[str]) -> frozenset[Phrase]:
 
 
 def _history(cfg: FigureConfig) -> tuple[HistoryEntry, ...]:
-    def num(x: float | None) -> int | float | None:
-        if x is None:
-            return None
-        return int(x) if float(x).is_integer() else x
-
     return tuple(
         HistoryEntry(
-            value=num(h.value) or 0,
-            low=num(h.low),
-            high=num(h.high),
+            value=as_number(h.value) or 0,
+            low=as_number(h.low),
+            high=as_number(h.high),
             qualifier=h.qualifier,
             source=h.source,
             quote=h.quote,
