@@ -62,6 +62,31 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class RawEntry:
+    """One feed entry as a parser backend read it, before the shared rules make it an `Item`.
+
+    `title`, `summary` and `content` may hold HTML; the dates are UTC and unfiltered."""
+
+    guid: str
+    link: str | None
+    title: str
+    summary: str
+    content: tuple[str, ...]
+    published: datetime | None
+    updated: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawFeed:
+    """What a parser backend read from one body: the feed title, its entries and, when the
+    body was not clean XML, the warning (feedparser's `bozo`)."""
+
+    title: str
+    entries: tuple[RawEntry, ...]
+    bozo: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One value a figure has taken, with where it was read."""
 

@@ -1,0 +1,382 @@
+"""The fast backend: lxml (libxml2) builds the tree and a few lines pick the fields.
+
+It reads well-formed RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 0.3/1.0 with the same field rules as
+feedparser (see `read_feedparser`). Anything else raises `NotForFast`, and the caller hands the
+body to feedparser: markup that is not well-formed, a body whose encoding is not declared and
+is not UTF-8, an HTTP charset that disagrees with the body, an unknown root element.
+
+The XML parser resolves no entities, loads no DTD and never touches the network; entity
+declarations are refused before any parser runs (`feeds.refuse_entities`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import importlib.util
+import re
+import threading
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from html.entities import name2codepoint
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from monitor.models import RawEntry, RawFeed
+from monitor.read_feedparser import parse_date as slow_date
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ATOM03 = "{http://purl.org/atom/ns#}"
+RSS1 = "{http://purl.org/rss/1.0/}"
+RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+DCTERMS = "{http://purl.org/dc/terms/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+_HTML_TYPES = {"text/html", "application/xhtml+xml", "html", "xhtml"}
+
+
+class NotForFast(ValueError):
+    """This body is feedparser's to read (malformed, odd encoding, unknown dialect)."""
+
+
+class _Parsers(threading.local):
+    """One XML parser per thread: lxml serialises the parses of a shared parser. It does not
+    recover from errors: libxml2's recovery drops text (a bare `&` and what follows it)."""
+
+    def __init__(self) -> None:
+        self.xml = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+            huge_tree=False, remove_comments=True, remove_pis=True, recover=False,
+        )
+
+
+_PARSERS = _Parsers()
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# feedparser guesses with chardet when it is installed; then only feedparser may guess.
+_HAS_CHARDET = any(importlib.util.find_spec(m) for m in ("cchardet", "chardet"))
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name.lower()
+
+
+def as_lxml_reads(data: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """The body as lxml should read it, and a warning when it was re-encoded.
+
+    lxml follows the XML declaration or the byte order mark. An HTTP charset that says
+    otherwise wins for feedparser (RFC 3023), so such a body raises NotForFast. A body that
+    claims UTF-8 (or nothing) but is not is decoded as feedparser would without chardet:
+    windows-1252, else iso-8859-2."""
+    m = _DECLARED.match(data[:512])
+    declared = _codec(m.group(1).decode("ascii")) if m else None
+    http = _CHARSET.search(content_type or "")
+    if data.startswith(_BOMS):
+        if http or declared not in (None, "utf-8", "utf-16", "utf-16-le", "utf-16-be"):
+            raise NotForFast("byte order mark with a charset")
+        return data, None
+    if http and _codec(http.group(1)) != (declared or "utf-8"):
+        raise NotForFast(f"HTTP charset {http.group(1)} and the body disagree")
+    if declared not in (None, "utf-8"):
+        return data, None
+    try:
+        data.decode("utf-8")
+        return data, None
+    except UnicodeDecodeError:
+        pass
+    if http or _HAS_CHARDET:
+        raise NotForFast("not valid UTF-8")
+    for codec in ("windows-1252", "iso-8859-2"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return text.encode("utf-8"), f"document declared as utf-8, but parsed as {codec}"
+    raise NotForFast("not valid UTF-8, windows-1252 or iso-8859-2")
+
+
+_RFC822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"\s*(GMT|UTC?|Z|[+-]\d{2}:?\d{2})$"
+)
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def parse_date(value: str) -> datetime | None:
+    """RFC 822 with a numeric or UTC zone and ISO 8601 are read here (most feeds); any other
+    layout goes to feedparser's date reader, so both backends read a date the same way."""
+    value = value.strip()
+    m = _RFC822.match(value)
+    if m:
+        day, mon, year, hh, mm, ss, zone = m.groups()
+        month = _MONTHS.get(mon.lower())
+        if month:
+            offset = 0
+            if zone[0] in "+-":
+                digits = zone[1:].replace(":", "")
+                offset = (int(digits[:2]) * 60 + int(digits[2:])) * (1 if zone[0] == "+" else -1)
+            try:
+                local = datetime(int(year), month, int(day), int(hh), int(mm), int(ss or 0),
+                                 tzinfo=timezone(timedelta(minutes=offset)))
+            except ValueError:
+                return slow_date(value)
+            return local.astimezone(UTC)
+    if len(value) >= 20 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            return slow_date(value)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return when.astimezone(UTC)
+    return slow_date(value)
+
+
+def _text(el: etree._Element | None) -> str:
+    return (el.text or "") if el is not None else ""
+
+
+def _inner(el: etree._Element) -> str:
+    """An element's content as markup: its text, or its child elements serialised (xhtml
+    content, or HTML a feed left unescaped) without their namespaces."""
+    if not len(el):
+        return el.text or ""
+    for child in el.iterdescendants():
+        if isinstance(child.tag, str) and child.tag[0] == "{":
+            child.tag = child.tag.rsplit("}", 1)[1]
+    return (el.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html", with_tail=True) for child in el)
+
+
+def _absolute(link: str | None, el: etree._Element) -> str | None:
+    if not link:
+        return None
+    link = link.strip()
+    base: str | None = el.base
+    if base and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", link):
+        return urljoin(base, link)
+    return link
+
+
+class _Fields:
+    """An entry's fields as they are met, with feedparser's precedence rules.
+
+    A title or summary met deeper in the entry (a media:title or media:description inside
+    media:content) does not replace one met higher up. A description met when the entry
+    already has a summary is content until real content (content:encoded, atom:content) has
+    been seen; after that it replaces the summary, depth permitting. Content with no summary
+    yet also stands as the summary, replaceable at any depth."""
+
+    def __init__(self) -> None:
+        self.guid: str | None = None
+        self.link: str | None = None
+        self.guid_is_link = False
+        self.title: tuple[str, int] | None = None
+        self.summary: tuple[str, int | None] | None = None
+        self.content: list[str] = []
+        self.has_content = False
+        self.published: datetime | None = None
+        self.updated: datetime | None = None
+
+    def set_title(self, value: str, depth: int) -> None:
+        if self.title is None or depth <= self.title[1]:
+            self.title = (value, depth)
+
+    def description(self, value: str, depth: int) -> None:
+        if self.summary is None:
+            self.summary = (value, depth)
+        elif not self.has_content:
+            self.has_content = True
+            self.content.append(value)
+        else:
+            old = self.summary[1]
+            if old is None or depth <= old:
+                self.summary = (value, depth)
+
+    def add_content(self, value: str) -> None:
+        self.has_content = True
+        self.content.append(value)
+        if self.summary is None:
+            self.summary = (value, None)
+
+    def captions(self, el: etree._Element, entry: etree._Element) -> None:
+        """media:title and media:description at any depth below `el`."""
+        for m in el.iter(f"{MEDIA}description", f"{MEDIA}title"):
+            depth, up = 1, m.getparent()
+            while up is not None and up is not entry:
+                depth, up = depth + 1, up.getparent()
+            if m.tag == f"{MEDIA}title":
+                self.set_title(_inner(m), depth)
+            else:
+                self.description(_inner(m), depth)
+
+    def entry(self) -> RawEntry:
+        summary = self.summary[0] if self.summary else ""
+        return RawEntry(self.guid or "", self.link, self.title[0] if self.title else "",
+                        summary, tuple(self.content), self.published, self.updated)
+
+
+_RSS_LOCAL = {
+    "title": "title", "link": "link", "guid": "guid", "description": "description",
+    "pubDate": "published", "published": "published", "issued": "published",
+    "updated": "updated", "modified": "updated", "lastBuildDate": "updated",
+}
+_RSS_OTHER = {
+    CONTENT + "encoded": "content", DC + "date": "updated", DC + "description": "description",
+    DC + "title": "title", DCTERMS + "issued": "published", DCTERMS + "modified": "updated",
+    ATOM + "link": "atom_link", ATOM + "id": "guid", ATOM + "updated": "updated",
+}
+
+
+@lru_cache(maxsize=16)
+def _rss_kinds(rss: str) -> dict[str, str]:
+    """Which field each child tag of an item feeds, for RSS in namespace `rss` (usually none)."""
+    kinds = dict(_RSS_OTHER)
+    for ns in (RSS1, RSS090, rss):
+        kinds.update({ns + local: kind for local, kind in _RSS_LOCAL.items()})
+    return kinds
+
+
+def _rss_entry(item: etree._Element, rss: str = "") -> RawEntry:
+    """An RSS item. A field met twice keeps the last, as feedparser does."""
+    f = _Fields()
+    kinds = _rss_kinds(rss)
+    for child in item:
+        tag = child.tag
+        kind = kinds.get(tag)
+        if kind is None:
+            if isinstance(tag, str) and tag.startswith(MEDIA):
+                f.captions(child, item)
+        elif kind == "title":
+            f.set_title(_inner(child), 1)
+        elif kind == "description":
+            f.description(_inner(child), 1)
+        elif kind == "content":
+            f.add_content(_inner(child))
+        elif kind == "link":
+            f.link = _absolute(child.text, child)
+        elif kind == "guid":
+            f.guid = (child.text or "").strip()
+            f.guid_is_link = child.get("isPermaLink", "true") == "true"
+        elif kind == "published":
+            f.published = parse_date(child.text or "")
+        elif kind == "updated":
+            f.updated = parse_date(child.text or "")
+        elif kind == "atom_link" and child.get("href"):
+            rel = child.get("rel") or "alternate"
+            if rel == "alternate" and (child.get("type") or "text/html").lower() in _HTML_TYPES:
+                f.link = _absolute(child.get("href"), child)
+    if f.guid is None:
+        about = item.get(f"{RDF}about")
+        f.guid = about.strip() if about else ""
+    if f.link is None and f.guid and f.guid_is_link:
+        f.link = f.guid
+    return f.entry()
+
+
+def _atom_entry(entry: etree._Element, ns: str) -> RawEntry:
+    f = _Fields()
+    for child in entry:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == ns + "title":
+            f.set_title(_inner(child), 1)
+        elif tag == ns + "id" and f.guid is None:
+            f.guid = _text(child).strip()
+        elif tag == ns + "link":
+            rel = child.get("rel") or "alternate"
+            kind = (child.get("type") or "text/html").lower()
+            if rel == "alternate" and kind in _HTML_TYPES and child.get("href"):
+                f.link = _absolute(child.get("href"), child)  # the last one wins, as in feedparser
+        elif tag == ns + "summary":
+            f.description(_inner(child), 1)
+        elif tag == ns + "content":
+            f.add_content(_inner(child))
+        elif tag in (ns + "published", ns + "issued") and f.published is None:
+            f.published = parse_date(_text(child))
+        elif tag in (ns + "updated", ns + "modified") and f.updated is None:
+            f.updated = parse_date(_text(child))
+        elif tag.startswith(MEDIA):
+            f.captions(child, entry)
+    return f.entry()
+
+
+_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.DOTALL)
+_AMP = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)"
+                  rb"(?:([A-Za-z][A-Za-z0-9]{1,31});|(#[0-9]{1,7};|#x[0-9A-Fa-f]{1,6};))?")
+_XML_CHAR = re.compile("[\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _amp(m: re.Match[bytes]) -> bytes:
+    """A bare `&` escaped, an HTML entity as its character reference, a reference to a
+    character XML forbids dropped (feedparser's loose parser reads all three that way)."""
+    name, ref = m.group(1), m.group(2)
+    if name is not None:
+        code = name2codepoint.get(name.decode("ascii"))
+        return b"&#%d;" % code if code else b"&amp;" + name + b";"
+    if ref is not None:
+        hexa = ref[1:2] == b"x"
+        code = int(ref[2:-1] if hexa else ref[1:-1], 16 if hexa else 10)
+        return b"&" + ref if code <= 0x10FFFF and _XML_CHAR.match(chr(code)) else b""
+    return b"&amp;"
+
+
+def repair(body: bytes) -> bytes:
+    """Mend the ampersands outside CDATA sections: the usual way a feed is not well-formed."""
+    out, last = [], 0
+    for m in _CDATA.finditer(body):
+        out.append(_AMP.sub(_amp, body[last : m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_AMP.sub(_amp, body[last:]))
+    return b"".join(out)
+
+
+def read(data: bytes, content_type: str | None = None) -> RawFeed:
+    """Parse a feed body; raise NotForFast for anything feedparser should read instead.
+
+    A body that is not well-formed gets one repair (`repair`) and a second try; its first
+    error is then the warning, like feedparser's bozo."""
+    body, warning = as_lxml_reads(data, content_type)
+    parser = _PARSERS.xml
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        warning = f"{exc.msg} (line {exc.lineno})"
+        try:
+            root = etree.fromstring(repair(body), parser)
+        except etree.XMLSyntaxError as again:
+            raise NotForFast(f"not well-formed XML: {again}") from exc
+    except ValueError as exc:  # lxml refuses some bodies outright (e.g. a str with a declaration)
+        raise NotForFast(f"not XML: {exc}") from exc
+    feed = _feed(root)
+    return RawFeed(feed.title, feed.entries, warning)
+
+
+def _feed(root: etree._Element) -> RawFeed:
+    tag = root.tag if isinstance(root.tag, str) else ""
+    local = tag.rsplit("}", 1)[-1]
+    if local == "rss" or tag == RDF + "RDF":
+        rss = tag[: len(tag) - len(local)]  # RSS 2.0 is namespace-less, but some feeds set one
+        chan = next(root.iterchildren(rss + "channel", RSS1 + "channel", RSS090 + "channel"),
+                    None)
+        head = None if chan is None else next(
+            chan.iterchildren(rss + "title", RSS1 + "title", RSS090 + "title"), None)
+        items = root.iter(rss + "item", RSS1 + "item", RSS090 + "item")
+        return RawFeed(_inner(head) if head is not None else "",
+                       tuple(_rss_entry(i, rss) for i in items), None)
+    for ns in (ATOM, ATOM03):
+        if tag == ns + "feed":
+            head = root.find(ns + "title")
+            return RawFeed(_inner(head) if head is not None else "",
+                           tuple(_atom_entry(e, ns) for e in root.iter(ns + "entry")), None)
+    raise NotForFast(f"root element {tag[:80]!r} is not rss, rdf:RDF or an Atom feed")
