@@ -28,7 +28,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from monitor.replay import replay_files
 
     cfg = _config(args)
-    for line in replay_files(cfg.watchlist, args.files):
+    for line in replay_files(cfg.watchlist, args.files, args.parser or cfg.monitor.fetch.parser):
         print(line, flush=False)
     sys.stdout.flush()
     return 0
@@ -39,7 +39,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     if args.file:
-        print(explain_entry(cfg.watchlist, args.file, args.entry, args.lang))
+        print(explain_entry(cfg.watchlist, args.file, args.entry, args.lang,
+                            args.parser or cfg.monitor.fetch.parser))
     elif args.text:
         print(explain_text(cfg.watchlist, args.text, args.lang))
     else:
@@ -227,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--jsonl", action="store_true", help="JSON lines output (the only format)")
     p.add_argument("files", nargs="+", metavar="FILE", help="RSS or Atom files")
+    p.add_argument("--parser", choices=["auto", "fast", "feedparser"],
+                   help="feed parser (default: fetch.parser of the config, normally auto)")
 
     p = add(
         "explain",
@@ -238,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", metavar="FEED", help="a saved RSS or Atom file")
     p.add_argument("--entry", type=int, default=0, metavar="N", help="entry index (from 0)")
     p.add_argument("--lang", choices=["fr", "en"], help="language hint for numbers")
+    p.add_argument("--parser", choices=["auto", "fast", "feedparser"],
+                   help="feed parser for --file (default: fetch.parser of the config)")
 
     p = add(
         "seed",

@@ -182,6 +182,11 @@ class FetchConfig(Strict):
     concurrency: int = Field(16, description="Fetches in flight at once, overall.")
     per_host: int = Field(2, description="Fetches in flight at once to one host.")
     max_items: int = Field(500, description="Entries judged per poll of one feed; the rest wait.")
+    parser: Literal["auto", "fast", "feedparser"] = Field(
+        "auto",
+        description="Feed parser: auto (the fast lxml reader, feedparser when it declines a "
+        "body), fast (only the fast reader) or feedparser (only feedparser).",
+    )
 
     @field_validator("timeout")
     @classmethod
@@ -223,6 +228,9 @@ class FeedConfig(Strict):
         None, description="Language hint for reading numbers; guessed per item when absent."
     )
     enabled: bool = Field(True, description="Set false to stop polling without deleting.")
+    parser: Literal["auto", "fast", "feedparser"] | None = Field(
+        None, description="This feed's parser, overriding fetch.parser (auto, fast, feedparser)."
+    )
 
     @field_validator("name")
     @classmethod

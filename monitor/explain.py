@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.config import WatchlistConfig
-from monitor.feeds import content_hash, parse_bytes
+from monitor.feeds import Backend, content_hash, parse_bytes
 from monitor.judge import Attribution
 from monitor.models import Item
 from monitor.pipeline import Analysis, analyse
@@ -60,11 +60,14 @@ def explain_text(wl: WatchlistConfig, text: str, lang: str | None = None) -> str
     return render(analyse(compile_watchlist(wl), item, explain=True))
 
 
-def explain_entry(wl: WatchlistConfig, path: str, index: int, lang: str | None = None) -> str:
-    parsed = parse_bytes(Path(path).read_bytes(), feed=Path(path).stem, language=lang)
+def explain_entry(wl: WatchlistConfig, path: str, index: int, lang: str | None = None,
+                  backend: Backend = "auto") -> str:
+    parsed = parse_bytes(Path(path).read_bytes(), feed=Path(path).stem, language=lang,
+                         backend=backend)
     if not 0 <= index < len(parsed.items):
         return f"{path}: no entry {index} (the feed has {len(parsed.items)})"
     item = parsed.items[index]
     when = (item.when or datetime.fromtimestamp(0, UTC)).isoformat()
-    head = f"entry {index}: {item.title}\nlink: {item.link}\nsource: {item.source}  date: {when}"
+    head = (f"entry {index}: {item.title}\nlink: {item.link}\nsource: {item.source}  date: {when}"
+            f"  parser: {parsed.backend}")
     return head + "\n" + render(analyse(compile_watchlist(wl), item, explain=True))

@@ -79,12 +79,13 @@ def content_hash(title: str, text: str, link: str | None) -> str:
 
 
 def _entry_text(entry: RawEntry) -> str:
-    """The summary (unless a content part already holds it) then each content part, as text."""
-    parts = [c for c in entry.content if c]
-    summary = entry.summary.strip()
-    if summary and not any(summary in p for p in parts):
-        parts.insert(0, entry.summary)
-    return "\n".join(html_to_text(p) for p in parts)[:MAX_FIELD]
+    """The summary's text (unless a content part's text already holds it), then each content
+    part's text. Compared as text, so a sanitiser's changes to the markup cannot matter."""
+    texts = [t for t in (html_to_text(c) for c in entry.content if c) if t]
+    summary = html_to_text(entry.summary) if entry.summary else ""
+    if summary and not any(summary in t for t in texts):
+        texts.insert(0, summary)
+    return "\n".join(texts)[:MAX_FIELD]
 
 
 def make_item(entry: RawEntry, source: str, feed: str = "", language: str | None = None) -> Item:

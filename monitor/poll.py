@@ -127,13 +127,17 @@ class Fetched:
     left: int = 0
 
 
-def _parse(store: Store, feed: FeedConfig, body: bytes, max_items: int
-           ) -> tuple[tuple[Item, ...], int, int]:
+def _parse(store: Store, feed: FeedConfig, cfg: FetchConfig, body: bytes,
+           content_type: str | None) -> tuple[tuple[Item, ...], int, int]:
     """Parse (in a worker thread) and keep the new or changed items, oldest first, at most
-    `max_items`; returns them, the count of unchanged ones and of those left for next time."""
-    parsed = parse_bytes(body, feed=feed.name, language=feed.language)
+    `cfg.max_items`; returns them, the count of unchanged ones and of those left for next time."""
+    parsed = parse_bytes(body, feed=feed.name, language=feed.language,
+                         backend=feed.parser or cfg.parser, content_type=content_type)
+    if parsed.fallback:
+        log.info("feed=%s read by feedparser: %s", feed.name, parsed.fallback)
     if parsed.bozo:
         log.info("feed=%s parsed with warnings: %s", feed.name, parsed.bozo[:200])
+    max_items = cfg.max_items
     known = store.known_hashes([it.uid for it in parsed.items])
     todo = [it for it in order_items(parsed.items) if _due(known, it)]
     return tuple(todo[:max_items]), len(parsed.items) - len(todo), max(0, len(todo) - max_items)
@@ -240,8 +244,8 @@ async def fetch_feed(feed: FeedConfig, fetcher: Fetcher, store: Store, cfg: Fetc
         if digest == state.body_hash:
             return Fetched(feed, state, result, "unchanged_body", None)  # ignores cond. GET
         try:
-            items, unchanged, left = await w.on_parser(_parse, store, feed, result.body,
-                                                       cfg.max_items)
+            items, unchanged, left = await w.on_parser(_parse, store, feed, cfg, result.body,
+                                                       result.content_type)
         except (NotAFeed, HostileFeed) as exc:
             return Fetched(feed, state, result, "not_a_feed", str(exc))
     result = dataclasses.replace(result, body=None)  # the items are kept, not the bytes

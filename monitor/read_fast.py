@@ -12,18 +12,19 @@ declarations are refused before any parser runs (`feeds.refuse_entities`).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import importlib.util
 import re
 import threading
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from html.entities import name2codepoint
 from urllib.parse import urljoin
 
 from lxml import etree
 
+from monitor.dates import parse_date
 from monitor.models import RawEntry, RawFeed
-from monitor.read_feedparser import parse_date as slow_date
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ATOM03 = "{http://purl.org/atom/ns#}"
@@ -102,44 +103,6 @@ def as_lxml_reads(data: bytes, content_type: str | None) -> tuple[bytes, str | N
     raise NotForFast("not valid UTF-8, windows-1252 or iso-8859-2")
 
 
-_RFC822 = re.compile(
-    r"(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"\s*(GMT|UTC?|Z|[+-]\d{2}:?\d{2})$"
-)
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
-
-
-def parse_date(value: str) -> datetime | None:
-    """RFC 822 with a numeric or UTC zone and ISO 8601 are read here (most feeds); any other
-    layout goes to feedparser's date reader, so both backends read a date the same way."""
-    value = value.strip()
-    m = _RFC822.match(value)
-    if m:
-        day, mon, year, hh, mm, ss, zone = m.groups()
-        month = _MONTHS.get(mon.lower())
-        if month:
-            offset = 0
-            if zone[0] in "+-":
-                digits = zone[1:].replace(":", "")
-                offset = (int(digits[:2]) * 60 + int(digits[2:])) * (1 if zone[0] == "+" else -1)
-            try:
-                local = datetime(int(year), month, int(day), int(hh), int(mm), int(ss or 0),
-                                 tzinfo=timezone(timedelta(minutes=offset)))
-            except ValueError:
-                return slow_date(value)
-            return local.astimezone(UTC)
-    if len(value) >= 20 and value[4:5] == "-" and value[10:11] == "T":
-        try:
-            when = datetime.fromisoformat(value)
-        except ValueError:
-            return slow_date(value)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return when.astimezone(UTC)
-    return slow_date(value)
-
-
 def _text(el: etree._Element | None) -> str:
     return (el.text or "") if el is not None else ""
 
@@ -180,15 +143,22 @@ class _Fields:
         self.link: str | None = None
         self.guid_is_link = False
         self.title: tuple[str, int] | None = None
+        self.title_depth: int | None = None
         self.summary: tuple[str, int | None] | None = None
         self.content: list[str] = []
         self.has_content = False
         self.published: datetime | None = None
         self.updated: datetime | None = None
 
-    def set_title(self, value: str, depth: int) -> None:
+    def set_title(self, value: str, depth: int, media: bool = False) -> None:
+        """The first non-empty title stands against later ones at its depth or deeper; a
+        media:title can fill the place but does not claim it."""
+        if self.title_depth is not None and self.title_depth <= depth:
+            return
         if self.title is None or depth <= self.title[1]:
             self.title = (value, depth)
+        if value.strip() and not media:
+            self.title_depth = depth
 
     def description(self, value: str, depth: int) -> None:
         if self.summary is None:
@@ -214,14 +184,41 @@ class _Fields:
             while up is not None and up is not entry:
                 depth, up = depth + 1, up.getparent()
             if m.tag == f"{MEDIA}title":
-                self.set_title(_inner(m), depth)
+                self.set_title(_inner(m), depth, media=True)
             else:
                 self.description(_inner(m), depth)
 
-    def entry(self) -> RawEntry:
+    def entry(self, utf8: bool) -> RawEntry:
         summary = self.summary[0] if self.summary else ""
-        return RawEntry(self.guid or "", self.link, self.title[0] if self.title else "",
-                        summary, tuple(self.content), self.published, self.updated)
+        return RawEntry(
+            _repair(self.guid or "", utf8), _repair(self.link, utf8) if self.link else None,
+            _repair(self.title[0], utf8) if self.title else "", _repair(summary, utf8),
+            tuple(_repair(c, utf8) for c in self.content), self.published, self.updated)
+
+
+# C1 controls are nearly always windows-1252 read as latin-1: feedparser maps them back.
+_CP1252 = {c: bytes([c]).decode("cp1252", "ignore") or chr(c) for c in range(0x80, 0xA0)}
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def _repair(text: str, utf8: bool) -> str:
+    """feedparser's two repairs of every field: in a UTF-8 feed, text that is UTF-8 bytes read
+    as latin-1 is decoded again; in any feed, windows-1252's C1 characters become their own."""
+    if text.isascii():
+        return text
+    if utf8:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            text = text.encode("iso-8859-1").decode("utf-8")
+    return text.translate(_CP1252) if _C1.search(text) else text
+
+
+def _rss_link(text: str | None) -> str:
+    """feedparser's mending of an RSS link: `&amp;` is `&`, and `?a=1&b;=2` is `?a=1&b=2`."""
+    text = (text or "").replace("&amp;", "&")
+    return _LINK_REF.sub(r"&\g<1>", text) if "&" in text else text
+
+
+_LINK_REF = re.compile(r"&([A-Za-z0-9_]+);")
 
 
 _RSS_LOCAL = {
@@ -245,7 +242,7 @@ def _rss_kinds(rss: str) -> dict[str, str]:
     return kinds
 
 
-def _rss_entry(item: etree._Element, rss: str = "") -> RawEntry:
+def _rss_entry(item: etree._Element, rss: str, utf8: bool) -> RawEntry:
     """An RSS item. A field met twice keeps the last, as feedparser does."""
     f = _Fields()
     kinds = _rss_kinds(rss)
@@ -262,7 +259,7 @@ def _rss_entry(item: etree._Element, rss: str = "") -> RawEntry:
         elif kind == "content":
             f.add_content(_inner(child))
         elif kind == "link":
-            f.link = _absolute(child.text, child)
+            f.link = _absolute(_rss_link(child.text), child)
         elif kind == "guid":
             f.guid = (child.text or "").strip()
             f.guid_is_link = child.get("isPermaLink", "true") == "true"
@@ -279,10 +276,10 @@ def _rss_entry(item: etree._Element, rss: str = "") -> RawEntry:
         f.guid = about.strip() if about else ""
     if f.link is None and f.guid and f.guid_is_link:
         f.link = f.guid
-    return f.entry()
+    return f.entry(utf8)
 
 
-def _atom_entry(entry: etree._Element, ns: str) -> RawEntry:
+def _atom_entry(entry: etree._Element, ns: str, utf8: bool) -> RawEntry:
     f = _Fields()
     for child in entry:
         tag = child.tag
@@ -307,7 +304,7 @@ def _atom_entry(entry: etree._Element, ns: str) -> RawEntry:
             f.updated = parse_date(_text(child))
         elif tag.startswith(MEDIA):
             f.captions(child, entry)
-    return f.entry()
+    return f.entry(utf8)
 
 
 _CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.DOTALL)
@@ -347,6 +344,7 @@ def read(data: bytes, content_type: str | None = None) -> RawFeed:
     A body that is not well-formed gets one repair (`repair`) and a second try; its first
     error is then the warning, like feedparser's bozo."""
     body, warning = as_lxml_reads(data, content_type)
+    redecoded = warning is not None
     parser = _PARSERS.xml
     try:
         root = etree.fromstring(body, parser)
@@ -358,25 +356,27 @@ def read(data: bytes, content_type: str | None = None) -> RawFeed:
             raise NotForFast(f"not well-formed XML: {again}") from exc
     except ValueError as exc:  # lxml refuses some bodies outright (e.g. a str with a declaration)
         raise NotForFast(f"not XML: {exc}") from exc
-    feed = _feed(root)
+    encoding = (root.getroottree().docinfo.encoding or "utf-8").lower().replace("_", "-")
+    feed = _feed(root, utf8=not redecoded and encoding in ("utf-8", "utf8"))
     return RawFeed(feed.title, feed.entries, warning)
 
 
-def _feed(root: etree._Element) -> RawFeed:
+def _feed(root: etree._Element, utf8: bool) -> RawFeed:
     tag = root.tag if isinstance(root.tag, str) else ""
     local = tag.rsplit("}", 1)[-1]
     if local == "rss" or tag == RDF + "RDF":
-        rss = tag[: len(tag) - len(local)]  # RSS 2.0 is namespace-less, but some feeds set one
+        # RSS 2.0 is namespace-less, but some feeds give it one
+        rss = tag[: len(tag) - len(local)] if local == "rss" else ""
         chan = next(root.iterchildren(rss + "channel", RSS1 + "channel", RSS090 + "channel"),
                     None)
         head = None if chan is None else next(
             chan.iterchildren(rss + "title", RSS1 + "title", RSS090 + "title"), None)
         items = root.iter(rss + "item", RSS1 + "item", RSS090 + "item")
-        return RawFeed(_inner(head) if head is not None else "",
-                       tuple(_rss_entry(i, rss) for i in items), None)
+        return RawFeed(_repair(_inner(head), utf8) if head is not None else "",
+                       tuple(_rss_entry(i, rss, utf8) for i in items), None)
     for ns in (ATOM, ATOM03):
         if tag == ns + "feed":
             head = root.find(ns + "title")
-            return RawFeed(_inner(head) if head is not None else "",
-                           tuple(_atom_entry(e, ns) for e in root.iter(ns + "entry")), None)
+            return RawFeed(_repair(_inner(head), utf8) if head is not None else "",
+                           tuple(_atom_entry(e, ns, utf8) for e in root.iter(ns + "entry")), None)
     raise NotForFast(f"root element {tag[:80]!r} is not rss, rdf:RDF or an Atom feed")

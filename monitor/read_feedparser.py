@@ -3,38 +3,16 @@ feed dialect). Slow, about 1 ms an entry, so it is the safety net behind `read_f
 
 from __future__ import annotations
 
-import calendar
-import time
-from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
-from feedparser.datetimes import _parse_date as _feedparser_date
 
+from monitor.dates import parse_date
 from monitor.models import RawEntry, RawFeed
 
 
 class NoFeed(ValueError):
     """feedparser found neither a feed element nor an entry."""
-
-
-def utc(struct: time.struct_time | None) -> datetime | None:
-    """A feedparser time tuple (always UTC) as an aware datetime; None if it cannot be one."""
-    if not struct:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
-    except (OverflowError, ValueError, TypeError):
-        return None
-
-
-def parse_date(value: str) -> datetime | None:
-    """feedparser's own date reading (RFC 822, W3C-DTF and a dozen regional formats), in UTC.
-    The fast backend falls back to it for any layout it does not read itself."""
-    try:
-        return utc(_feedparser_date(value))
-    except Exception:  # feedparser's handlers raise on odd input; a bad date is no date
-        return None
 
 
 def _entry(e: Any) -> RawEntry:
@@ -44,9 +22,10 @@ def _entry(e: Any) -> RawEntry:
         title=e.get("title") or "",
         summary=e.get("summary") or "",
         content=tuple(c.get("value") or "" for c in e.get("content") or ()),
-        published=utc(e.get("published_parsed")),
-        # dict.get: FeedParserDict would map a missing `updated` to `published`
-        updated=utc(dict.get(e, "updated_parsed")),
+        # the date text, read by the same function as the fast backend's; dict.get, because
+        # FeedParserDict would map a missing `updated` to `published`
+        published=parse_date(dict.get(e, "published")),
+        updated=parse_date(dict.get(e, "updated")),
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from monitor.config import WatchlistConfig
-from monitor.feeds import NotAFeed, order_items, parse_bytes
+from monitor.feeds import Backend, NotAFeed, order_items, parse_bytes
 from monitor.models import Event, Item
 from monitor.pipeline import Engine
 from monitor.watchlist import compile_watchlist
@@ -36,25 +36,27 @@ def event_json(ev: Event) -> dict[str, object]:
     return out
 
 
-def load_items(files: Sequence[str | Path]) -> list[Item]:
+def load_items(files: Sequence[str | Path], backend: Backend = "auto") -> list[Item]:
     """Items of every file, ordered for judging."""
     items: list[Item] = []
     for f in files:
         path = Path(f)
         try:
-            parsed = parse_bytes(path.read_bytes(), feed=path.stem)
+            parsed = parse_bytes(path.read_bytes(), feed=path.stem, backend=backend)
         except NotAFeed:
             continue
         items.extend(parsed.items)
     return order_items(items)
 
 
-def replay_events(wl: WatchlistConfig, files: Sequence[str | Path]) -> Iterator[Event]:
+def replay_events(wl: WatchlistConfig, files: Sequence[str | Path], backend: Backend = "auto"
+                  ) -> Iterator[Event]:
     engine = Engine(compile_watchlist(wl))
-    for item in load_items(files):
+    for item in load_items(files, backend):
         yield from engine.process(item)
 
 
-def replay_files(wl: WatchlistConfig, files: Sequence[str | Path]) -> Iterator[str]:
-    for ev in replay_events(wl, files):
+def replay_files(wl: WatchlistConfig, files: Sequence[str | Path], backend: Backend = "auto"
+                 ) -> Iterator[str]:
+    for ev in replay_events(wl, files, backend):
         yield json.dumps(event_json(ev), ensure_ascii=False)

@@ -1,0 +1,74 @@
+"""Feed dates to UTC: the common layouts read here, every other one by feedparser's reader.
+
+Both parser backends use `parse_date` on the date text, so an entry's dates do not depend on
+the backend. RFC 822 with a numeric or UTC zone and ISO 8601 cover most feeds and are read
+here about ten times faster; on them the result is feedparser's, except where feedparser is
+wrong: it drops the minutes of a zone written `+0530` in ISO 8601.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import time
+from datetime import UTC, datetime, timedelta, timezone
+
+from feedparser.datetimes import _parse_date as _feedparser_date
+
+
+def utc(struct: time.struct_time | None) -> datetime | None:
+    """A feedparser time tuple (always UTC) as an aware datetime; None if it cannot be one."""
+    if not struct:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
+    except (OverflowError, ValueError, TypeError):
+        return None
+
+
+def feedparser_date(value: str) -> datetime | None:
+    """feedparser's own date reading (RFC 822, W3C-DTF and a dozen regional layouts)."""
+    try:
+        return utc(_feedparser_date(value))
+    except Exception:  # feedparser's handlers raise on odd input; a bad date is no date
+        return None
+
+
+_RFC822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
+    r" (GMT|UTC?|Z|[+-]\d{2}:?\d{2})$"
+)
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """A feed date in UTC, or None when it cannot be read."""
+    if not value:
+        return None
+    value = value.strip()
+    m = _RFC822.match(value)
+    if m:
+        day, mon, year, hh, mm, ss, zone = m.groups()
+        month = _MONTHS.get(mon.lower())
+        if month:
+            offset = 0
+            if zone[0] in "+-":
+                digits = zone[1:].replace(":", "")
+                offset = (int(digits[:2]) * 60 + int(digits[2:])) * (1 if zone[0] == "+" else -1)
+            try:
+                local = datetime(int(year), month, int(day), int(hh), int(mm), int(ss or 0),
+                                 tzinfo=timezone(timedelta(minutes=offset)))
+                return local.astimezone(UTC)
+            except (ValueError, OverflowError):
+                return feedparser_date(value)
+    if len(value) >= 20 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            when = datetime.fromisoformat(value)
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            # feedparser keeps whole seconds
+            return when.astimezone(UTC).replace(microsecond=0)
+        except (ValueError, OverflowError):
+            return feedparser_date(value)
+    return feedparser_date(value)
