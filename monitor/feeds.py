@@ -79,12 +79,16 @@ def content_hash(title: str, text: str, link: str | None) -> str:
 
 
 def _entry_text(entry: RawEntry) -> str:
-    """The summary's text (unless a content part's text already holds it), then each content
-    part's text. Compared as text, so a sanitiser's changes to the markup cannot matter."""
-    texts = [t for t in (html_to_text(c) for c in entry.content if c) if t]
-    summary = html_to_text(entry.summary) if entry.summary else ""
-    if summary and not any(summary in t for t in texts):
-        texts.insert(0, summary)
+    """The summary's text (unless a content part already holds it), then each content
+    part's text. A summary found verbatim in the markup is dropped unread; otherwise the texts
+    are compared, so a sanitiser's changes to the markup cannot matter."""
+    parts = [c for c in entry.content if c]
+    texts = [t for t in (html_to_text(c) for c in parts) if t]
+    raw = entry.summary.strip()
+    if raw and not any(raw in p for p in parts):
+        summary = html_to_text(raw)
+        if summary and not any(summary in t for t in texts):
+            texts.insert(0, summary)
     return "\n".join(texts)[:MAX_FIELD]
 
 

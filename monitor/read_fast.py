@@ -82,7 +82,11 @@ def as_lxml_reads(data: bytes, content_type: str | None) -> tuple[bytes, str | N
     if data.startswith(_BOMS):
         if http or declared not in (None, "utf-8", "utf-16", "utf-16-le", "utf-16-be"):
             raise NotForFast("byte order mark with a charset")
+        if data.startswith(b"\xef\xbb\xbf") and data[3:4].isspace():
+            return b"\xef\xbb\xbf" + data[3:].lstrip(), None  # XML allows nothing before <?xml
         return data, None
+    if data[:1].isspace() and b"\x00" not in data[:4]:
+        data = data.lstrip()
     if http and _codec(http.group(1)) != (declared or "utf-8"):
         raise NotForFast(f"HTTP charset {http.group(1)} and the body disagree")
     if declared not in (None, "utf-8"):
@@ -327,8 +331,15 @@ def _amp(m: re.Match[bytes]) -> bytes:
     return b"&amp;"
 
 
+_C0 = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f]+")  # ANSI first
+
+
 def repair(body: bytes) -> bytes:
-    """Mend the ampersands outside CDATA sections: the usual way a feed is not well-formed."""
+    """Mend what most often makes a feed not well-formed: control characters XML forbids
+    (dropped, as feedparser drops them; in UTF-8 such bytes are never part of another
+    character, so UTF-16 bodies are left alone) and ampersands outside CDATA sections."""
+    if not body.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in body[:4]:
+        body = _C0.sub(b"", body)
     out, last = [], 0
     for m in _CDATA.finditer(body):
         out.append(_AMP.sub(_amp, body[last : m.start()]))

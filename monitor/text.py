@@ -55,6 +55,8 @@ def html_to_text(html: str) -> str:
     starts and ends a line. Markup lxml cannot read at all has its tags stripped instead."""
     if "<" not in html:
         return clean(_html.unescape(html)) if "&" in html else clean(html)
+    if "\x1b" in html:
+        html = _ANSI.sub("", html)
     html = _CONTROL.sub("", html)  # libxml2 turns NUL into U+FFFD and some controls into spaces
     try:
         root = etree.fromstring(html, _HTML_PARSER)
