@@ -59,7 +59,7 @@ _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # feedparser guesses with chardet when it is installed; then only feedparser may guess.
-_HAS_CHARDET = any(importlib.util.find_spec(m) for m in ("cchardet", "chardet"))
+CHARDET_INSTALLED = any(importlib.util.find_spec(m) for m in ("cchardet", "chardet"))
 
 
 def _codec(name: str) -> str:
@@ -69,13 +69,12 @@ def _codec(name: str) -> str:
         return name.lower()
 
 
-def as_lxml_reads(data: bytes, content_type: str | None) -> tuple[bytes, str | None]:
-    """The body as lxml should read it, and a warning when it was re-encoded.
+def prepare(data: bytes, content_type: str | None) -> tuple[bytes, bool]:
+    """The body as lxml should read it, and whether it claims UTF-8 (declared or by default).
 
     lxml follows the XML declaration or the byte order mark. An HTTP charset that says
-    otherwise wins for feedparser (RFC 3023), so such a body raises NotForFast. A body that
-    claims UTF-8 (or nothing) but is not is decoded as feedparser would without chardet:
-    windows-1252, else iso-8859-2."""
+    otherwise wins for feedparser (RFC 3023), so such a body raises NotForFast. XML allows
+    nothing before `<?xml`: leading whitespace is dropped."""
     m = _DECLARED.match(data[:512])
     declared = _codec(m.group(1).decode("ascii")) if m else None
     http = _CHARSET.search(content_type or "")
@@ -83,21 +82,20 @@ def as_lxml_reads(data: bytes, content_type: str | None) -> tuple[bytes, str | N
         if http or declared not in (None, "utf-8", "utf-16", "utf-16-le", "utf-16-be"):
             raise NotForFast("byte order mark with a charset")
         if data.startswith(b"\xef\xbb\xbf") and data[3:4].isspace():
-            return b"\xef\xbb\xbf" + data[3:].lstrip(), None  # XML allows nothing before <?xml
-        return data, None
+            return b"\xef\xbb\xbf" + data[3:].lstrip(), False
+        return data, False
     if data[:1].isspace() and b"\x00" not in data[:4]:
         data = data.lstrip()
     if http and _codec(http.group(1)) != (declared or "utf-8"):
         raise NotForFast(f"HTTP charset {http.group(1)} and the body disagree")
-    if declared not in (None, "utf-8"):
-        return data, None
-    try:
-        data.decode("utf-8")
-        return data, None
-    except UnicodeDecodeError:
-        pass
-    if http or _HAS_CHARDET:
-        raise NotForFast("not valid UTF-8")
+    return data, declared in (None, "utf-8")
+
+
+def redecode(data: bytes, content_type: str | None) -> tuple[bytes, str]:
+    """A body that claims UTF-8 but is not, decoded as feedparser would without chardet
+    (windows-1252, else iso-8859-2) and given back as UTF-8, with the warning."""
+    if _CHARSET.search(content_type or "") or CHARDET_INSTALLED:
+        raise NotForFast("not valid UTF-8")  # feedparser's guess would differ from ours
     for codec in ("windows-1252", "iso-8859-2"):
         try:
             text = data.decode(codec)
@@ -105,6 +103,14 @@ def as_lxml_reads(data: bytes, content_type: str | None) -> tuple[bytes, str | N
             continue
         return text.encode("utf-8"), f"document declared as utf-8, but parsed as {codec}"
     raise NotForFast("not valid UTF-8, windows-1252 or iso-8859-2")
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _text(el: etree._Element | None) -> str:
@@ -331,15 +337,19 @@ def _amp(m: re.Match[bytes]) -> bytes:
     return b"&amp;"
 
 
-_C0 = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f]+")  # ANSI first
+_ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_C0 = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
 def repair(body: bytes) -> bytes:
     """Mend what most often makes a feed not well-formed: control characters XML forbids
-    (dropped, as feedparser drops them; in UTF-8 such bytes are never part of another
-    character, so UTF-16 bodies are left alone) and ampersands outside CDATA sections."""
+    (dropped, as feedparser drops them; ANSI sequences whole, so no `[31m` is left; in UTF-8
+    such bytes are never part of another character, so UTF-16 bodies are left alone) and
+    ampersands outside CDATA sections."""
     if not body.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in body[:4]:
-        body = _C0.sub(b"", body)
+        if b"\x1b" in body:
+            body = _ANSI.sub(b"", body)
+        body = body.translate(None, _C0)
     out, last = [], 0
     for m in _CDATA.finditer(body):
         out.append(_AMP.sub(_amp, body[last : m.start()]))
@@ -352,24 +362,38 @@ def repair(body: bytes) -> bytes:
 def read(data: bytes, content_type: str | None = None) -> RawFeed:
     """Parse a feed body; raise NotForFast for anything feedparser should read instead.
 
-    A body that is not well-formed gets one repair (`repair`) and a second try; its first
-    error is then the warning, like feedparser's bozo."""
-    body, warning = as_lxml_reads(data, content_type)
-    redecoded = warning is not None
+    A body lxml refuses is checked for what went wrong: not UTF-8 though it claims to be
+    (`redecode`), or not well-formed (`repair`, once). The first such finding is the warning,
+    like feedparser's bozo."""
+    body, claims_utf8 = prepare(data, content_type)
     parser = _PARSERS.xml
+    warning: str | None = None
+    redecoded = False
     try:
         root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as exc:
-        warning = f"{exc.msg} (line {exc.lineno})"
-        try:
-            root = etree.fromstring(repair(body), parser)
-        except etree.XMLSyntaxError as again:
-            raise NotForFast(f"not well-formed XML: {again}") from exc
-    except ValueError as exc:  # lxml refuses some bodies outright (e.g. a str with a declaration)
+        if claims_utf8 and not _utf8(body):
+            body, warning = redecode(body, content_type)
+            redecoded = True
+            try:
+                root = etree.fromstring(body, parser)
+            except etree.XMLSyntaxError:
+                root = _mended(body, parser)
+        else:
+            warning = f"{exc.msg} (line {exc.lineno})"
+            root = _mended(body, parser)
+    except ValueError as exc:  # lxml refuses some bodies outright
         raise NotForFast(f"not XML: {exc}") from exc
     encoding = (root.getroottree().docinfo.encoding or "utf-8").lower().replace("_", "-")
     feed = _feed(root, utf8=not redecoded and encoding in ("utf-8", "utf8"))
     return RawFeed(feed.title, feed.entries, warning)
+
+
+def _mended(body: bytes, parser: etree.XMLParser) -> etree._Element:
+    try:
+        return etree.fromstring(repair(body), parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise NotForFast(f"not well-formed XML: {exc}") from exc
 
 
 def _feed(root: etree._Element, utf8: bool) -> RawFeed:
