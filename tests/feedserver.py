@@ -35,6 +35,7 @@ class FeedServer:
         self.files: dict[str, bytes] = {}
         self.conditional = conditional
         self.slow_interval = 2.0
+        self.file_delay = 0.0  # seconds each /f/ answer waits (widens a poll in time)
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.times: list[tuple[float, str]] = []  # (time.monotonic(), path) of each request
         self.lock = threading.Lock()
@@ -144,6 +145,8 @@ class FeedServer:
             self.send(h, 404, b"not found", {})
 
     def serve_file(self, h: BaseHTTPRequestHandler, name: str) -> None:
+        if self.file_delay:
+            time.sleep(self.file_delay)
         body = self.body_of(name)
         if body is None:
             self.send(h, 404, b"not found", {})

@@ -65,6 +65,10 @@ def write_config(tmp: Path, server: FeedServer) -> Path:
 def test_sigkill_at_random_moments_loses_and_repeats_nothing(server: FeedServer,
                                                               tmp_path: Path) -> None:
     cfg = write_config(tmp_path, server)
+    # each answer waits, so a poll of the five feeds (two at a time) spans at least 0.9 s
+    # however fast parsing and judging are, and a kill within 0.9 s of the first request
+    # lands while the daemon polls
+    server.file_delay = 0.3
     db = tmp_path / "state" / "nm.db"
     rng = random.Random(20241028)
     cmd = [sys.executable, "-m", "monitor", "run", "--config", str(cfg)]
@@ -86,7 +90,7 @@ def test_sigkill_at_random_moments_loses_and_repeats_nothing(server: FeedServer,
         deadline = time.monotonic() + 15
         while server.hits("/f/") == before and time.monotonic() < deadline:
             time.sleep(0.005)
-        time.sleep(rng.uniform(0.0, 1.2))
+        time.sleep(rng.uniform(0.0, 0.9))
         done_before_kill = _polled(db)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
