@@ -1,9 +1,10 @@
 """The fast backend: lxml (libxml2) builds the tree and a few lines pick the fields.
 
-It reads well-formed RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 0.3/1.0 with the same field rules as
-feedparser (see `read_feedparser`). Anything else raises `NotForFast`, and the caller hands the
-body to feedparser: markup that is not well-formed, a body whose encoding is not declared and
-is not UTF-8, an HTTP charset that disagrees with the body, an unknown root element.
+It reads RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 0.3/1.0 with the same field rules as feedparser
+(see `read_feedparser`). It mends a bare `&`, HTML entities and control bytes (`repair`) and
+decodes a body that claims UTF-8 but is not (`redecode`), as feedparser would. Anything else
+raises `NotForFast`, and the caller hands the body to feedparser: markup still not well-formed
+after one repair, an HTTP charset that disagrees with the body, an unknown root element.
 
 The XML parser resolves no entities, loads no DTD and never touches the network; entity
 declarations are refused before any parser runs (`feeds.refuse_entities`).
@@ -35,7 +36,6 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 DCTERMS = "{http://purl.org/dc/terms/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
-XHTML = "{http://www.w3.org/1999/xhtml}"
 _HTML_TYPES = {"text/html", "application/xhtml+xml", "html", "xhtml"}
 
 
@@ -290,6 +290,8 @@ def _rss_entry(item: etree._Element, rss: str, utf8: bool) -> RawEntry:
 
 
 def _atom_entry(entry: etree._Element, ns: str, utf8: bool) -> RawEntry:
+    """An Atom entry; as in RSS, a field met twice keeps the last (links: the last alternate
+    HTML one). A `source` element's fields are not the entry's and are not read."""
     f = _Fields()
     for child in entry:
         tag = child.tag
@@ -297,20 +299,20 @@ def _atom_entry(entry: etree._Element, ns: str, utf8: bool) -> RawEntry:
             continue
         if tag == ns + "title":
             f.set_title(_inner(child), 1)
-        elif tag == ns + "id" and f.guid is None:
+        elif tag == ns + "id":
             f.guid = _text(child).strip()
         elif tag == ns + "link":
             rel = child.get("rel") or "alternate"
             kind = (child.get("type") or "text/html").lower()
             if rel == "alternate" and kind in _HTML_TYPES and child.get("href"):
-                f.link = _absolute(child.get("href"), child)  # the last one wins, as in feedparser
+                f.link = _absolute(child.get("href"), child)
         elif tag == ns + "summary":
             f.description(_inner(child), 1)
         elif tag == ns + "content":
             f.add_content(_inner(child))
-        elif tag in (ns + "published", ns + "issued") and f.published is None:
+        elif tag in (ns + "published", ns + "issued"):
             f.published = parse_date(_text(child))
-        elif tag in (ns + "updated", ns + "modified") and f.updated is None:
+        elif tag in (ns + "updated", ns + "modified"):
             f.updated = parse_date(_text(child))
         elif tag.startswith(MEDIA):
             f.captions(child, entry)

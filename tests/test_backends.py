@@ -188,7 +188,8 @@ def rss_item(draw: st.DrawFn) -> str:
 
 @st.composite
 def atom_entry(draw: st.DrawFn) -> str:
-    parts = [f"<id>tag:news.example,2024:{draw(st.integers(0, 99))}</id>"]
+    parts = [f"<id>tag:news.example,2024:{draw(st.integers(0, 99))}</id>"
+             for _ in range(draw(st.integers(1, 2)))]
     if draw(st.booleans()):
         kind = draw(st.sampled_from(["text", "html"]))
         parts.append(f'<title type="{kind}">{escape(draw(TEXT))}</title>')
@@ -205,10 +206,14 @@ def atom_entry(draw: st.DrawFn) -> str:
             "</content>",
             f"<content>{escape(draw(TEXT))}</content>",
         ])))
-    if draw(st.booleans()):
+    for _ in range(draw(st.integers(0, 2))):
         parts.append(f"<updated>{draw(DATE)}</updated>")
     if draw(st.booleans()):
         parts.append(f"<published>{draw(DATE)}</published>")
+    if draw(st.booleans()):
+        parts.append("<source><id>tag:other</id><title>Other</title>"
+                     "<updated>2020-01-01T00:00:00Z</updated></source>")
+    draw(st.randoms()).shuffle(parts)
     return "<entry>" + "".join(parts) + "</entry>"
 
 
