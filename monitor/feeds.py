@@ -130,10 +130,11 @@ def read_raw(data: bytes, backend: Backend = "auto", content_type: str | None = 
         return read_feedparser.read(data, content_type), "feedparser", None
     try:
         raw = read_fast.read(data, content_type)
-    except read_fast.NotForFast as exc:
+    except Exception as exc:  # NotForFast, or a fault of the fast reader: feedparser's turn
+        what = str(exc) if isinstance(exc, read_fast.NotForFast) else f"it failed: {exc!r}"
         if backend == "fast":
-            raise NotAFeed(f"the fast parser cannot read it: {exc}") from exc
-        why = str(exc)
+            raise NotAFeed(f"the fast parser cannot read it: {what}") from exc
+        why = what
     else:
         if raw.entries or backend == "fast" or not _ENTRY_TAG.search(data):
             return raw, "fast", None

@@ -243,6 +243,48 @@ def test_generated_atom_reads_alike(entries: list[str]) -> None:
     assert differences(ref, fast, "generated") == []
 
 
+@st.composite
+def rdf_item(draw: st.DrawFn) -> str:
+    about = f' rdf:about="https://news.example/{draw(st.integers(0, 9))}"' if draw(
+        st.booleans()) else ""
+    parts = [f"<title>{draw(TEXT)}</title>"]
+    if draw(st.booleans()):
+        parts.append(f"<link>https://news.example/l{draw(st.integers(0, 9))}</link>")
+    if draw(st.booleans()):
+        parts.append(f"<description>{escape(draw(HTML))}</description>")
+    if draw(st.booleans()):
+        parts.append(f"<content:encoded><![CDATA[{draw(HTML)}]]></content:encoded>")
+    if draw(st.booleans()):
+        parts.append(f"<dc:date>{draw(DATE)}</dc:date>")
+    draw(st.randoms()).shuffle(parts)
+    return f"<item{about}>" + "".join(parts) + "</item>"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(rdf_item(), min_size=1, max_size=4))
+def test_generated_rss1_reads_alike(items: list[str]) -> None:
+    body = ('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+            ' xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+            ' xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            '<channel rdf:about="https://news.example/"><title>T</title></channel>'
+            + "".join(items) + "</rdf:RDF>").encode()
+    ref = parse_bytes(body, backend="feedparser")
+    fast = parse_bytes(body, backend="fast")
+    assert differences(ref, fast, "generated") == []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(atom_entry(), min_size=1, max_size=3))
+def test_generated_atom03_reads_alike(entries: list[str]) -> None:
+    body = ('<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">'
+            "<title>T</title>" + "".join(entries).replace("<published>", "<issued>")
+            .replace("</published>", "</issued>").replace("<updated>", "<modified>")
+            .replace("</updated>", "</modified>") + "</feed>").encode()
+    ref = parse_bytes(body, backend="feedparser")
+    fast = parse_bytes(body, backend="fast")
+    assert differences(ref, fast, "generated") == []
+
+
 # --- auto: when the fast reader hands over, and what it mends itself ----------------------
 
 def rss(items: str, head: str = '<?xml version="1.0" encoding="utf-8"?>') -> str:
@@ -337,3 +379,20 @@ def test_an_entity_declaration_far_into_the_body_is_refused() -> None:
             b'<!DOCTYPE r [<!ENTITY a "aaaa">]><rss><channel><title>&a;</title></channel></rss>')
     with pytest.raises(HostileFeed):
         parse_bytes(body)
+
+
+def test_a_fault_in_the_fast_reader_falls_back_to_feedparser(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug cannot be made real on purpose: the fast reader is replaced by one that raises."""
+    from monitor import read_fast
+
+    def broken(data: bytes, content_type: str | None = None) -> None:
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(read_fast, "read", broken)
+    body = rss("<item><title>Kursk</title><guid>1</guid></item>").encode()
+    parsed = parse_bytes(body)
+    assert parsed.backend == "feedparser" and "IndexError" in (parsed.fallback or "")
+    assert [i.title for i in parsed.items] == ["Kursk"]
+    with pytest.raises(NotAFeed, match="a bug"):
+        parse_bytes(body, backend="fast")
