@@ -22,23 +22,20 @@ from json.encoder import encode_basestring as _json_string
 from typing import Literal
 
 from monitor import read_fast, read_feedparser
+from monitor.guard import HostileFeed, refuse_entities
 from monitor.models import Item, RawEntry, RawFeed
 from monitor.text import html_to_text
 
+__all__ = ["Backend", "HostileFeed", "NotAFeed", "ParsedFeed", "content_hash", "make_item",
+           "order_items", "parse_bytes", "read_raw", "safe_link"]
+
 Backend = Literal["auto", "fast", "feedparser"]
 MAX_FIELD = 100_000  # characters kept of a title or text (RELIABILITY.md 20)
-# An entity declaration in any encoding feedparser or lxml would read the body in.
-_ENTITY_DECLS = tuple({"<!ENTITY".encode(c) for c in ("ascii", "utf-16-le", "utf-16-be",
-                                                       "utf-32-le", "utf-32-be")})
 _ENTRY_TAG = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(?:item|entry)[\s>/]")
 
 
 class NotAFeed(ValueError):
     """The body is empty, an HTML page, or has no entries and no feed element."""
-
-
-class HostileFeed(ValueError):
-    """The body declares XML entities (billion laughs, XXE): refused before any parser runs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +113,6 @@ def make_item(entry: RawEntry, source: str, feed: str = "", language: str | None
     )
 
 
-def refuse_entities(data: bytes) -> None:
-    """RELIABILITY.md 14: any `<!ENTITY` (billion laughs, quadratic blowup, XXE by file, http
-    or parameter entity) is refused before a parser sees the body, wherever it stands."""
-    if any(decl in data for decl in _ENTITY_DECLS):
-        raise HostileFeed("the feed declares XML entities")
-
-
 def read_raw(data: bytes, backend: Backend = "auto", content_type: str | None = None
              ) -> tuple[RawFeed, str, str | None]:
     """The body's entries, the backend that read them and why feedparser did (auto only)."""
@@ -152,7 +142,7 @@ def parse_bytes(data: bytes, feed: str = "", language: str | None = None, *,
         raise TypeError("parse_bytes takes bytes, never a URL or a path")
     if not data.strip():
         raise NotAFeed("empty body")
-    refuse_entities(data)
+    refuse_entities(data, content_type)  # RELIABILITY.md 14, in any encoding (monitor.guard)
     try:
         raw, used, why = read_raw(data, backend, content_type)
     except read_feedparser.NoFeed as exc:

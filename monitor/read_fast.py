@@ -7,7 +7,7 @@ raises `NotForFast`, and the caller hands the body to feedparser: markup still n
 after one repair, an HTTP charset that disagrees with the body, an unknown root element.
 
 The XML parser resolves no entities, loads no DTD and never touches the network; entity
-declarations are refused before any parser runs (`feeds.refuse_entities`).
+declarations are refused before any parser runs (`guard.refuse_entities`).
 """
 
 from __future__ import annotations

@@ -79,6 +79,26 @@ def rss(items: str, enc: str = "utf-8") -> str:
     return RSS.format(enc=enc, items=items)
 
 
+EXPANDS = ('<!DOCTYPE r [<!ENTITY x "EXPANDED-ENTITY">]><rss version="2.0"><channel>'
+           "<title>T</title><item><title>&x;</title></item></channel></rss>")
+
+
+def hidden_declarations() -> dict[str, bytes]:
+    """A declared entity that `<!ENTITY` as bytes does not find, by encoding."""
+    decl = '<?xml version="1.0" encoding="{}"?>'
+    return {
+        "ebcdic-cp037": (decl.format("cp037") + EXPANDS).encode("cp037"),
+        "ebcdic-cp500": (decl.format("cp500") + EXPANDS).encode("cp500"),
+        "utf7": decl.format("utf-7").encode() + EXPANDS.replace("<!", "+ADwAIQ-").encode(),
+        "iso2022jp-escape": (decl.format("iso-2022-jp")
+                             + EXPANDS.replace("<!ENTITY", "<!EN\x1b(BTITY")).encode(),
+        "iso2022kr-shift": (decl.format("iso-2022-kr")
+                            + EXPANDS.replace("<!ENTITY", "<!EN\x0fTITY")).encode(),
+        "utf16be-no-bom": (decl.format("utf-16") + EXPANDS).encode("utf-16-be"),
+        "utf32-bom": (decl.format("utf-32") + EXPANDS).encode("utf-32"),
+    }
+
+
 def cases(canary: Callable[[str], str]) -> dict[str, tuple[bytes, str]]:
     """name -> (body, what every backend must make of it)."""
     lol = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
@@ -108,6 +128,9 @@ def cases(canary: Callable[[str], str]) -> dict[str, tuple[bytes, str]]:
             ('<?xml version="1.0" encoding="utf-16"?><!DOCTYPE r [<!ENTITY x SYSTEM '
              '"file:///etc/passwd">]><rss><channel><title>T</title><item><title>&x;</title>'
              "</item></channel></rss>").encode("utf-16"), "hostile"),
+        # entity declarations hidden from a byte search by the encoding: feedparser reads
+        # every one of these and expands the entity (test_feedparser_alone_expands_them)
+        **{f"hidden-{k}": (v, "hostile") for k, v in hidden_declarations().items()},
         # an external DTD or an XInclude, with no entity declaration: never fetched
         "external-dtd": (
             (f'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "{canary("/canary/rss.dtd")}">'
@@ -219,3 +242,20 @@ def test_expected_titles_survive_the_encoding_tricks(attacker: FeedServer) -> No
         assert [i.text for i in parse_bytes(all_cases["control-characters"][0],
                                             backend=backend).items] == ["abc"]  # type: ignore[arg-type]
         assert titles("script-links") == ["Kursk", "Kursk", "Kursk"]
+
+
+@pytest.mark.parametrize("name", list(hidden_declarations()))
+def test_feedparser_alone_expands_them(name: str) -> None:
+    """Why the hidden declarations matter: unguarded, feedparser expands every one."""
+    import feedparser
+
+    parsed = feedparser.parse(hidden_declarations()[name])
+    assert [e.get("title") for e in parsed.entries] == ["EXPANDED-ENTITY"]
+
+
+def test_a_declared_charset_from_http_is_searched_too() -> None:
+    from monitor.feeds import HostileFeed, parse_bytes
+
+    body = EXPANDS.encode("cp500")
+    with pytest.raises(HostileFeed, match="cp500"):
+        parse_bytes(body, content_type="application/xml; charset=cp500")
