@@ -36,6 +36,7 @@ class FeedServer:
         self.conditional = conditional
         self.slow_interval = 2.0
         self.file_delay = 0.0  # seconds each /f/ answer waits (widens a poll in time)
+        self.content_types: dict[str, str] = {}  # name -> Content-Type (default: RSS, UTF-8)
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.times: list[tuple[float, str]] = []  # (time.monotonic(), path) of each request
         self.lock = threading.Lock()
@@ -167,7 +168,8 @@ class FeedServer:
                                  or h.headers.get("If-Modified-Since") == last_mod):
             self.send(h, 304, b"", {"ETag": etag, "Last-Modified": last_mod}, body_allowed=False)
             return
-        headers = {"Content-Type": "application/rss+xml; charset=utf-8"}
+        headers = {"Content-Type": self.content_types.get(name,
+                                                          "application/rss+xml; charset=utf-8")}
         if self.conditional:
             headers.update({"ETag": etag, "Last-Modified": last_mod})
         self.send(h, 200, body, headers)

@@ -202,3 +202,50 @@ def test_locked_database_rolls_back_and_the_next_poll_retries(server: FeedServer
     assert store.counts() == {"items": 0, "events": 0}
     again = poll(store, f)
     assert (again.status, again.new) == ("ok", 14)
+
+
+def stored_titles(tmp_path: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "nm.db") as conn:
+        return [t for (t,) in conn.execute("SELECT title FROM items ORDER BY title")]
+
+
+CP1251 = ('<rss version="2.0"><channel><title>Новости</title><item><title>Курск: 3 000 солдат'
+          "</title><guid>ru-1</guid></item></channel></rss>").encode("cp1251")
+
+
+def test_the_http_charset_reaches_the_parser(server: FeedServer, store: Store,
+                                             tmp_path: Path, caplog: pytest.LogCaptureFixture
+                                             ) -> None:
+    """A body with no declaration, served as windows-1251: only the header tells the charset.
+    The fast reader defers to feedparser, which honours it, and the poll says so."""
+    server.files["ru.xml"] = CP1251
+    server.content_types["ru.xml"] = "application/rss+xml; charset=windows-1251"
+    with caplog.at_level("INFO", logger="news-monitor"):
+        assert poll(store, feed(server.url("/f/ru.xml"))).status == "ok"
+    assert stored_titles(tmp_path) == ["Курск: 3 000 солдат"]
+    assert any("read by feedparser" in r.getMessage() and "charset" in r.getMessage()
+               for r in caplog.records)
+
+
+@pytest.mark.parametrize("parser", ["fast", "feedparser"])
+def test_a_feed_can_force_its_parser(server: FeedServer, store: Store, tmp_path: Path,
+                                     parser: str) -> None:
+    f = FeedConfig(name="f", url=server.url("/f/lemonde.xml"), allow_private=True,
+                   parser=parser)  # type: ignore[arg-type]
+    r = poll(store, f)
+    assert (r.status, r.new) == ("ok", 14)
+    assert len(stored_titles(tmp_path)) == 14
+
+
+def test_forcing_the_fast_parser_makes_an_unreadable_body_not_a_feed(
+        server: FeedServer, store: Store) -> None:
+    server.files["broken.xml"] = (b'<rss version="2.0"><channel><title>T</title><item>'
+                                  b"<title>Kursk <b>unclosed</title><guid>1</guid></item>"
+                                  b"</channel></rss>")
+    fast = FeedConfig(name="f", url=server.url("/f/broken.xml"), allow_private=True,
+                      parser="fast")
+    assert poll(store, fast).status == "not_a_feed"
+    auto = FeedConfig(name="g", url=server.url("/f/broken.xml"), allow_private=True)
+    assert poll(store, auto).status == "ok"
