@@ -46,7 +46,7 @@ class ParsedFeed:
     title: str
     items: tuple[Item, ...]
     bozo: str | None
-    backend: str = "fast"
+    backend: Literal["fast", "feedparser"] = "fast"
     fallback: str | None = None
 
 
@@ -114,7 +114,7 @@ def make_item(entry: RawEntry, source: str, feed: str = "", language: str | None
 
 
 def read_raw(data: bytes, backend: Backend = "auto", content_type: str | None = None
-             ) -> tuple[RawFeed, str, str | None]:
+             ) -> tuple[RawFeed, Literal["fast", "feedparser"], str | None]:
     """The body's entries, the backend that read them and why feedparser did (auto only)."""
     if backend == "feedparser":
         return read_feedparser.read(data, content_type), "feedparser", None
