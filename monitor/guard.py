@@ -31,11 +31,24 @@ class HostileFeed(ValueError):
     """The body declares XML entities (billion laughs, XXE): refused before any parser runs."""
 
 
-def _codec(name: str) -> str | None:
+def codec_name(name: str) -> str | None:
+    """Python's canonical name of an encoding (`UTF8` -> `utf-8`), None if unknown."""
     try:
         return codecs.lookup(name).name
     except LookupError:
         return None
+
+
+def declared_encoding(head: str) -> str | None:
+    """The encoding an XML declaration at the start of `head` names, as written."""
+    m = _DECLARED.match(head.lstrip("\ufeff"))
+    return m.group(1) if m else None
+
+
+def http_charset(content_type: str | None) -> str | None:
+    """The charset parameter of an HTTP Content-Type, as written."""
+    m = _CHARSET.search(content_type or "")
+    return m.group(1) if m else None
 
 
 def encodings_to_check(data: bytes, content_type: str | None = None) -> set[str]:
@@ -49,14 +62,10 @@ def encodings_to_check(data: bytes, content_type: str | None = None) -> set[str]
         found.update(_WIDE)
         text = ""
     else:
-        text = head.decode("latin-1")
-    m = _DECLARED.match(text.lstrip("\ufeff"))
-    names = [m.group(1)] if m else []
-    http = _CHARSET.search(content_type or "")
-    if http:
-        names.append(http.group(1))
-    for name in names:
-        codec = _codec(name)
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    names = [declared_encoding(text), http_charset(content_type)]
+    for name in filter(None, names):
+        codec = codec_name(name)
         if codec in ("utf-16", "utf-32"):
             found.update(_WIDE)
         elif codec is not None and codec not in _PLAIN:

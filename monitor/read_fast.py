@@ -12,7 +12,6 @@ declarations are refused before any parser runs (`guard.refuse_entities`).
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import importlib.util
 import re
@@ -25,6 +24,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from monitor.dates import parse_date
+from monitor.guard import codec_name, declared_encoding, http_charset
 from monitor.models import RawEntry, RawFeed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -55,18 +55,13 @@ class _Parsers(threading.local):
 
 
 _PARSERS = _Parsers()
-_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
-_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # feedparser guesses with chardet when it is installed; then only feedparser may guess.
 CHARDET_INSTALLED = any(importlib.util.find_spec(m) for m in ("cchardet", "chardet"))
 
 
 def _codec(name: str) -> str:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return name.lower()
+    return codec_name(name) or name.lower()
 
 
 def prepare(data: bytes, content_type: str | None) -> tuple[bytes, bool]:
@@ -75,9 +70,9 @@ def prepare(data: bytes, content_type: str | None) -> tuple[bytes, bool]:
     lxml follows the XML declaration or the byte order mark. An HTTP charset that says
     otherwise wins for feedparser (RFC 3023), so such a body raises NotForFast. XML allows
     nothing before `<?xml`: leading whitespace is dropped."""
-    m = _DECLARED.match(data[:512])
-    declared = _codec(m.group(1).decode("ascii")) if m else None
-    http = _CHARSET.search(content_type or "")
+    named = declared_encoding(data[:512].decode("latin-1"))
+    declared = _codec(named) if named else None
+    http = http_charset(content_type)
     if data.startswith(_BOMS):
         if http or declared not in (None, "utf-8", "utf-16", "utf-16-le", "utf-16-be"):
             raise NotForFast("byte order mark with a charset")
@@ -86,15 +81,15 @@ def prepare(data: bytes, content_type: str | None) -> tuple[bytes, bool]:
         return data, False
     if data[:1].isspace() and b"\x00" not in data[:4]:
         data = data.lstrip()
-    if http and _codec(http.group(1)) != (declared or "utf-8"):
-        raise NotForFast(f"HTTP charset {http.group(1)} and the body disagree")
+    if http and _codec(http) != (declared or "utf-8"):
+        raise NotForFast(f"HTTP charset {http} and the body disagree")
     return data, declared in (None, "utf-8")
 
 
 def redecode(data: bytes, content_type: str | None) -> tuple[bytes, str]:
     """A body that claims UTF-8 but is not, decoded as feedparser would without chardet
     (windows-1252, else iso-8859-2) and given back as UTF-8, with the warning."""
-    if _CHARSET.search(content_type or "") or CHARDET_INSTALLED:
+    if http_charset(content_type) or CHARDET_INSTALLED:
         raise NotForFast("not valid UTF-8")  # feedparser's guess would differ from ours
     for codec in ("windows-1252", "iso-8859-2"):
         try:
