@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -24,9 +25,18 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _SPACE_RUN = re.compile(r"  +")
 _NEWLINE_RUN = re.compile(r"\n[ \n]+")
 _TAG = re.compile(r"<[^>]*>?")
-_HTML_PARSER = etree.HTMLParser(
-    no_network=True, remove_comments=True, remove_pis=True, default_doctype=False
-)
+
+
+class _Parsers(threading.local):
+    """One HTML parser per thread: lxml serialises the parses of a shared parser."""
+
+    def __init__(self) -> None:
+        self.html = etree.HTMLParser(
+            no_network=True, remove_comments=True, remove_pis=True, default_doctype=False
+        )
+
+
+_PARSERS = _Parsers()
 
 
 def clean(text: str) -> str:
@@ -59,7 +69,7 @@ def html_to_text(html: str) -> str:
         html = _ANSI.sub("", html)
     html = _CONTROL.sub("", html)  # libxml2 turns NUL into U+FFFD and some controls into spaces
     try:
-        root = etree.fromstring(html, _HTML_PARSER)
+        root = etree.fromstring(html, _PARSERS.html)
         if root is None:
             return ""
         etree.strip_elements(root, *_SKIP, with_tail=False)

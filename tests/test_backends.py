@@ -396,3 +396,30 @@ def test_a_fault_in_the_fast_reader_falls_back_to_feedparser(
     assert [i.title for i in parsed.items] == ["Kursk"]
     with pytest.raises(NotAFeed, match="a bug"):
         parse_bytes(body, backend="fast")
+
+
+# --- damaged bodies: whatever the bytes, a body is items, "not a feed" or hostile, never a crash
+
+@needs_feeds_real
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["aljazeera_all.xml", "kottke.atom", "uol_noticias.rss",
+                        "guardian_world.xml"]),
+       st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=4)), min_size=1, max_size=6),
+       st.floats(0.05, 1.0))
+def test_damaged_real_feeds_never_crash(name: str, edits: list[tuple[float, bytes]],
+                                        keep: float) -> None:
+    from conftest import FEEDS_REAL
+
+    data = bytearray((FEEDS_REAL / name).read_bytes())
+    for where, junk in edits:  # overwrite a few bytes anywhere, then cut the tail
+        at = int(where * (len(data) - 1))
+        data[at : at + len(junk)] = junk
+    body = bytes(data[: max(1, int(len(data) * keep))])
+    for backend in ("auto", "fast", "feedparser"):
+        try:
+            parsed = parse_bytes(body, backend=backend)  # type: ignore[arg-type]
+        except (NotAFeed, HostileFeed):
+            continue
+        for it in parsed.items:
+            assert it.uid and "\x00" not in it.title + it.text
+            assert it.link is None or it.link.startswith(("http://", "https://"))
