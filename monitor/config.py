@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
@@ -64,6 +64,17 @@ def parse_duration(value: object) -> float:
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+_N = TypeVar("_N", int, float)
+
+
+def within(v: _N, low: int, high: int, unit: str = "") -> _N:
+    """`v` if low <= v <= high, else the error every range key gives (`must be between ...`)."""
+    if not low <= v <= high:
+        shown = f"{v:g}" if isinstance(v, float) else str(v)
+        raise ValueError(f"must be between {low} and {high}{unit} (got {shown})")
+    return v
 
 
 def check_email(value: str) -> str:
@@ -150,9 +161,7 @@ class DaemonConfig(Strict):
     @field_validator("lease")
     @classmethod
     def _lease(cls, v: float) -> float:
-        if not 5 <= v <= 3600:
-            raise ValueError(f"must be between 5 and 3600 seconds (got {v:g})")
-        return v
+        return within(v, 5, 3600, " seconds")
 
     @field_validator("metrics")
     @classmethod
@@ -170,9 +179,7 @@ class DaemonConfig(Strict):
     @field_validator("poll_jitter")
     @classmethod
     def _jitter(cls, v: float) -> float:
-        if not 0 <= v <= 3600:
-            raise ValueError(f"must be between 0 and 3600 seconds (got {v:g})")
-        return v
+        return within(v, 0, 3600, " seconds")
 
 
 class FetchConfig(Strict):
@@ -191,23 +198,17 @@ class FetchConfig(Strict):
     @field_validator("timeout")
     @classmethod
     def _timeout(cls, v: float) -> float:
-        if not 1 <= v <= 300:
-            raise ValueError(f"must be between 1 and 300 seconds (got {v:g})")
-        return v
+        return within(v, 1, 300, " seconds")
 
     @field_validator("max_bytes")
     @classmethod
     def _max_bytes(cls, v: int) -> int:
-        if not 10_000 <= v <= 100_000_000:
-            raise ValueError(f"must be between 10000 and 100000000 (got {v})")
-        return v
+        return within(v, 10_000, 100_000_000)
 
     @field_validator("max_redirects")
     @classmethod
     def _redirects(cls, v: int) -> int:
-        if not 0 <= v <= 10:
-            raise ValueError(f"must be between 0 and 10 (got {v})")
-        return v
+        return within(v, 0, 10)
 
     @field_validator("concurrency", "per_host", "max_items")
     @classmethod
@@ -280,9 +281,7 @@ class SmtpConfig(Strict):
     @field_validator("port")
     @classmethod
     def _port(cls, v: int) -> int:
-        if not 1 <= v <= 65535:
-            raise ValueError(f"must be between 1 and 65535 (got {v})")
-        return v
+        return within(v, 1, 65535)
 
 
 class ChannelConfig(Strict):
@@ -421,9 +420,7 @@ class MatchingConfig(Strict):
     @field_validator("threshold")
     @classmethod
     def _threshold(cls, v: float) -> float:
-        if not 50 <= v <= 100:
-            raise ValueError(f"must be between 50 and 100 (got {v})")
-        return v
+        return within(v, 50, 100)
 
 
 class WatchlistConfig(Strict):
