@@ -22,10 +22,10 @@ import feedparser
 from _corpus import ROOT, feed_files
 
 from monitor.config import load_watchlist
+from monitor.engine.pipeline import Engine
+from monitor.engine.watchlist import compile_watchlist
 from monitor.feeds import parse_bytes
 from monitor.models import Item
-from monitor.pipeline import Engine
-from monitor.watchlist import compile_watchlist
 
 
 def main() -> None:

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 EX_CONFIG = 78
 MIN_INTERVAL = 60
@@ -362,6 +370,47 @@ class TermConfig(Strict):
     )
 
 
+class PlaceConfig(Strict):
+    id: str = Field(description="Unique id of the place, named by figures' `scope`.")
+    label: str = Field("", description="Name shown in digests and by explain; default the id.")
+    variants: list[str] = Field(
+        description="Names and adjectives of this place or body (Belgium, Belgique, belge)."
+    )
+    home: bool = Field(
+        False, description="The place a report means when it names none (the country your "
+        "feeds cover): a number bound to no place anywhere in its item counts here."
+    )
+
+    @field_validator("variants")
+    @classmethod
+    def _variants(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("must list at least one name")
+        return v
+
+
+class JudgingConfig(Strict):
+    about_band: float = Field(
+        0.05, description="How far 'about N' / 'nearly N' reaches from N (0.05 = 5%)."
+    )
+    review_factor: float = Field(
+        10.0, description="A value this many times above or below the current one is held "
+        "for review until a second outlet reports it; 0 turns review off."
+    )
+
+    @field_validator("about_band")
+    @classmethod
+    def _band(cls, v: float) -> float:
+        return within(v, 0, 1)
+
+    @field_validator("review_factor")
+    @classmethod
+    def _factor(cls, v: float) -> float:
+        if v != 0 and not 1 < v <= 1e6:
+            raise ValueError(f"must be 0 (off) or between 1 and 1000000 (got {v:g})")
+        return v
+
+
 class HistoryConfig(Strict):
     value: float = Field(description="The figure's value (upper bound for a range).")
     low: float | None = Field(None, description="Lower bound, for a range.")
@@ -378,7 +427,27 @@ class FigureConfig(Strict):
     id: str = Field(description="Unique id of the figure.")
     label: str = Field(description="What the figure counts, shown in digests.")
     subject: list[str] = Field(description="Words that name who or what is counted.")
-    unit: list[str] = Field(description="Nouns the number must count (soldats, troops).")
+    unit: list[str] = Field(
+        default_factory=list,
+        description="Nouns the number must count (soldats, troops, morts, dead).",
+    )
+    measure: list[str] = Field(
+        default_factory=list,
+        description="Nouns that govern a bare number for the figure (death toll, bilan): "
+        "'the toll rose to 5,120' counts with no unit noun after the number.",
+    )
+    scope: list[str] = Field(
+        default_factory=list,
+        description="Ids of [[places]] the figure counts in; two or more: their joint total. "
+        "A number bound to another place is not the figure's value.",
+    )
+    only_rises: bool = Field(
+        False, description="A cumulative count: a lower later value is a correction when the "
+        "report says so, else an outdated quote (no event)."
+    )
+    review_factor: float | None = Field(
+        None, description="Per-figure [judging].review_factor."
+    )
     cues: list[str] = Field(
         default_factory=list,
         description="Pull in: when set, one must occur near the number or in the title.",
@@ -406,12 +475,23 @@ class FigureConfig(Strict):
             raise ValueError(f"must be between 0 and 1 (got {v})")
         return v
 
-    @field_validator("subject", "unit")
+    @field_validator("subject")
     @classmethod
     def _nonempty(cls, v: list[str]) -> list[str]:
         if not v:
             raise ValueError("must list at least one word")
         return v
+
+    @field_validator("review_factor")
+    @classmethod
+    def _factor(cls, v: float | None) -> float | None:
+        return None if v is None else JudgingConfig._factor(v)
+
+    @model_validator(mode="after")
+    def _unit_or_measure(self) -> FigureConfig:
+        if not self.unit and not self.measure:
+            raise ValueError("unit: must list at least one word (or give the figure measure words)")
+        return self
 
 
 class MatchingConfig(Strict):
@@ -425,8 +505,23 @@ class MatchingConfig(Strict):
 
 class WatchlistConfig(Strict):
     matching: MatchingConfig = Field(default_factory=MatchingConfig, description="Matching.")
+    judging: JudgingConfig = Field(default_factory=JudgingConfig, description="Judging.")
     terms: list[TermConfig] = Field(default_factory=list, description="Watched names.")
+    places: list[PlaceConfig] = Field(
+        default_factory=list, description="Places and bodies figures count in (scope)."
+    )
     figures: list[FigureConfig] = Field(default_factory=list, description="Tracked figures.")
+
+    @model_validator(mode="after")
+    def _scopes_known(self) -> WatchlistConfig:
+        known = {p.id for p in self.places}
+        for i, f in enumerate(self.figures):
+            for s in f.scope:
+                if s not in known:
+                    raise ValueError(
+                        f"figures[{i}].scope: {s!r} is not the id of a [[places]] entry"
+                    )
+        return self
 
 
 # ---------------------------------------------------------------- loading
@@ -530,6 +625,9 @@ def find_line(text: str, loc: Sequence[int | str]) -> int | None:
     return None
 
 
+_INNER_KEY = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.+)$", re.S)
+
+
 def _validate(
     model: type[BaseModel], data: dict[str, Any], path: Path, text: str = ""
 ) -> tuple[Any, list[str]]:
@@ -538,7 +636,12 @@ def _validate(
     except ValidationError as exc:
         out = []
         for e in exc.errors():
-            line = f"{path}: {key_path(e['loc'])}: {_message(e)}"
+            key, msg = key_path(e["loc"]), _message(e)
+            inner = _INNER_KEY.match(msg)  # a check across keys names the key it is about
+            if inner:
+                key = inner.group(1) if key == "(top)" else f"{key}.{inner.group(1)}"
+                msg = inner.group(2)
+            line = f"{path}: {key}: {msg}"
             if e["type"] == "extra_forbidden":
                 n = find_line(text, e["loc"])
                 line += f" (line {n})" if n else ""

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from monitor.config import Config, ConfigError, FeedConfig, load_config
 from monitor.deliver import immediate_due, make_digest, make_digests, send_due
+from monitor.engine.watchlist import Watchlist, compile_watchlist
 from monitor.fetch import Fetcher
 from monitor.metrics import METRICS
 from monitor.poll import PollReport, Workers, poll_all, poll_feed
 from monitor.sdnotify import Notifier, watchdog, watchdog_interval
 from monitor.store import Store, open_store
-from monitor.watchlist import Watchlist, compile_watchlist
 
 log = logging.getLogger("news-monitor")
 OUTBOX_EVERY = 60.0

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 from monitor.config import ChannelConfig, Config
 from monitor.digest import Digest, build, payload, render_html, render_text
+from monitor.engine.watchlist import Watchlist
 from monitor.metrics import METRICS
 from monitor.notify import PermanentFailure, TemporaryFailure, sender_for
 from monitor.notify.webhook import ChannelGone
 from monitor.store import Store
-from monitor.watchlist import Watchlist
 
 log = logging.getLogger("news-monitor.deliver")
 MAX_AGE = timedelta(days=3)

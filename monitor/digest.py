@@ -28,11 +28,17 @@ LABELS = {
     "en": {"title": "news-monitor digest", "revised": "Revised figures", "from": "from",
            "source": "First reported by", "also": "Also reported by", "history": "History",
            "related": "Related coverage", "more": "and {n} more", "nothing": "Nothing new.",
-           "change": "change", "undated": "undated", "outlets": "outlets"},
+           "change": "change", "undated": "undated", "outlets": "outlets",
+           "correction": "correction", "in": "in",
+           "held": "Held for review", "held_why": "one outlet so far, far from the current value "
+           "{current}; not made current until a second outlet reports it"},
     "fr": {"title": "Résumé news-monitor", "revised": "Chiffres révisés", "from": "contre",
            "source": "Annoncé d'abord par", "also": "Repris par", "history": "Historique",
            "related": "Articles liés", "more": "et {n} de plus", "nothing": "Rien de nouveau.",
-           "change": "variation", "undated": "non daté", "outlets": "médias"},
+           "change": "variation", "undated": "non daté", "outlets": "médias",
+           "correction": "correction", "in": "en",
+           "held": "En attente de vérification", "held_why": "un seul média jusqu'ici, loin de "
+           "la valeur actuelle {current} ; retenu jusqu'à ce qu'un second média le confirme"},
 }
 QUALIFIERS = {
     "en": {"about": "about", "nearly": "nearly", "at_least": "at least", "more_than": "more than",
@@ -64,6 +70,8 @@ class Revision:
     first: Source
     corroborations: tuple[Source, ...]
     history: tuple[HistoryEntry, ...]
+    kind: str = "revision"  # or "correction": a lower value the report says corrects it
+    scope: tuple[str, ...] = ()
 
     @property
     def change(self) -> float | None:
@@ -71,6 +79,21 @@ class Revision:
         if not self.previous:
             return None
         return (self.value - self.previous) / self.previous
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A value held for review: one outlet, implausibly far from the figure's current value."""
+
+    figure: str
+    label: str
+    current: Number | None
+    value: Number
+    low: Number | None
+    qualifier: str | None
+    unit: str | None
+    source: Source
+    scope: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +116,11 @@ class Digest:
     more_related: int
     created: datetime
     event_ids: tuple[int, ...] = field(default=())
+    held: tuple[Held, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.revisions and not self.related
+        return not self.revisions and not self.related and not self.held
 
     @property
     def key(self) -> str:
@@ -129,11 +153,11 @@ def build(
     revisions: list[Revision] = []
     by_figure: dict[str, list[Event]] = {}
     for ev in events:
-        if ev.kind in ("revision", "corroboration") and ev.figure:
+        if ev.kind in ("revision", "correction", "corroboration") and ev.figure:
             by_figure.setdefault(ev.figure, []).append(ev)
     far = datetime.max.replace(tzinfo=UTC)
     for fig, evs in by_figure.items():
-        revs = sorted((e for e in evs if e.kind == "revision"),
+        revs = sorted((e for e in evs if e.kind in ("revision", "correction")),
                       key=lambda e: e.published or far)  # stable: same time keeps event order
         if not revs:
             continue
@@ -144,12 +168,19 @@ def build(
         revisions.append(Revision(
             fig, last.label or fig, first_prev, last.value or 0, last.low, last.high,
             last.qualifier, last.unit, _source(last),
-            tuple(_source(e) for e in corr), timeline,
+            tuple(_source(e) for e in corr), timeline, last.kind, last.scope,
         ))
+    held = tuple(
+        Held(e.figure or "", e.label or e.figure or "", e.previous, e.value or 0, e.low,
+             e.qualifier, e.unit, _source(e), e.scope)
+        for e in events
+        if e.kind == "held_for_review" and e.figure not in {r.figure for r in revisions
+                                                             if r.value == e.value}
+    )
     related = fold_related([e for e in events if e.kind == "match"], labels or {})
     shown = related[:max_related]
     return Digest(channel, language, tuple(revisions), tuple(shown),
-                  max(0, len(related) - len(shown)), now, tuple(event_ids))
+                  max(0, len(related) - len(shown)), now, tuple(event_ids), held)
 
 
 def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = None
@@ -228,7 +259,8 @@ def payload(d: Digest) -> dict[str, object]:
         "created": d.created.isoformat(),
         "revisions": [
             {
-                "figure": r.figure, "label": r.label, "previous": r.previous, "value": r.value,
+                "figure": r.figure, "label": r.label, "kind": r.kind, "scope": list(r.scope),
+                "previous": r.previous, "value": r.value,
                 "low": r.low, "high": r.high, "qualifier": r.qualifier, "unit": r.unit,
                 "change": r.change,
                 "source": {"outlet": r.first.outlet, "title": r.first.title, "link": r.first.link,
@@ -239,6 +271,14 @@ def payload(d: Digest) -> dict[str, object]:
                             for h in r.history],
             }
             for r in d.revisions
+        ],
+        "held_for_review": [
+            {"figure": h.figure, "label": h.label, "current": h.current, "value": h.value,
+             "low": h.low, "qualifier": h.qualifier, "unit": h.unit, "scope": list(h.scope),
+             "source": {"outlet": h.source.outlet, "title": h.source.title, "link": h.source.link,
+                        "published": h.source.published.isoformat() if h.source.published
+                        else None, "quote": h.source.quote}}
+            for h in d.held
         ],
         "related": [{"watch": x.watch, "term": x.term, "title": x.title, "link": x.link,
                      "outlets": list(x.outlets)}

@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.config import WatchlistConfig
+from monitor.engine.attribute import Attribution
+from monitor.engine.pipeline import Analysis, analyse
+from monitor.engine.watchlist import Watchlist, compile_watchlist
 from monitor.feeds import Backend, content_hash, parse_bytes
-from monitor.judge import Attribution
 from monitor.models import Item
-from monitor.pipeline import Analysis, analyse
 from monitor.text import fmt_number
-from monitor.watchlist import compile_watchlist
 
 
-def _attribution(a: Attribution, sentence: str) -> list[str]:
+def _attribution(a: Attribution, sentence: str, wl: Watchlist) -> list[str]:
     q = a.quantity
     rng = f" (range {fmt_number(q.low)}-{fmt_number(q.high)})" if q.low is not None else ""
     lines = [
@@ -23,12 +23,14 @@ def _attribution(a: Attribution, sentence: str) -> list[str]:
         f"  \"{sentence[q.start:q.end]}\"",
         f"    verdict: {a.note}",
     ]
+    if wl.places:
+        lines.append(f"    scope: {a.scope.shown(wl)}")
     for e in sorted(a.evidence, key=lambda e: (not e.accepted, -e.score)):
         mark = "+" if e.accepted else "-"
-        details = [
-            f"unit {'yes' if e.unit else 'no'}",
-            f"subject {e.subject or 'no'}",
-        ]
+        details = [f"unit {'yes' if e.unit else 'no'}"]
+        if e.measure:
+            details.append(f"measure {e.measure}")
+        details.append(f"subject {e.subject or 'no'}")
         if e.cues:
             details.append("cues " + ", ".join(e.cues))
         details.append(f"score {e.score:g}")
@@ -36,7 +38,7 @@ def _attribution(a: Attribution, sentence: str) -> list[str]:
     return lines
 
 
-def render(analysis: Analysis) -> str:
+def render(analysis: Analysis, wl: Watchlist) -> str:
     out = [f"language: {analysis.language}"]
     if analysis.terms:
         out.append("terms: " + ", ".join(f"{t} (score {s:.0f})" for t, s in analysis.terms))
@@ -48,7 +50,7 @@ def render(analysis: Analysis) -> str:
             continue
         out.append(f"sentence: {reading.text}")
         for a in reading.attributions:
-            out += _attribution(a, reading.text)
+            out += _attribution(a, reading.text, wl)
     if len(out) == 3:
         out.append("no quantities found")
     return "\n".join(out)
@@ -57,7 +59,8 @@ def render(analysis: Analysis) -> str:
 def explain_text(wl: WatchlistConfig, text: str, lang: str | None = None) -> str:
     item = Item(uid="explain", title="", text=text, link=None, published=None, updated=None,
                 source="explain", content_hash=content_hash("", text, None), language=lang)
-    return render(analyse(compile_watchlist(wl), item, explain=True))
+    compiled = compile_watchlist(wl)
+    return render(analyse(compiled, item, explain=True), compiled)
 
 
 def explain_entry(wl: WatchlistConfig, path: str, index: int, lang: str | None = None,
@@ -70,4 +73,5 @@ def explain_entry(wl: WatchlistConfig, path: str, index: int, lang: str | None =
     when = (item.when or datetime.fromtimestamp(0, UTC)).isoformat()
     head = (f"entry {index}: {item.title}\nlink: {item.link}\nsource: {item.source}  date: {when}"
             f"  parser: {parsed.backend}")
-    return head + "\n" + render(analyse(compile_watchlist(wl), item, explain=True))
+    compiled = compile_watchlist(wl)
+    return head + "\n" + render(analyse(compiled, item, explain=True), compiled)

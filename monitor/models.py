@@ -112,9 +112,12 @@ class Observation:
     title: str
     source: str
     published: datetime | None
+    scope: tuple[str, ...] = ()  # the places the number was bound to (labels)
+    says_correction: bool = False  # the report says it corrects a figure ("revised down")
 
 
-EventKind = Literal["match", "revision", "corroboration", "restatement"]
+EventKind = Literal["match", "revision", "correction", "corroboration", "held_for_review",
+                    "restatement"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,3 +140,4 @@ class Event:
     unit: str | None = None
     quote: str | None = None
     item_uid: str = ""
+    scope: tuple[str, ...] = ()

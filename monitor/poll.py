@@ -23,13 +23,13 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import OperationalError
 
 from monitor.config import FeedConfig, FetchConfig
+from monitor.engine.pipeline import should_judge
+from monitor.engine.watchlist import Watchlist
 from monitor.feeds import HostileFeed, NotAFeed, order_items, parse_bytes
 from monitor.fetch import DAY, Fetcher, FetchResult
 from monitor.metrics import METRICS
 from monitor.models import Item
-from monitor.pipeline import should_judge
 from monitor.store import FeedState, Store
-from monitor.watchlist import Watchlist
 
 log = logging.getLogger("news-monitor.poll")
 T = TypeVar("T")

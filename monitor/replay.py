@@ -5,8 +5,9 @@ time (file order breaks ties; undated entries last), judged on a fresh in-memory
 from the watchlist, one JSON object a line:
 
     {"event": "match", "link", "title", "watches"}
-    {"event": "revision" | "corroboration", "figure", "label", "previous", "value", "low",
-     "high", "qualifier", "unit", "link", "source", "published", "quote"}
+    {"event": "revision" | "correction" | "corroboration" | "held_for_review", "figure",
+     "label", "previous", "value", "low", "high", "qualifier", "unit", "link", "source",
+     "published", "quote", "scope"}
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from monitor.config import WatchlistConfig
+from monitor.engine.pipeline import Engine
+from monitor.engine.watchlist import compile_watchlist
 from monitor.feeds import Backend, NotAFeed, order_items, parse_bytes
 from monitor.models import Event, Item
-from monitor.pipeline import Engine
-from monitor.watchlist import compile_watchlist
 
 REVISION_FIELDS = ("figure", "label", "previous", "value", "low", "high", "qualifier", "unit",
-                   "link", "source", "published", "quote")
+                   "link", "source", "published", "quote", "scope")
 
 
 def event_json(ev: Event) -> dict[str, object]:
@@ -32,7 +33,9 @@ def event_json(ev: Event) -> dict[str, object]:
     out: dict[str, object] = {"event": ev.kind}
     for key in REVISION_FIELDS:
         value = getattr(ev, key)
-        out[key] = value.isoformat() if key == "published" and value is not None else value
+        if key == "published" and value is not None:
+            value = value.isoformat()
+        out[key] = list(value) if isinstance(value, tuple) else value
     return out
 
 

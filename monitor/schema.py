@@ -81,7 +81,7 @@ history = Table(
     Column("quote", Text, nullable=False, default=""),
     Column("date", String(32)),
     Column("link", Text),
-    Column("origin", String(16), nullable=False),  # seed or observed
+    Column("origin", String(16), nullable=False),  # seed, observed, or held (for review)
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_history_figure", "figure", "id"),
 )
@@ -106,6 +106,7 @@ events = Table(
     Column("quote", Text),
     Column("watches", Text, nullable=False, default="[]"),  # JSON list
     Column("item_uid", String(2000), nullable=False),
+    Column("scope", Text, nullable=False, default="[]"),  # JSON list of place labels
     Column("feed", String(64), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )

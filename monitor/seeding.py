@@ -18,12 +18,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from monitor.config import WatchlistConfig
+from monitor.engine.judging import same_value
+from monitor.engine.pipeline import analyse
+from monitor.engine.watchlist import compile_watchlist, phrase_of
 from monitor.feeds import content_hash
-from monitor.judge import same_value
 from monitor.models import HistoryEntry, Item
-from monitor.pipeline import analyse
 from monitor.text import fmt_number
-from monitor.watchlist import compile_watchlist, phrase_of
 
 _MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,

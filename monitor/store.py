@@ -19,18 +19,28 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
-from monitor.judge import FigureState
+from monitor.engine.judging import FigureState
+from monitor.engine.pipeline import analyse, decide, should_judge
+from monitor.engine.watchlist import Watchlist
 from monitor.models import Event, HistoryEntry, Item, as_number
-from monitor.pipeline import analyse, decide, should_judge
 from monitor.schema import channels, events, feeds, figures, history, instances, items, outbox
-from monitor.watchlist import Watchlist
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_HEAD = "0002"  # the newest migration; a test checks it against Alembic's head
+SCHEMA_HEAD = "0003"  # the newest migration; a test checks it against Alembic's head
 
 
 class StoreError(Exception):
@@ -321,15 +331,17 @@ class Store:
         hist = conn.execute(
             select(history).where(history.c.figure == fid).order_by(history.c.id)
         ).all()
-        entries = tuple(
-            HistoryEntry(value=as_number(h.value) or 0, low=as_number(h.low), high=as_number(h.high),
-                         qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
-                         link=h.link)
-            for h in hist
-        )
+
+        def entry(h: Any) -> HistoryEntry:
+            return HistoryEntry(value=as_number(h.value) or 0, low=as_number(h.low),
+                                high=as_number(h.high), qualifier=h.qualifier, source=h.source,
+                                quote=h.quote, date=h.date, link=h.link)
+
+        entries = tuple(entry(h) for h in hist if h.origin != "held")
+        held = tuple(entry(h) for h in hist if h.origin == "held")
         current = as_number(row.current) if row is not None else None
         sources = frozenset(json.loads(row.sources)) if row is not None else frozenset()
-        return FigureState(fid, tolerance, entries, current, sources)
+        return FigureState(fid, tolerance, entries, current, sources, held)
 
     def figure_states(self, wl: Watchlist) -> dict[str, FigureState]:
         with self.engine.connect() as conn:
@@ -344,6 +356,17 @@ class Store:
                 figure=new.figure, value=h.value, low=h.low, high=h.high,
                 qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
                 link=h.link, origin="observed", created_at=now))
+        for h in new.held:  # values held for review: kept aside, never current
+            if h not in old.held:
+                conn.execute(insert(history).values(
+                    figure=new.figure, value=h.value, low=h.low, high=h.high,
+                    qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
+                    link=h.link, origin="held", created_at=now))
+        for h in old.held:  # promoted: the history now holds it
+            if h not in new.held:
+                conn.execute(delete(history).where(
+                    history.c.figure == new.figure, history.c.origin == "held",
+                    history.c.value == h.value, history.c.source == h.source))
 
     # ------------------------------------------------------------ judging
 
@@ -552,7 +575,7 @@ def _event_row(ev: Event, feed: str, now: datetime) -> dict[str, Any]:
                 value=ev.value, low=ev.low, high=ev.high, qualifier=ev.qualifier, unit=ev.unit,
                 link=ev.link, title=ev.title, source=ev.source, published=ev.published,
                 quote=ev.quote, watches=json.dumps(list(ev.watches)), item_uid=ev.item_uid,
-                feed=feed, created_at=now)
+                feed=feed, created_at=now, scope=json.dumps(list(ev.scope)))
 
 
 def _row_event(r: Any) -> Event:
@@ -560,7 +583,8 @@ def _row_event(r: Any) -> Event:
                  watches=tuple(json.loads(r["watches"])), figure=r["figure"], label=r["label"],
                  previous=as_number(r["previous"]), value=as_number(r["value"]), low=as_number(r["low"]),
                  high=as_number(r["high"]), qualifier=r["qualifier"], unit=r["unit"],
-                 quote=r["quote"], item_uid=r["item_uid"])
+                 quote=r["quote"], item_uid=r["item_uid"],
+                 scope=tuple(json.loads(r.get("scope") or "[]")))
 
 
 def open_store(url: str, state_dir: Path) -> Store:

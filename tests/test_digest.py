@@ -11,10 +11,10 @@ import pytest
 
 from monitor.config import load_watchlist
 from monitor.digest import Digest, build, chart_svg, fold_related, render_html, render_text
+from monitor.engine.pipeline import Engine
+from monitor.engine.watchlist import compile_watchlist
 from monitor.models import Event, HistoryEntry
-from monitor.pipeline import Engine
 from monitor.replay import load_items
-from monitor.watchlist import compile_watchlist
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLAY = ROOT / "tests" / "data" / "replay"

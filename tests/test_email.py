@@ -57,7 +57,7 @@ def enqueue_hostile(store: Store, ch: ChannelConfig) -> None:
         for ev in (HOSTILE, MATCH):
             conn.execute(insert(events).values(**_event_row(ev, "f", datetime.now(UTC))))
     from monitor.config import load_watchlist
-    from monitor.watchlist import compile_watchlist
+    from monitor.engine.watchlist import compile_watchlist
 
     wl = compile_watchlist(load_watchlist(Path(__file__).parent.parent / "config" / "watchlist.toml"))
     store.seed_figures(wl)

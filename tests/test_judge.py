@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from monitor.config import WatchlistConfig, load_watchlist
-from monitor.judge import FigureState, attribute, judge
+from monitor.engine.attribute import Context, attribute
+from monitor.engine.judging import FigureState, judge
+from monitor.engine.watchlist import compile_watchlist
 from monitor.models import HistoryEntry, Observation, Quantity
 from monitor.numbers import quantities
-from monitor.watchlist import compile_watchlist
 
 ROOT = Path(__file__).resolve().parent.parent
 WL = compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml"))
@@ -52,7 +53,7 @@ def test_title_gives_context() -> None:
     (alone,) = attribute(WL, s, quantities(s))
     assert alone.figure is None
     title_hits = WL.matcher.find("North Korean troops in Russia")
-    (with_title,) = attribute(WL, s, quantities(s), title_hits)
+    (with_title,) = attribute(WL, s, quantities(s), Context(tuple(title_hits)))
     assert with_title.figure == "nk-troops-sent"
 
 

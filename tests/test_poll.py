@@ -11,10 +11,10 @@ import pytest
 from feedserver import FeedServer
 
 from monitor.config import FeedConfig, FetchConfig, load_watchlist
+from monitor.engine.watchlist import Watchlist, compile_watchlist
 from monitor.fetch import DAY, Fetcher, FetchResult
 from monitor.poll import PollReport, next_state, poll_feed
 from monitor.store import FeedState, Store, open_store
-from monitor.watchlist import Watchlist, compile_watchlist
 
 ROOT = Path(__file__).resolve().parent.parent
 WL = compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml"))

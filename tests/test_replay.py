@@ -80,8 +80,11 @@ def test_replay_contract_fields() -> None:
         if e["event"] == "match":
             assert set(e) == {"event", "link", "title", "watches"}
         else:
+            # issue 13 added "scope" beside the original fields (the contract only grows)
             assert set(e) == {"event", "figure", "label", "previous", "value", "low", "high",
-                              "qualifier", "unit", "link", "source", "published", "quote"}
+                              "qualifier", "unit", "link", "source", "published", "quote",
+                              "scope"}
+            assert e["scope"] == []  # the shipped watchlist names no places
             assert str(e["published"]).endswith("+00:00") or e["published"] is None
             assert e["quote"] and e["label"]
     first = next(e for e in events if e["event"] == "revision")

@@ -17,9 +17,9 @@ from pathlib import Path
 from feedserver import FeedServer
 
 from monitor.config import load_watchlist
-from monitor.pipeline import Engine
+from monitor.engine.pipeline import Engine
+from monitor.engine.watchlist import compile_watchlist
 from monitor.replay import load_items, replay_events
-from monitor.watchlist import compile_watchlist
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLAY = ROOT / "tests" / "data" / "replay"

@@ -104,9 +104,9 @@ def test_three_instances_share_the_feeds(pg_url: str, tmp_path: Path) -> None:
     # five feeds ends up knowing (which report revised and which corroborated depends on the
     # order the instances read them in)
     from monitor.config import load_watchlist
-    from monitor.pipeline import Engine
+    from monitor.engine.pipeline import Engine
+    from monitor.engine.watchlist import compile_watchlist
     from monitor.replay import load_items
-    from monitor.watchlist import compile_watchlist
 
     engine_ = Engine(compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml")))
     for item in load_items([REPLAY / b for b in BASES]):

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.config import load_watchlist
-from monitor.pipeline import Engine
+from monitor.engine.pipeline import Engine
+from monitor.engine.watchlist import compile_watchlist
 from monitor.replay import load_items
 from monitor.store import SCHEMA_HEAD, FeedState, open_store
-from monitor.watchlist import compile_watchlist
 
 ROOT = Path(__file__).resolve().parent.parent
 WL = compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import load_watchlist
-from monitor.watchlist import Matcher, compile_watchlist, phrase_of
+from monitor.engine.watchlist import Matcher, compile_watchlist, phrase_of
 
 ROOT = Path(__file__).resolve().parent.parent
 WL = compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml"))

@@ -17,11 +17,11 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from monitor.config import ChannelConfig, load_watchlist
 from monitor.deliver import make_digest, send_due
+from monitor.engine.watchlist import compile_watchlist
 from monitor.models import Event
 from monitor.notify import PermanentFailure, TemporaryFailure
 from monitor.notify.webhook import body_for, headers_for, send
 from monitor.store import Delivery, Store, open_store
-from monitor.watchlist import compile_watchlist
 
 ROOT = Path(__file__).resolve().parent.parent
 WL = compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml"))
@@ -69,10 +69,13 @@ def test_signature_payload_and_idempotency_key(tmp_path: Path) -> None:
     (req,) = hook.received
     data = Webhook(SECRET).verify(req.body, req.headers)  # raises if the signature is wrong
     assert data["type"] == "news-monitor.digest" and data["channel"] == "hook"
-    assert set(data) == {"type", "id", "channel", "created", "revisions", "related", "more_related"}
+    assert set(data) == {"type", "id", "channel", "created", "revisions", "held_for_review",
+                         "related", "more_related"}
+    assert data["held_for_review"] == []
     (rev,) = data["revisions"]
-    assert set(rev) == {"figure", "label", "previous", "value", "low", "high", "qualifier",
-                        "unit", "change", "source", "corroborated_by", "history"}
+    assert set(rev) == {"figure", "label", "kind", "scope", "previous", "value", "low", "high",
+                        "qualifier", "unit", "change", "source", "corroborated_by", "history"}
+    assert rev["kind"] == "revision" and rev["scope"] == []
     assert (rev["figure"], rev["previous"], rev["value"], rev["qualifier"]) == (
         "nk-troops-sent", 3000, 10000, "about")
     assert set(rev["source"]) == {"outlet", "title", "link", "published", "quote"}

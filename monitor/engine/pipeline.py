@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from monitor.judge import Attribution, FigureState, attribute, judge
+from monitor.engine import scope as scoping
+from monitor.engine.attribute import Attribution, Context, attribute
+from monitor.engine.judging import FigureState, Rule, judge
+from monitor.engine.watchlist import PhraseHit, Watchlist
+from monitor.engine.words import CORRECTION
 from monitor.models import Event, Item, Observation
 from monitor.numbers import quantities
 from monitor.text import sentences
-from monitor.watchlist import PhraseHit, Watchlist
 
 MAX_CHANGES = 20  # an item whose text changes more often than this stops being re-judged
 
@@ -55,35 +59,59 @@ class Analysis:
 
 
 def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
-    """Figures whose subject, a unit and (if it has any) a cue occur together."""
+    """Figures whose subject, a unit or measure word and (if it has any) a cue occur together
+    in one sentence, with none of its other sides ("Ukrainian" for Russian casualties)."""
     hits = list(hits)
     names = {h.phrase for h in hits}
     words = {h.phrase for h in hits if h.score >= 100}  # role words match exactly
     return {
         f.id
         for f in wl.figures
-        if names & f.subject and words & f.unit and (not f.cues or words & f.cues)
+        if names & f.subject and words & (f.unit | f.measure) and (not f.cues or words & f.cues)
+        and not words & f.not_subject
     }
 
 
 def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
-    """Read one item: its title is a sentence too, and the context of every other one."""
+    """Read one item: its title is a sentence too, and the context of every other one (its
+    words, and its place when a sentence names none)."""
     lang = item.language or guess_language(item.title + "\n" + item.text)
     title_hits = tuple(wl.matcher.find(item.title)) if item.title else ()
+    title_scope = scoping.UNBOUND
+    if wl.places and item.title:
+        title_scope = scoping.of_text(
+            item.title, scoping.mentions(wl, item.title, title_hits, unknown=False), "title")
+    chunks: list[tuple[str, bool]] = [(item.title, True)] if item.title else []
+    chunks += [(item.text[s:e], False) for s, e in sentences(item.text)]
+    found_hits = [title_hits if is_title else tuple(wl.matcher.find(sentence))
+                  for sentence, is_title in chunks]
+    item_phrases = frozenset(h.phrase for hs in found_hits for h in hs)
+    when = item.published or item.updated
+    year = when.year if when else None
+    context = Context(title_hits, title_scope, item_phrases=item_phrases, year=year)
     readings: list[SentenceReading] = []
-    chunks: list[tuple[str, tuple[PhraseHit, ...]]] = [(item.title, ())] if item.title else []
-    chunks += [(item.text[s:e], title_hits) for s, e in sentences(item.text)]
     all_hits: list[PhraseHit] = list(title_hits)
     mentioned: set[str] = set(_mentions(wl, title_hits))
     observations: list[Observation] = []
-    for i, (sentence, context) in enumerate(chunks):
-        hits = tuple(title_hits) if (i == 0 and item.title) else tuple(wl.matcher.find(sentence))
-        if i > 0 or not item.title:
+    title_fixes = bool(item.title and CORRECTION.search(item.title))
+    for (sentence, is_title), hits in zip(chunks, found_hits, strict=True):
+        if not is_title:
             all_hits += hits
             mentioned |= _mentions(wl, hits)
         found = quantities(sentence, lang)
-        atts = tuple(attribute(wl, sentence, found, context, hits, explain)) if found else ()
+        ms = None
+        if wl.places:
+            ms = scoping.mentions(wl, sentence, hits, unknown=not is_title)
+        atts: tuple[Attribution, ...] = ()
+        if found:
+            ctx = Context(item_phrases=item_phrases, year=year) if is_title else context
+            atts = tuple(attribute(wl, sentence, found, ctx, hits, explain, ms))
+        if ms and not is_title:
+            here = scoping.of_text(sentence, ms, "context")
+            if here.places:
+                context = Context(title_hits, title_scope, here, item_phrases, year)
         readings.append(SentenceReading(sentence, hits, atts))
+        fixes = title_fixes or bool(CORRECTION.search(sentence))
         for a in atts:
             if a.figure is None:
                 continue
@@ -93,8 +121,13 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
                     figure=a.figure, quantity=a.quantity, sentence=sentence, item_uid=item.uid,
                     link=item.link, title=item.title, source=item.source,
                     published=item.published or item.updated,
+                    scope=tuple(sorted(wl.place_label(p) if not p.startswith("?") else p[1:]
+                                       for p in a.scope.places)),
+                    says_correction=fixes,
                 )
             )
+    # a headline rounds and drops qualifiers: the body's reading of a value is judged first
+    observations.sort(key=lambda o: o.sentence == item.title and bool(item.title))
     terms = tuple((t.id, score) for t, score in wl.terms_in(all_hits))
     figures = tuple(f.id for f in wl.figures if f.id in mentioned)
     return Analysis(item, lang, terms, figures, tuple(readings), tuple(observations))
@@ -128,18 +161,36 @@ def decide(
     changed: dict[str, FigureState] = {}
     for obs in analysis.observations:
         state = changed.get(obs.figure) or states[obs.figure]
-        new, verdict, previous = judge(state, obs)
+        fig = wl.figure(obs.figure)
+        new, verdict, previous = judge(state, obs, Rule.of(fig), obs.says_correction)
         if new != state:
             changed[obs.figure] = new
-        if verdict in ("revision", "corroboration"):
-            q = obs.quantity
+        if verdict not in REPORTED:
+            continue
+        q = obs.quantity
+        common = dict(figure=obs.figure, label=fig.label, previous=previous,
+                      quote=obs.sentence, item_uid=obs.item_uid, scope=obs.scope)
+        if verdict == "promoted":  # the held report becomes the revision, this one its source
+            first = new.history[-1]
             out.append(Event(
-                verdict, obs.link, obs.title, obs.source, obs.published,  # type: ignore[arg-type]
-                figure=obs.figure, label=wl.figure(obs.figure).label, previous=previous,
-                value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=q.unit,
-                quote=obs.sentence, item_uid=obs.item_uid,
+                "revision", first.link, "", first.source, _when(first.date),
+                value=first.value, low=first.low, high=first.high, qualifier=first.qualifier,
+                unit=q.unit, **{**common, "quote": first.quote},  # type: ignore[arg-type]
             ))
+            verdict = "corroboration"
+        out.append(Event(
+            verdict, obs.link, obs.title, obs.source, obs.published,  # type: ignore[arg-type]
+            value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=q.unit,
+            **common,  # type: ignore[arg-type]
+        ))
     return Decision(tuple(out), changed, matched)
+
+
+REPORTED = frozenset({"revision", "correction", "corroboration", "held_for_review", "promoted"})
+
+
+def _when(day: str | None) -> datetime | None:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC) if day else None
 
 
 def should_judge(old_hash: str | None, new_hash: str, changes: int) -> bool:

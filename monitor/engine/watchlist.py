@@ -3,7 +3,7 @@
 Matching works on folded word tokens (case and accents removed), so it respects word
 boundaries: `Koursk` and `Kursk's` match Kursk, `Kurdes` and `Kourou` do not. A text token
 matches a phrase token when it is equal, equal plus an inflection ending (`soldat` ->
-`soldats`, `coréen` -> `coréennes`), or fuzzily close (rapidfuzz ratio at or above the
+`soldats`, `coréen` -> `coréennes`) or minus a plural ending (`tué` -> `tués`), or fuzzily close (rapidfuzz ratio at or above the
 threshold, only for words of five letters or more). Each distinct token is looked up once
 and cached, so matching an item costs a dictionary lookup per word, not a fuzzy comparison
 of every term against the whole text.
@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from monitor.config import FigureConfig, WatchlistConfig
+from monitor.engine.words import FORECAST, PART_WORDS, WHOLE_WORDS
 from monitor.models import HistoryEntry, as_number
 from monitor.text import tokens
 
 Phrase = tuple[str, ...]
 SUFFIXES = ("s", "x", "e", "es", "n", "ns", "ne", "nes", "nne", "nnes", "en", "ens", "ennes")
 MIN_FUZZY_LEN = 5
+PERCENT_UNITS = frozenset({"%", "percent", "per cent", "pour cent", "pourcent", "pct"})
 CACHE_LIMIT = 200_000
 
 
@@ -66,6 +68,10 @@ class Matcher:
             base = tok[: -len(suf)]
             if tok.endswith(suf) and len(base) >= 3 and base in self.vocab:
                 out.setdefault(base, 100.0)
+        if len(tok) >= 3:  # the text's singular of a plural in the watchlist: tué -> tués
+            for suf in ("s", "x", "e", "es"):
+                if tok + suf in self.vocab:
+                    out.setdefault(tok + suf, 100.0)
         if len(tok) >= MIN_FUZZY_LEN and self.long_vocab:
             for word, score, _i in process.extract(
                 tok, self.long_vocab, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None
@@ -114,8 +120,17 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """A place or body figures count in, with its names and adjectives folded to phrases."""
+
+    id: str
+    label: str
+    phrases: frozenset[Phrase]
+
+
+@dataclass(frozen=True, slots=True)
 class Figure:
-    """A tracked figure with its word sets folded to phrases."""
+    """A tracked figure with its word sets folded to phrases and its judging rules."""
 
     id: str
     label: str
@@ -128,6 +143,13 @@ class Figure:
     max_value: float | None
     tolerance: float
     history: tuple[HistoryEntry, ...]
+    measure: frozenset[Phrase] = frozenset()
+    scope: frozenset[str] = frozenset()
+    only_rises: bool = False
+    review_factor: float = 10.0
+    about_band: float = 0.05
+    percent: bool = False  # counts in percent: a "36,4 %" quantity has its unit
+    forecast: bool = False  # a planned or expected figure: forecast words do not push out
 
 
 def _phrases(words: Iterable[str]) -> frozenset[Phrase]:
@@ -156,12 +178,29 @@ class Watchlist:
     terms: tuple[Term, ...]
     figures: tuple[Figure, ...]
     matcher: Matcher
+    places: tuple[Place, ...] = ()
+    home: frozenset[str] = frozenset()  # places a number bound to none counts in
 
     def figure(self, fid: str) -> Figure:
         for f in self.figures:
             if f.id == fid:
                 return f
         raise KeyError(fid)
+
+    def places_in(self, hits: Sequence[PhraseHit]) -> list[tuple[str, PhraseHit]]:
+        """(place id, hit) for every hit that names a place, in text order."""
+        by_phrase: dict[Phrase, str] = {}
+        for place in self.places:
+            for p in place.phrases:
+                by_phrase.setdefault(p, place.id)
+        return sorted(((by_phrase[h.phrase], h) for h in hits if h.phrase in by_phrase),
+                      key=lambda x: x[1].start)
+
+    def place_label(self, pid: str) -> str:
+        for place in self.places:
+            if place.id == pid:
+                return place.label
+        return pid
 
     def labels(self) -> dict[str, str]:
         """id -> label of every term and figure (what digests show)."""
@@ -188,6 +227,12 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
         for p in phrases:
             thresholds[p] = min(thresholds.get(p, 100.0), t.threshold or default)
         terms.append(Term(t.id, t.label, phrases))
+    places = []
+    for pc in cfg.places:
+        phrases = _phrases(pc.variants)
+        for p in phrases:
+            thresholds[p] = min(thresholds.get(p, 100.0), default)
+        places.append(Place(pc.id, pc.label or pc.id, phrases))
     figures = []
     for f in cfg.figures:
         fig = Figure(
@@ -202,16 +247,23 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
             max_value=f.max_value,
             tolerance=f.tolerance,
             history=_history(f),
+            measure=_phrases(f.measure),
+            scope=frozenset(f.scope),
+            only_rises=f.only_rises,
+            review_factor=(f.review_factor if f.review_factor is not None
+                           else cfg.judging.review_factor),
+            about_band=cfg.judging.about_band,
+            percent=bool({u.strip().lower() for u in f.unit} & PERCENT_UNITS),
+            forecast=any(FORECAST.search(c) for c in f.cues),
         )
         # Subjects are names (fuzzy, like terms); cues, units and other sides are ordinary
         # words, matched exactly with their inflections: "revoit" must not pass for "prévoit".
         for p in fig.subject:
             thresholds[p] = min(thresholds.get(p, 100.0), default)
-        for p in fig.unit | fig.cues | fig.exclude | fig.not_subject:
+        for p in fig.unit | fig.cues | fig.exclude | fig.not_subject | fig.measure:
             thresholds.setdefault(p, 100.0)
         figures.append(fig)
-    from monitor.judge import PART_WORDS, WHOLE_WORDS
-
     for p in _phrases([*PART_WORDS, *WHOLE_WORDS]):
         thresholds.setdefault(p, 100.0)
-    return Watchlist(tuple(terms), tuple(figures), Matcher(thresholds))
+    home = frozenset(pc.id for pc in cfg.places if pc.home)
+    return Watchlist(tuple(terms), tuple(figures), Matcher(thresholds), tuple(places), home)

@@ -1,0 +1,439 @@
+"""Attribute quantities to figures: which figure, if any, a number in a sentence is a value of.
+
+`attribute(watchlist, sentence, quantities, context)` says, for every quantity of a sentence,
+which figure it is a value of (or none), with the evidence for and against each figure:
+subject (in the number's noun phrase, its clause, or the title), unit noun or measure word
+("the toll rose to 5,120"), cues, exclusions, other sides, parts and wholes, the plausible
+range, and the scope the number is bound to (`scope.py`). When several figures accept a
+number, the stronger binding wins (score, then nearness); only an exact tie gives neither.
+Pure: shared by the daemon, `replay`, `explain` and `seed`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from monitor.engine import scope as scoping
+from monitor.engine.scope import Mention, Scope
+from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Watchlist, phrase_of
+from monitor.engine.words import (
+    FORECAST,
+    HISTORY,
+    PART_AFTER,
+    PART_BEFORE,
+    SINCE,
+    WHEN,
+    WHOLE_WORDS,
+    YEAR,
+)
+from monitor.models import Quantity
+
+_PART_BEFORE = {phrase_of(w) for w in PART_BEFORE}
+_PART_AFTER = {phrase_of(w) for w in PART_AFTER}
+_WHOLE = {phrase_of(w) for w in WHOLE_WORDS}
+MEASURE_WORDS = 8  # a measure word governs a number at most this many words before it
+_SAYS = re.compile(r"\b(?:according to|selon|d['’]après|said|says|say|told|estimates?|"
+                   r"estime|estiment|a indiqué|indique|a annoncé|annonce|a recensé|recense|"
+                   r"a compté|compte|revendique|revendiquent|claimed|claims|counted|reported|per)\b",
+                   re.IGNORECASE)
+_ACCORDING = re.compile(r"^[\s,]*(?:\S+\s+){0,2}?(?:according to|selon|d['’]après|per|says|"
+                        r"indique|in the (?:latest|last|new)|dans le (?:dernier|nouveau))\b",
+                        re.IGNORECASE)
+
+_CLAUSE = re.compile(
+    r";|:\s|[,–—]\s*(?:tandis que|alors que|mais|but|while|whereas|however|cependant)\b|"
+    r"\s(?:tandis que|whereas|while)\s",
+    re.IGNORECASE,
+)
+_AFTER_STOP = re.compile(r"[,;:.()«»\"“”!?]|\s(?:et|and|but|mais)\s", re.IGNORECASE)
+_WORD = re.compile(r"(\s*)([^\s,;:.()«»\"“”!?]+)")
+_NP_STOP = set(
+    ["in", "to", "at", "from", "into", "en", "à", "au", "aux", "vers", "dans", "pour", "par", "avec", "with", "for", "near", "près", "by", "on", "sur", "after", "before", "while", "since", "depuis", "after", "avant", "après", "ont", "a", "avaient", "avait", "étaient", "était", "sont", "est", "se", "s'", "have", "has", "had", "were", "was", "are", "is", "will", "would", "could", "should", "may", "might", "be", "been", "being", "that", "which", "who", "qui", "que", "qu'", "dont", "including", "et", "and", "or", "ou", "but", "mais", "said", "selon", "according", "ce", "cette", "ces", "this", "these", "the", "le", "la", "les", "l'", "un", "une", "a", "an"]
+)
+_PART_OF = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:of|out of|sur|parmi|among)\b", re.IGNORECASE)
+AFTER_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a quantity is, or is not, a value of one figure (shown by `explain`)."""
+
+    figure: str
+    unit: bool
+    subject: str | None  # where: "noun phrase", "clause", "title", "item" or None
+    cues: tuple[str, ...]
+    excluded_by: tuple[str, ...]
+    other_side: tuple[str, ...]
+    part: str | None
+    out_of_range: bool
+    score: float
+    accepted: bool
+    reason: str
+    measure: str | None = None  # the measure word that governs the number, if any
+    scope: str | None = None  # the binding, when the figure has a scope
+    distance: int = 0  # characters from the number to its nearest evidence (tie-break)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """The verdict for one quantity: the figure it belongs to (or None), the evidence, and
+    the scope the number was bound to."""
+
+    quantity: Quantity
+    figure: str | None
+    evidence: tuple[Evidence, ...]
+    note: str
+    scope: Scope = scoping.UNBOUND
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the rest of the item says around a sentence: the title's hits and the scope the
+    title or an earlier sentence gives (used when the sentence binds no place)."""
+
+    title_hits: tuple[PhraseHit, ...] = ()
+    title_scope: Scope = scoping.UNBOUND
+    earlier_scope: Scope = scoping.UNBOUND
+    item_phrases: frozenset[Phrase] = frozenset()  # every phrase found anywhere in the item
+    year: int | None = None  # the report's year: another year's number is a past one
+
+
+def _words(phrases: Iterable[Phrase]) -> tuple[str, ...]:
+    return tuple(sorted(" ".join(p) for p in phrases))
+
+
+def _in(hits: Sequence[PhraseHit], phrases: frozenset[Phrase], lo: int, hi: int) -> list[Phrase]:
+    return [h.phrase for h in hits if h.phrase in phrases and lo <= h.start and h.end <= hi]
+
+
+def _np_end(sentence: str, start: int, limit: int) -> int:
+    """End of the noun phrase after a number: up to four words, stopping at punctuation,
+    a preposition or a verb-like function word (`soldats nord-coréens` | `en Russie`)."""
+    pos = start
+    for n, m in enumerate(_WORD.finditer(sentence, start, limit)):
+        if m.start() != pos or n >= 5:
+            break
+        word = m.group(2).lower()
+        if n > 0 and (word in _NP_STOP or word.rstrip("'’") + "'" in _NP_STOP):
+            break
+        pos = m.end()
+    return pos
+
+
+def _after_end(sentence: str, start: int, limit: int) -> int:
+    stop = _AFTER_STOP.search(sentence, start, limit)
+    hi = stop.start() if stop else limit
+    pos = start
+    for n, m in enumerate(_WORD.finditer(sentence, start, hi)):
+        if n >= AFTER_WORDS:
+            break
+        pos = m.end()
+    return pos
+
+
+def _words_back(sentence: str, end: int, n: int) -> int:
+    """Offset of the n-th word before `end`."""
+    words = list(re.finditer(r"\S+", sentence[max(0, end - 200) : end]))
+    if not words:
+        return end
+    return max(0, end - 200) + words[max(0, len(words) - n)].start()
+
+
+def _before_start(sentence: str, end: int) -> int:
+    """Start of the last two words before `end`, not crossing punctuation."""
+    seg = sentence[max(0, end - 60) : end]
+    cut = max(seg.rfind(c) for c in ",;:.()«»\"“”")
+    seg_start = max(0, end - 60) + cut + 1
+    words = list(re.finditer(r"\S+", sentence[seg_start:end]))
+    return seg_start + (words[-2].start() if len(words) >= 2 else words[0].start() if words else len(sentence[seg_start:end]))
+
+
+def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit], lo: int,
+             hi: int) -> str | None:
+    """The measure word that governs `q` for `fig`: one of its measure words (or "number of"
+    one of its units) at most MEASURE_WORDS words before the number (from `lo`, across a
+    colon: "bilan : 9 870"), or after it behind "according to" / "selon" ("5,120, according
+    to the latest toll")."""
+    for h in reversed(hits):
+        implicit = h.phrase in fig.unit and _NUMBER_OF.search(sentence, max(0, h.start - 20),
+                                                               h.start)
+        if (h.phrase in fig.measure or implicit) and lo <= h.start and h.end <= q.start:
+            if len(sentence[h.end : q.start].split()) <= MEASURE_WORDS:
+                return ("number of " if implicit else "") + " ".join(h.phrase)
+            break
+    if not fig.measure:
+        return None
+    for h in hits:
+        if (h.phrase in fig.measure and q.end <= h.start < hi
+                and _ACCORDING.match(sentence[q.end : h.start])):
+            return " ".join(h.phrase)
+    return None
+
+
+_NUMBER_OF = re.compile(r"(?:number|total|count|tally|nombre|total|chiffre|décompte)\s+"
+                        r"(?:of|de|d['’]|des)\s*$", re.IGNORECASE)
+
+
+def past(sentence: str, lo: int, q: Quantity, hi: int, year: int | None) -> str | None:
+    """Why the number at `q` is a past or typical figure, not the story's current one: a
+    history word in its clause ("il y a deux ans", "on average"), or another year than the
+    report's ("En 2022, le feu avait brûlé 11 000 ha") that does not start a running count
+    ("depuis août 2023") unless a "when" clause hangs on it ("since 2002, when 232 died")."""
+    m = HISTORY.search(sentence, lo, hi)
+    if m:
+        return m.group(0)
+    for y in YEAR.finditer(sentence, lo, hi):
+        if y.start() < q.end and y.end() > q.start or int(y.group(0)) == year:
+            continue
+        when = y.end() <= q.start and WHEN.search(sentence, y.end(), q.start)
+        if when or not SINCE.search(sentence[max(0, y.start() - 40) : y.start()]):
+            return y.group(0)
+    return None
+
+
+def _spans(hits: Sequence[PhraseHit]) -> int:
+    """How many places of the text the hits cover: overlapping cues ("ministère de
+    l'Intérieur", "Intérieur") count once."""
+    n, end = 0, -1
+    for h in sorted(hits, key=lambda h: h.start):
+        if h.start >= end:
+            n += 1
+        end = max(end, h.end)
+    return n
+
+
+def _cue_governs(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit], lo: int
+                 ) -> str | None:
+    """A cue right before a bare number governs it like a measure word ("the floods killed
+    27", "a fait 6 morts" reads its unit; "ont évacué 4 000")."""
+    for h in reversed(hits):
+        if h.phrase in fig.cues and lo <= h.start and h.end <= q.start:
+            if len(sentence[h.end : q.start].split()) <= 2:
+                return " ".join(h.phrase)
+            break
+    return None
+
+
+def _evaluate(
+    fig: Figure,
+    sentence: str,
+    q: Quantity,
+    unit_ok: bool,
+    measure: str | None,
+    hits: Sequence[PhraseHit],
+    title_hits: Sequence[PhraseHit],
+    spans: dict[str, tuple[int, int]],
+    part: str | None,
+    bound: Scope | None,
+    wl: Watchlist,
+    item_phrases: frozenset[Phrase] = frozenset(),
+    year: int | None = None,
+) -> Evidence:
+    np_lo, np_hi = spans["np"]
+    cl_lo, cl_hi = spans["before"][0], spans["after"][1]
+    near_lo = spans["near"][0]
+    subject_where: str | None = None
+    subject_after_whole = False
+    if _in(hits, fig.subject, np_lo, np_hi):
+        subject_where = "noun phrase"
+    elif _in(hits, fig.subject, cl_lo, cl_hi):
+        subject_where = "clause"
+    else:
+        # "50 000 soldats, dont des unités nord-coréennes": the number is a larger whole;
+        # the title's subject must not rescue it.
+        whole = [h.start for h in hits if h.phrase in _WHOLE and np_hi <= h.start]
+        later = [h.start for h in hits if h.phrase in fig.subject and h.start >= np_hi]
+        subject_after_whole = bool(whole and later and min(whole) < min(later))
+        if not subject_after_whole and _in(title_hits, fig.subject, 0, 10**9):
+            subject_where = "title"
+        elif not subject_after_whole and item_phrases & fig.subject:
+            subject_where = "item"
+    # Role words are matched exactly (with inflections): a phrase may be fuzzy as one
+    # figure's subject ("Russian") and must still be exact as another's other side.
+    exact = [h for h in hits if h.score >= 100]
+    title_exact = [h for h in title_hits if h.score >= 100]
+    tail_lo, tail_hi = spans["tail"]  # "..., according to the unions": who says it
+    cue_hits = [h for h in exact if h.phrase in fig.cues and (
+        cl_lo <= h.start and h.end <= cl_hi or tail_lo <= h.start and h.end <= tail_hi)]
+    cues = [h.phrase for h in cue_hits] or _in(title_exact, fig.cues, 0, 10**9)
+    excluded = _in(exact, fig.exclude, cl_lo, cl_hi) + _in(exact, fig.exclude, tail_lo, tail_hi)
+    other = _in(exact, fig.not_subject, np_lo, np_hi) + _in(exact, fig.not_subject, near_lo, np_lo)
+    out_of_range = (fig.min_value is not None and q.value < fig.min_value) or (
+        fig.max_value is not None and q.value > fig.max_value
+    )
+    misfit = scoping.fits(bound, fig.scope, wl) if bound is not None else None
+    was = past(sentence, cl_lo, q, spans["after"][1], year)
+    wish = FORECAST.search(sentence, cl_lo, spans["after"][1])
+    if wish and fig.forecast:
+        wish = None
+    reasons = []
+    if not unit_ok:
+        reasons.append(f"unit {q.unit!r} is not one of the figure's, and no measure word"
+                       if q.unit else "no unit noun after the number, and no measure word")
+    if subject_where is None:
+        reasons.append(
+            "subject only inside a larger whole (dont/including)"
+            if subject_after_whole
+            else "no subject"
+        )
+    if fig.cues and not cues:
+        reasons.append("none of its cues")
+    if excluded:
+        reasons.append("excluded by " + ", ".join(_words(excluded)))
+    if other:
+        reasons.append("counts another side: " + ", ".join(_words(other)))
+    if part:
+        reasons.append(f"a part, not the total ({part})")
+    if out_of_range:
+        reasons.append("value outside the figure's plausible range")
+    if misfit:
+        reasons.append(misfit)
+    if was:
+        reasons.append(f"a past or typical figure ({was})")
+    if wish:
+        reasons.append(f"an expectation, not a count ({wish.group(0)})")
+    in_sentence = bound is not None and bound.where in ("after the number", "before the number")
+    score = (
+        {"noun phrase": 3.0, "clause": 2.0, "title": 1.0, "item": 0.5}.get(subject_where or "", 0.0)
+        + (1.0 if unit_ok else 0.0)
+        + (_spans(cue_hits) if cue_hits else min(len(set(cues)), 1))
+        + (1.5 if measure else 0.0)
+        + ((2.0 if in_sentence else 1.0) if fig.scope and not misfit else 0.0)
+    )
+    mine = fig.cues | fig.measure or fig.subject
+    near = [abs(h.start - q.start) for h in exact if h.phrase in mine]
+    return Evidence(
+        figure=fig.id,
+        unit=unit_ok,
+        subject=subject_where,
+        cues=_words(set(cues)),
+        excluded_by=_words(set(excluded)),
+        other_side=_words(set(other)),
+        part=part,
+        out_of_range=out_of_range,
+        score=score,
+        accepted=not reasons,
+        reason="; ".join(reasons) if reasons else "accepted",
+        measure=measure,
+        scope=bound.shown(wl) if bound is not None and fig.scope else None,
+        distance=min(near, default=10**6),
+    )
+
+
+def _part_of(sentence: str, q: Quantity, nxt: Quantity | None, hits: Sequence[PhraseHit],
+             np: tuple[int, int], near_lo: int) -> str | None:
+    after = [h for h in hits if h.phrase in _PART_AFTER and q.end <= h.start and h.end <= np[1]]
+    before = [h for h in hits if h.phrase in _PART_BEFORE and near_lo <= h.start and h.end <= q.start]
+    if after or before:
+        return " ".join((after or before)[0].phrase)
+    if nxt is not None and nxt.start - q.end <= 40 and _PART_OF.match(sentence[q.end : nxt.start]):
+        return "of a larger number"
+    return None
+
+
+def _bind(wl: Watchlist, sentence: str, found: Sequence[Quantity], k: int, clause_lo: int,
+          ms: Sequence[Mention], context: Context) -> Scope:
+    """The scope of quantity k: its sentence's binding, else the title's, else an earlier
+    sentence's; a joint word with no place of its own takes the places from there."""
+    q = found[k]
+    limit = found[k + 1].start if k + 1 < len(found) else len(sentence)
+    claimed = [(p.end, scoping.after_end(sentence, p.end, q.start)) for p in found[:k]]
+    bound = scoping.bind(sentence, ms, q.start, q.end, clause_lo,
+                         scoping.after_end(sentence, q.end, limit), claimed)
+    if bound.places:
+        return bound
+    for fallback in (context.title_scope, context.earlier_scope):
+        if fallback.places:
+            joint = bound.joint or fallback.joint
+            return Scope(fallback.places, joint and len(fallback.places) > 1, fallback.where)
+    if wl.home:  # nothing names a place for this number: the home place
+        return Scope(wl.home, bound.joint, "home")
+    return bound
+
+
+def attribute(
+    wl: Watchlist,
+    sentence: str,
+    found: Sequence[Quantity],
+    context: Context = Context(),
+    hits: Sequence[PhraseHit] | None = None,
+    explain: bool = True,
+    ms: Sequence[Mention] | None = None,
+) -> list[Attribution]:
+    """For each quantity in `sentence`, the figure it is a value of, with the evidence.
+    With explain=False, figures whose unit does not fit are not evaluated (the engine's
+    fast path: the verdict is the same, the evidence shorter)."""
+    if not found:
+        return []
+    if hits is None:
+        hits = wl.matcher.find(sentence)
+    if ms is None:
+        ms = scoping.mentions(wl, sentence, hits)
+    title_hits = context.title_hits
+    exact = [h for h in hits if h.score >= 100]
+    bounds = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
+    hard = [m.end() for m in re.finditer(r";|\.\s", sentence)]
+    scoped = any(f.scope for f in wl.figures)
+    out: list[Attribution] = []
+    for k, q in enumerate(found):
+        nxt = found[k + 1] if k + 1 < len(found) else None
+        limit = nxt.start if nxt else len(sentence)
+        clause_lo = max([e for s, e in bounds if e <= q.start], default=0)
+        clause_hi = min([s for s, e in bounds if s >= q.end], default=len(sentence))
+        np_hi = _np_end(sentence, q.end, min(limit, clause_hi))
+        after_hi = _after_end(sentence, np_hi, min(limit, clause_hi))
+        near_lo = _before_start(sentence, q.start)
+        tail_hi = min([e for e in hard if e > q.end] + [limit])
+        tail_lo = after_hi if _SAYS.search(sentence, after_hi, tail_hi) else tail_hi
+        spans = {"np": (q.start, np_hi), "before": (clause_lo, q.start), "after": (np_hi, after_hi),
+                 "near": (near_lo, q.start), "tail": (tail_lo, tail_hi)}
+        part = _part_of(sentence, q, nxt, hits, (q.start, np_hi), near_lo)
+        unit_phrase = phrase_of(q.unit) if q.unit else ()
+        unit_tokens = set(wl.matcher.token_matches(unit_phrase[-1])) if unit_phrase else set()
+        # "North Korean troops in Russia number about 14,000": no noun after the number, the
+        # unit stands a few words before it, in the same clause, with no number in between.
+        pred_lo = max(clause_lo, found[k - 1].end if k else 0, _words_back(sentence, q.start, 6))
+        measure_lo = max(found[k - 1].end if k else 0, max([e for e in hard if e <= q.start],
+                                                           default=0))
+        # scope looks back over the whole sentence ("In Belgium: the toll now stands at 2",
+        # "In Belgium, 27 died and 1,200 were evacuated"), less other numbers' own phrases
+        sentence_lo = max([e for e in hard if e <= q.start], default=0)
+        bound = _bind(wl, sentence, found, k, sentence_lo, ms, context) if scoped else None
+        evidence = []
+        for fig in wl.figures:
+            unit_ok = any(len(p) == 1 and p[0] in unit_tokens for p in fig.unit) or (
+                q.unit == "%" and fig.percent)
+            if not unit_ok and unit_tokens and fig.cues:  # "1,300 evacuated", "27 dead"
+                unit_ok = any(len(p) == 1 and p[0] in unit_tokens for p in fig.cues)
+            if not unit_ok and q.unit is None:
+                unit_ok = bool(_in(exact, fig.unit, pred_lo, q.start))
+            measure = None
+            if unit_ok or q.unit is None:
+                measure = _measure(fig, sentence, q, exact, measure_lo, limit)
+            if measure is None and not unit_ok and q.unit is None and fig.cues:
+                measure = _cue_governs(fig, sentence, q, exact, measure_lo)
+            unit_ok = unit_ok or measure is not None
+            if not unit_ok and not explain:
+                continue
+            evidence.append(_evaluate(fig, sentence, q, unit_ok, measure, hits, title_hits, spans, part,
+                                      bound, wl, context.item_phrases, context.year))
+        accepted = sorted((e for e in evidence if e.accepted), key=lambda e: (-e.score, e.distance))
+        figure: str | None = None
+        note = "no figure fits"
+        if accepted:
+            best = accepted[0]
+            rivals = [e for e in accepted[1:] if e.score == best.score]
+            if rivals and rivals[0].distance == best.distance:
+                tied = [best.figure] + [e.figure for e in rivals if e.distance == best.distance]
+                note = "ambiguous: " + " and ".join(tied) + " fit equally; attributed to neither"
+            else:
+                figure = best.figure
+                note = f"attributed to {figure}"
+                if rivals:
+                    note += " (nearer than " + ", ".join(e.figure for e in rivals) + ")"
+                elif len(accepted) > 1:
+                    note += " (stronger than " + ", ".join(e.figure for e in accepted[1:]) + ")"
+        out.append(Attribution(q, figure, tuple(evidence), note, bound or scoping.UNBOUND))
+    return out

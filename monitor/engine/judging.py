@@ -1,0 +1,199 @@
+"""Judge an attributed value against its figure's history: a pure decision.
+
+A value with its qualifier is an interval: "about N" is N within the about band, "nearly N"
+just below N, "up to N" reaching N, "more than / at least N" above N, "less than N" below
+it, a range its
+bounds, a bare N itself (within the figure's tolerance). Against the current value a report:
+
+* **corroborates** (or repeats, from the same outlet) when it is consistent with it: the
+  report's value lies in the current interval, or the current value in the report's (a
+  range's upper bound is news, so a range must fit the first way), and it does not narrow
+  a range or an open bound;
+* **revises** when it is inconsistent, or narrows it ("between 40 and 60" -> 52,
+  "at least 3,000" -> "about 10,000");
+* **restates** an older value (stored nowhere, no event);
+* for a figure that only rises, a lower inconsistent value is a **correction** when the
+  report says so ("revised down", "révisé à la baisse", "erratum"), else an outdated quote;
+* a value `review_factor` times (or more) above or below the current one is **held for
+  review**: kept aside, not current, and promoted to a revision when a second outlet
+  reports it (the revision carries the first report's link, the second is its corroboration).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from monitor.engine.watchlist import Figure
+from monitor.models import HistoryEntry, Number, Observation, Qualifier
+
+Verdict = Literal["revision", "correction", "corroboration", "restatement", "repeat",
+                  "outdated", "held_for_review", "promoted"]
+INF = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """How one figure is judged (from its watchlist entry)."""
+
+    tolerance: float = 0.0
+    about_band: float = 0.05
+    only_rises: bool = False
+    review_factor: float = 10.0
+
+    @classmethod
+    def of(cls, fig: Figure) -> Rule:
+        return cls(fig.tolerance, fig.about_band, fig.only_rises, fig.review_factor)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureState:
+    """A figure's history as the judge sees it: every value taken, the current one, the
+    sources that reported the current value, and the values held for review."""
+
+    figure: str
+    tolerance: float
+    history: tuple[HistoryEntry, ...]
+    current: Number | None
+    sources: frozenset[str] = field(default_factory=frozenset)
+    held: tuple[HistoryEntry, ...] = ()
+
+    @classmethod
+    def seeded(cls, fig: Figure) -> FigureState:
+        current = fig.history[-1].value if fig.history else None
+        sources = frozenset(h.source for h in fig.history if h.value == current)
+        return cls(fig.id, fig.tolerance, fig.history, current, sources)
+
+    def current_entry(self) -> HistoryEntry | None:
+        """The latest history entry that holds the current value."""
+        for h in reversed(self.history):
+            if self.current is not None and same_value(h.value, self.current, self.tolerance):
+                return h
+        return None
+
+
+def same_value(a: Number, b: Number, tolerance: float) -> bool:
+    return abs(a - b) <= tolerance * max(abs(a), abs(b))
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    lo: float
+    hi: float
+    open_bound: bool  # a range, or "more than" / "up to": narrowing it is news
+
+
+def interval(value: Number, low: Number | None, high: Number | None,
+             qualifier: Qualifier | None, rule: Rule) -> Interval:
+    """The values a report allows (see the module docstring)."""
+    v = float(value)
+    band = max(rule.about_band, rule.tolerance)
+    if low is not None and high is not None and low != high:
+        lo, hi = float(low), float(high)
+        if qualifier == "about":
+            lo, hi = lo * (1 - band), hi * (1 + band)
+        return Interval(lo, hi, True)
+    if qualifier == "about":
+        return Interval(v * (1 - band), v * (1 + band), False)
+    if qualifier == "nearly":
+        return Interval(v * (1 - band), v, False)
+    if qualifier in ("at_least", "more_than"):
+        return Interval(v, INF, True)
+    if qualifier == "up_to":  # "up to / as many as N": an estimate reaching N
+        return Interval(v * (1 - band), v, False)
+    if qualifier == "less_than":
+        return Interval(0.0, v, True)
+    return Interval(v * (1 - rule.tolerance), v * (1 + rule.tolerance), False)
+
+
+def _of(h: HistoryEntry, rule: Rule) -> Interval:
+    return interval(h.value, h.low, h.high, h.qualifier, rule)
+
+
+def consistent(new: HistoryEntry, cur: HistoryEntry, rule: Rule) -> bool:
+    """The current value allows the new one, or the new report (not a range: a range's
+    upper bound is news) allows the current value; and the new report does not narrow a
+    range or an open bound to another value."""
+    a, b = _of(new, rule), _of(cur, rule)
+    is_range = new.low is not None and new.high is not None and new.low != new.high
+    agree = b.lo <= new.value <= b.hi or (not is_range and a.lo <= cur.value <= a.hi)
+    if not agree:
+        return False
+    narrower = b.open_bound and b.lo <= a.lo and a.hi <= b.hi and (a.lo > b.lo or a.hi < b.hi)
+    return not (narrower and not same_value(new.value, cur.value, rule.tolerance))
+
+
+def _restates(new: HistoryEntry, old: HistoryEntry, rule: Rule) -> bool:
+    """An older value again: the same number (or a range's lower bound), within the about
+    band when either says 'about' / 'nearly'. Not interval overlap: an old open bound
+    ("more than 600,000") would swallow every later value."""
+    vague = {new.qualifier, old.qualifier} & {"about", "nearly"}
+    band = max(rule.about_band, rule.tolerance) if vague else rule.tolerance
+    return same_value(new.value, old.value, band) or (
+        old.low is not None and same_value(new.value, old.low, band))
+
+
+def _value_at(state: FigureState, day: str) -> Number | None:
+    """The value the figure had on `day`: its latest entry dated on or before it."""
+    dated = [h for h in state.history if h.date is not None and h.date <= day]
+    if not dated:
+        return state.history[0].value if state.history else None
+    return max(enumerate(dated), key=lambda p: (p[1].date, p[0]))[1].value
+
+
+def _far(value: Number, current: Number, factor: float) -> bool:
+    if not factor or not current or not value:
+        return bool(factor and current and not value)
+    ratio = abs(value) / abs(current)
+    return ratio >= factor or ratio <= 1 / factor  # a slipped digit is exactly x10
+
+
+def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
+          says_correction: bool = False) -> tuple[FigureState, Verdict, Number | None]:
+    """Decide what an observation means for its figure; returns the new state, the verdict
+    and the value the figure had before (for a revision or correction).
+
+    A report older than the current value's (a feed read late, a first poll over a backlog)
+    still revises if its value is new, but the current value stays the newer one, and
+    `previous` is the value the figure had on that report's date. `promoted` means a value
+    held for review was confirmed: the caller reports the held entry as the revision."""
+    rule = rule or Rule(state.tolerance)
+    q = obs.quantity
+    day = obs.published.date().isoformat() if obs.published else None
+    entry = HistoryEntry(value=q.value, low=q.low, high=q.high, qualifier=q.qualifier,
+                         source=obs.source, quote=obs.sentence, date=day, link=obs.link)
+    cur = state.current_entry()
+    if cur is not None and consistent(entry, cur, rule):
+        if obs.source in state.sources:
+            return state, "repeat", state.current
+        return replace(state, sources=state.sources | {obs.source}), "corroboration", state.current
+    if any(_restates(entry, h, rule) for h in state.history):
+        return state, "restatement", state.current
+    current_day = cur.date if cur is not None else None
+    if day is not None and current_day is not None and day < current_day:
+        # a backlog report: recorded, never made current, never reviewed
+        return replace(state, history=(*state.history, entry)), "revision", _value_at(state, day)
+    lower = cur is not None and _of(entry, rule).hi < _of(cur, rule).lo
+    if rule.only_rises and lower:
+        if not says_correction:
+            return state, "outdated", state.current
+        new = replace(state, history=(*state.history, entry), current=q.value,
+                      sources=frozenset({obs.source}))
+        return new, "correction", state.current
+    if state.current is not None and _far(q.value, state.current, rule.review_factor) \
+            and not says_correction:
+        held = [h for h in state.held if _restates(entry, h, rule) or same_value(
+            h.value, entry.value, rule.tolerance)]
+        if not held:
+            return replace(state, held=(*state.held, entry)), "held_for_review", state.current
+        if all(h.source == obs.source for h in held):
+            return state, "repeat", state.current
+        first = held[0]
+        new = replace(state, history=(*state.history, first), current=first.value,
+                      sources=frozenset({first.source, obs.source}),
+                      held=tuple(h for h in state.held if h not in held))
+        return new, "promoted", state.current
+    new = replace(state, history=(*state.history, entry), current=q.value,
+                  sources=frozenset({obs.source}))
+    return new, "revision", state.current

@@ -1,0 +1,70 @@
+"""Fixed word lists the engine reads by (not configurable): parts, wholes, joint scopes,
+corrections, speech verbs. One place, so every stage reads the same words."""
+
+from __future__ import annotations
+
+import re
+
+# A number for only a part of the figure ("3 000 soldats supplémentaires", "an additional
+# 3,000", "1,500 more troops", "30 de plus") is not the figure's value.
+PART_BEFORE = ("additional", "another", "further", "extra", "encore", "nouveaux", "nouvelles",
+               "de plus")
+PART_AFTER = ("supplémentaires", "supplémentaire", "additional", "more", "extra", "further",
+              "de plus")
+PART_WORDS = tuple(sorted(set(PART_BEFORE + PART_AFTER)))
+
+# A number for a larger whole that merely includes them ("50 000 soldats, dont des unités
+# nord-coréennes") is not the figure's value either; after these words, a place names a part.
+WHOLE_WORDS = ("dont", "including", "among them", "parmi lesquels", "parmi eux", "notamment",
+               "of whom", "of which", "among whom")
+
+# Words that make a number the joint total of every place the figure counts in.
+JOINT = re.compile(
+    r"\b(?:in both countries|both countries|dans les deux pays|des deux pays|in all|in total|"
+    r"au total|en tout|combined|together|cumulés?|cumulées?|overall|altogether|"
+    r"across (?:the )?(?:two|both) countries)\b",
+    re.IGNORECASE,
+)
+
+# A report that says it corrects an earlier figure downwards.
+CORRECTION = re.compile(
+    r"\b(?:revis(?:e|es|ed|ing)\b[^.;]{0,80}?\bdown(?:ward|wards)?\b|"
+    r"(?:lower|lowers|lowered|cut|cuts)\s+(?:its|their|the)\s+(?:estimate|count|toll|figure)|"
+    r"downward revision|corrected|correction|erratum|corrigendum|"
+    r"corrig[ée]e?s?|rectifi[ée]e?s?|rectificatif|"
+    r"r[ée]vis\w*\b[^.;]{0,60}?[àa] la baisse|revue?s? [àa] la baisse|"
+    r"ramen[ée]e?s? [àa]|lowered|double[- ]counted|overcounted|compt[ée]e?s? deux fois)",
+    re.IGNORECASE,
+)
+
+# Verbs of saying: a place just before one is where someone spoke, not what a number counts.
+SPEECH = re.compile(
+    r"^[\s,]*(?:\w+\s+)?(?:said|says|told|announced|reported|confirmed|stated|added|"
+    r"a déclaré|a annoncé|a indiqué|a précisé|a confirmé|a affirmé|indique|annonce|précise|"
+    r"affirme|déclare|selon)\b",
+    re.IGNORECASE,
+)
+
+# A number of the past or a typical one, not the story's current figure: "il y a deux ans",
+# "last year", "on average", "par an". A year other than the report's own is checked apart
+# (`YEAR`), unless it starts a running count ("since August 2023", "depuis 2022").
+HISTORY = re.compile(
+    r"\b(?:ago|il y a \w+ ans?|last year|l['’]an (?:dernier|passé)|l['’]année (?:dernière|"
+    r"précédente|passée)|the previous year|a year earlier|un an plus tôt|on average|"
+    r"en moyenne|an average|une moyenne|per year|par an|a year|each year|chaque année|"
+    r"annual|annuel(?:le)?s?|at the height of|au plus fort de|au plus fort des)\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"(?<![\d,.])(?:1[89]\d\d|20\d\d)(?![\d,.]\d)")
+SINCE = re.compile(r"(?:since|depuis|from|starting|as of|début|debut|until|jusqu['’]en|"
+                   r"d['’]ici|by|this|cette)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+WHEN = re.compile(r",\s*(?:when|où|lorsque|quand)\b", re.IGNORECASE)
+
+# Expectations and forecasts: not a count of what happened. A figure whose own cues are such
+# words (a planned deployment) keeps them.
+FORECAST = re.compile(
+    r"\b(?:expect(?:s|ed|ing)?|forecasts?|forecast(?:ed|ing)|projected|hopes? to|hoping to|"
+    r"could reach|may reach|might reach|is set to|attendu(?:e|s|es)?|s['’]attend(?:ent)?|"
+    r"espère(?:nt)?|espérait|pourrai(?:t|ent) atteindre|prévision(?:s)?)\b",
+    re.IGNORECASE,
+)

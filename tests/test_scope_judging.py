@@ -1,0 +1,216 @@
+"""Issue 13's rules on plain sentences, each in French and English: scope binding, measure
+words, past and expected figures, interval judging, direction and corrections, review.
+Pure functions; the watchlist is the docs' first worked example (docs/watchlist.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.config import WatchlistConfig
+from monitor.engine.judging import FigureState, Rule, consistent, judge
+from monitor.engine.pipeline import Engine, analyse
+from monitor.engine.watchlist import compile_watchlist
+from monitor.models import HistoryEntry, Item, Observation, Quantity
+
+DEATHS = dict(
+    subject=["storm", "tempête", "floods", "inondations"],
+    unit=["dead", "deaths", "morts", "décès", "victims", "victimes", "people", "personnes"],
+    measure=["death toll", "toll", "bilan", "nombre de morts"],
+    cues=["dead", "died", "killed", "deaths", "toll", "morts", "tués", "décès", "bilan",
+          "victimes", "mortes"],
+    exclude=["injured", "missing", "evacuated", "blessés", "disparus", "évacués"],
+    only_rises=True,
+)
+CFG = WatchlistConfig.model_validate({
+    "places": [
+        {"id": "be", "label": "Belgium", "variants": ["Belgium", "Belgique", "Belgian", "belge"]},
+        {"id": "fr", "label": "France", "variants": ["France", "French", "français", "française"]},
+    ],
+    "figures": [
+        {"id": "deaths-be", "label": "Deaths in Belgium", "scope": ["be"], **DEATHS},
+        {"id": "deaths-fr", "label": "Deaths in France", "scope": ["fr"], **DEATHS},
+        {"id": "deaths-all", "label": "Deaths in both", "scope": ["fr", "be"], **DEATHS},
+    ],
+})
+WL = compile_watchlist(CFG)
+
+
+def read(text: str, title: str = "Floods / Inondations", year: int = 2025) -> list[tuple[float, str | None]]:
+    item = Item(uid="u", title=title, text=text, link="https://news.example/1",
+                published=datetime(year, 11, 5, tzinfo=UTC), updated=None, source="Desk",
+                content_hash="h")
+    a = analyse(WL, item, explain=True)
+    body = [r for r in a.readings if r.text != title]
+    return [(x.quantity.value, x.figure) for r in body for x in r.attributions]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # the place after the number, in its own phrase
+    ("27 people have died in Belgium.", [(27, "deaths-be")]),
+    ("On compte 27 morts en Belgique.", [(27, "deaths-be")]),
+    # two places joined: the joint total
+    ("4,000 people died in France and Belgium.", [(4000, "deaths-all")]),
+    ("4 000 personnes sont mortes en France et en Belgique.", [(4000, "deaths-all")]),
+    # the place before the number, in its sentence
+    ("In Belgium, the death toll rose to 27.", [(27, "deaths-be")]),
+    ("Le bilan belge s'alourdit à 27 morts.", [(27, "deaths-be")]),
+    ("La Belgique compte à elle seule 27 morts.", [(27, "deaths-be")]),
+    ("Belgium alone has counted 27 dead.", [(27, "deaths-be")]),
+    # a place named by an earlier number's own phrase is that number's
+    ("27 dead in Belgium and 12 dead in France.", [(27, "deaths-be"), (12, "deaths-fr")]),
+    ("27 morts en Belgique et 12 morts en France.", [(27, "deaths-be"), (12, "deaths-fr")]),
+    # "dont ... en France": the part has its own place (France's toll); the whole is joint
+    ("Au total, 40 morts, dont 12 en France.", [(40, "deaths-all"), (12, "deaths-fr")]),
+    ("In total 40 dead, including 12 in France.", [(40, "deaths-all"), (12, "deaths-fr")]),
+    # a joint word alone
+    ("The toll in both countries rose to 40.", [(40, "deaths-all")]),
+    ("Le bilan dans les deux pays s'élève à 40 morts.", [(2, None), (40, "deaths-all")]),
+    # an unknown place (a province, a city) is somewhere else
+    ("12 people died in the province of Liège.", [(12, None)]),
+    ("12 personnes sont mortes dans la province de Liège.", [(12, None)]),
+    ("In Namur, 5 people died.", [(5, None)]),
+    # a city where someone spoke is passed over; a country that speaks of itself is not
+    ("The ministry in Paris said 312 people had died in France.", [(312, "deaths-fr")]),
+    ("Belgium said 27 people had died.", [(27, "deaths-be")]),
+    # no place in the sentence: an earlier sentence naming one place gives it
+    ("The storm hit Belgium on Monday. The death toll rose to 27.", [(27, "deaths-be")]),
+    ("La tempête a frappé la Belgique lundi. Le bilan s'élève à 27 morts.", [(27, "deaths-be")]),
+])
+def test_scope_binding(text: str, want: list[tuple[float, str | None]]) -> None:
+    assert read(text) == want
+
+
+@pytest.mark.parametrize(("title", "text", "want"), [
+    ("Inondations en Belgique", "Le bilan s'élève désormais à 27 morts.", [(27, "deaths-be")]),
+    ("Floods in Belgium", "The death toll rose to 27.", [(27, "deaths-be")]),
+    ("Floods in France and Belgium", "The death toll rose to 40.", [(40, "deaths-all")]),
+    # the title's place only when the sentence names none
+    ("Floods in France and Belgium", "In Belgium the death toll rose to 27.", [(27, "deaths-be")]),
+    ("Inondations en France et en Belgique", "En Belgique, le bilan atteint 27 morts.",
+     [(27, "deaths-be")]),
+])
+def test_title_scope_only_when_the_sentence_has_none(title: str, text: str,
+                                                     want: list[tuple[float, str | None]]) -> None:
+    assert read(text, title) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # measure words govern a bare number
+    ("In Belgium, the death toll rose to 5,120 on Tuesday.", [(5120, "deaths-be")]),
+    ("En Belgique, le bilan s'élève à 12 400.", [(12400, "deaths-be")]),
+    ("Belgique, bilan : 9 870 morts.", [(9870, "deaths-be")]),
+    ("In Belgium 5,120, according to the latest toll.", [(5120, "deaths-be")]),
+    ("En Belgique 5 120, selon le dernier bilan.", [(5120, "deaths-be")]),
+    # a cue right before a bare number governs it; a cue as the number's noun too
+    ("In Belgium the floods killed 27.", [(27, "deaths-be")]),
+    ("En Belgique, la tempête a tué 27 personnes.", [(27, "deaths-be")]),
+    # but a measure word does not govern a number that has another noun
+    ("Belgium's toll: 1,200 houses destroyed.", [(1200, None)]),
+    ("Bilan en Belgique : 1 200 maisons détruites.", [(1200, None)]),
+])
+def test_measure_words(text: str, want: list[tuple[float, str | None]]) -> None:
+    assert read(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # past and typical figures
+    ("In 2002, 232 people died in Belgium.", [(232, None)]),
+    ("En 2002, 232 personnes étaient mortes en Belgique.", [(232, None)]),
+    ("It is the worst toll since 2002, when 232 people died in Belgium.", [(232, None)]),
+    ("Two years ago, 40 people died in Belgium.", [(2, None), (40, None)]),
+    ("Il y a deux ans, 40 personnes étaient mortes en Belgique.", [(40, None)]),
+    ("Storms kill 12 people a year on average in Belgium.", [(12, None)]),
+    ("Les tempêtes font en moyenne 12 morts par an en Belgique.", [(12, None)]),
+    # a running count since a past date is current
+    ("Since 2024, floods have killed 27 people in Belgium.", [(27, "deaths-be")]),
+    # expectations are not counts
+    ("Officials expect the death toll in Belgium to reach 50.", [(50, None)]),
+    ("Les autorités s'attendent à un bilan de 50 morts en Belgique.", [(50, None)]),
+])
+def test_past_and_expected_figures(text: str, want: list[tuple[float, str | None]]) -> None:
+    assert read(text) == want
+
+
+def obs(value: float, qualifier: str | None = None, source: str = "A", low: float | None = None,
+        day: int = 10) -> Observation:
+    q = Quantity(value, low, value if low is not None else None, qualifier, "dead", 0, 1)  # type: ignore[arg-type]
+    return Observation("f", q, "s", f"u{value}", f"https://x/{source}/{value}", "t", source,
+                       datetime(2025, 11, day, tzinfo=UTC))
+
+
+def state(value: float, qualifier: str | None = None, low: float | None = None) -> FigureState:
+    h = HistoryEntry(value, low, value if low is not None else None, qualifier, "Seed", "q",  # type: ignore[arg-type]
+                     "2025-11-01")
+    return FigureState("f", 0.0, (h,), value, frozenset({"Seed"}))
+
+
+@pytest.mark.parametrize(("current", "report", "verdict"), [
+    ((7_300_000, None), (7_000_000, "more_than"), "corroboration"),  # plus de 7 millions
+    ((296, None), (300, "about"), "corroboration"),
+    ((296, None), (300, "nearly"), "corroboration"),
+    ((296, None), (300, None), "revision"),
+    ((296, None), (350, "about"), "revision"),
+    ((600_000, "more_than"), (700_000, "more_than"), "revision"),  # narrows the open bound
+    ((3_000, "at_least"), (10_000, "about"), "revision"),
+    ((3_000, "at_least"), (3_000, None), "corroboration"),  # same value: no news
+    ((10_000, None), (15_000, "up_to"), "revision"),  # "up to 15,000" reaches 15,000
+    ((296, None), (300, "less_than"), "corroboration"),
+])
+def test_interval_judging(current: tuple[float, str | None], report: tuple[float, str | None],
+                          verdict: str) -> None:
+    _new, got, _prev = judge(state(*current), obs(*report), Rule())
+    assert got == verdict
+
+
+def test_a_range_narrowed_to_a_point_revises_and_a_point_widened_to_a_range_does_too() -> None:
+    rng = state(60, low=40)
+    assert judge(rng, obs(52), Rule())[1] == "revision"
+    assert judge(rng, obs(60, low=40, source="B"), Rule())[1] == "corroboration"
+    assert consistent(HistoryEntry(60, 40, 60), HistoryEntry(52), Rule()) is False
+
+
+def test_only_rises_lower_values_are_outdated_unless_the_report_corrects() -> None:
+    rule = Rule(only_rises=True)
+    s = state(40)
+    assert judge(s, obs(36), rule)[1] == "outdated"
+    new, verdict, prev = judge(s, obs(36), rule, says_correction=True)
+    assert (verdict, prev, new.current) == ("correction", 40, 36)
+    # without only_rises a lower value is a plain revision
+    assert judge(s, obs(36), Rule())[1] == "revision"
+
+
+def test_far_values_are_held_then_promoted_by_a_second_outlet() -> None:
+    rule = Rule(review_factor=10)
+    s = state(40_000)
+    s1, v1, _ = judge(s, obs(4, source="A"), rule)
+    assert v1 == "held_for_review" and s1.current == 40_000 and len(s1.held) == 1
+    s2, v2, _ = judge(s1, obs(4, source="A"), rule)  # same outlet again: nothing
+    assert v2 == "repeat" and s2 == s1
+    s3, v3, prev = judge(s1, obs(4, source="B", day=11), rule)
+    assert (v3, prev, s3.current, s3.held) == ("promoted", 40_000, 4, ())
+    assert s3.history[-1].source == "A"  # the first report is the revision's source
+    # a slipped digit (exactly ten times) is held too; review off keeps the old behaviour
+    assert judge(state(412), obs(4120), rule)[1] == "held_for_review"
+    assert judge(state(412), obs(4120), Rule(review_factor=0))[1] == "revision"
+
+
+def test_engine_reports_corrections_held_values_and_scope() -> None:
+    engine = Engine(WL)
+
+    def item(n: int, source: str, title: str, text: str) -> Item:
+        return Item(f"u{n}", title, text, f"https://news.example/{source}/{n}",
+                    datetime(2025, 11, n, tzinfo=UTC), None, source, f"h{n}")
+
+    events = engine.process(item(1, "A", "Floods in Belgium", "The death toll rose to 40."))
+    assert [(e.kind, e.value, e.scope) for e in events if e.kind != "match"] == [
+        ("revision", 40, ("Belgium",))]
+    events = engine.process(item(2, "B", "Floods in Belgium", "The toll now stands at 4,000."))
+    assert [(e.kind, e.value) for e in events if e.kind != "match"] == [("held_for_review", 4000)]
+    events = engine.process(item(3, "C", "Inondations en Belgique",
+                                 "Le bilan a été révisé à la baisse, à 36 morts."))
+    assert [(e.kind, e.previous, e.value) for e in events if e.kind != "match"] == [
+        ("correction", 40, 36)]
+    events = engine.process(item(4, "D", "Floods in Belgium", "The toll is 30, officials said."))
+    assert [e.kind for e in events if e.kind != "match"] == []  # outdated: no event
