@@ -468,6 +468,12 @@ class Store:
                 conn.execute(insert(channels).values(name=channel, last_event_id=0,
                                                      disabled=True))
 
+    def enable_channel(self, channel: str) -> None:
+        """Undo `disable_channel` (its config changed since the receiver answered 410)."""
+        with self.tx() as conn:
+            conn.execute(update(channels).where(channels.c.name == channel)
+                         .values(disabled=False))
+
     def advance_cursor(self, channel: str, last_event_id: int) -> None:
         with self.tx() as conn:
             self._move_cursor(conn, channel, last_event_id, datetime.now(UTC))
