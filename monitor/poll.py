@@ -137,6 +137,9 @@ def _parse(store: Store, feed: FeedConfig, cfg: FetchConfig, body: bytes,
         log.info("feed=%s read by feedparser: %s", feed.name, parsed.fallback)
     if parsed.bozo:
         log.info("feed=%s parsed with warnings: %s", feed.name, parsed.bozo[:200])
+    if parsed.capped:  # RELIABILITY.md 20: fields over their caps (monitor.feeds.CAPS)
+        log.warning("feed=%s fields over their caps (cut; a link dropped, a guid hashed): %s",
+                    feed.name, parsed.capped_line())
     max_items = cfg.max_items
     known = store.known_hashes([it.uid for it in parsed.items])
     todo = [it for it in order_items(parsed.items) if _due(known, it)]
