@@ -25,7 +25,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from monitor.judge import FigureState
 from monitor.models import Event, HistoryEntry, Item, as_number
-from monitor.pipeline import analyse, decide, should_judge
+from monitor.pipeline import analyse, churned, decide, should_judge
 from monitor.schema import channels, events, feeds, figures, history, instances, items, outbox
 from monitor.watchlist import Watchlist
 
@@ -379,6 +379,11 @@ class Store:
             return "unchanged", []
         analysis = analyse(wl, item)  # pure: outside the write transaction
         now = datetime.now(UTC)
+        if row is not None and churned(changes, analysis):  # recorded as read, not judged
+            with self.tx() as conn:
+                conn.execute(update(items).where(items.c.uid == item.uid).values(
+                    content_hash=item.content_hash, changes=items.c.changes + 1))
+            return "churned", []
         with self.tx() as conn:
             # re-read under the write lock: another writer may have judged it meanwhile
             row = conn.execute(

@@ -309,3 +309,30 @@ def test_a_5_mb_link_stays_out_of_the_store_and_the_digests(
     db = tmp_path / "nm.db"
     on_disk = db.stat().st_size + sum(p.stat().st_size for p in tmp_path.glob("nm.db-*"))
     assert on_disk < 2_000_000, on_disk
+
+
+def test_thirty_edits_of_one_item_give_thirty_revisions(server: FeedServer, store: Store,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 20 item 8, through the daemon's poll path and a real feed server: an item edited
+    30 times with a new value each time gives 30 revisions (it gave 21); edits past the churn
+    limit that report no figure are skipped and counted in the poll's line."""
+    def body(n: int, text: str) -> bytes:
+        return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire'
+                "</title><item><guid>urn:wire:live</guid><title>Live</title>"
+                f"<link>https://news.example/live</link><description>{text}</description>"
+                "</item></channel></rss>").encode()
+
+    f = feed(server.url("/f/live.xml"))
+    reports = []
+    for n in range(30):
+        text = f"Environ {11 + n} 000 soldats nord-coréens ont été envoyés en Russie."
+        server.files["live.xml"] = body(n, text)
+        reports.append(poll(store, f))
+    server.files["live.xml"] = body(30, "Live coverage: no new figures.")
+    with caplog.at_level("INFO", logger="news-monitor.poll"):
+        last = poll(store, f)
+    revisions = [ev.value for _i, ev in store.all_events() if ev.kind == "revision"]
+    assert revisions == [1000.0 * (11 + n) for n in range(30)]
+    assert [r.events for r in reports].count(0) == 0
+    assert (last.status, last.changed, last.churned, last.events) == ("ok", 0, 1, 0)
+    assert any("churn_skipped=1" in r.getMessage() for r in caplog.records)
