@@ -286,7 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("channel", metavar="CHANNEL", help="the channel's name")
 
     p = add("status", cmd_status, "Per feed the last success, last error and next poll; per "
-            "figure the current value and last revision; the outbox's pending and failed.")
+            "figure the current value and last revision; per channel whether it is disabled "
+            "(a webhook that answered 410) and why; the outbox's pending and failed.")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("db", cmd_db, "Database maintenance: `db upgrade` applies the schema migrations.")
