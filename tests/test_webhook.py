@@ -164,13 +164,16 @@ def hook_config(tmp: Path, url: str) -> Path:
 
 
 def status_of(cfgdir: Path, *flags: str) -> str:
-    import subprocess
-    import sys
+    """`news-monitor status` (the command's own code, in this process)."""
+    import contextlib
+    import io
 
-    res = subprocess.run([sys.executable, "-m", "monitor", "status", "--config", str(cfgdir),
-                          *flags], capture_output=True, text=True, timeout=60, cwd=ROOT)
-    assert res.returncode == 0, res.stderr
-    return res.stdout
+    from monitor.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["status", "--config", str(cfgdir), *flags]) == 0
+    return out.getvalue()
 
 
 def deliver_round(cfgdir: Path) -> None:
