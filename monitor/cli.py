@@ -53,15 +53,23 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from monitor.config import load_watchlist
-    from monitor.seeding import derive, render_report, write_histories
+    from monitor.seeding import derive, render_report, seed_diff
 
     path = Path(args.watchlist)
     wl = load_watchlist(path)
     result = derive(wl, [Path(p) for p in args.files])
-    if args.write:
-        write_histories(path, result)
-        print(f"wrote histories of {len(result.histories)} figures to {path}", file=sys.stderr)
     print(render_report(result))
+    new, diff = seed_diff(path, result)
+    if not diff:
+        print(f"{path}: the histories already say this; nothing to write", file=sys.stderr)
+    elif args.write:
+        path.write_text(new, encoding="utf-8")
+        print(f"{path}: histories written (the diff above is what changed)", file=sys.stderr)
+    if diff:
+        print(diff, end="")
+        if not args.write:
+            print(f"{path}: not written; run again with --write to apply this diff",
+                  file=sys.stderr)
     return 0
 
 
@@ -247,8 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "seed",
         cmd_seed,
-        "Derive each figure's history from seed documents, with quotes and dates, and list "
-        "what could not be attributed.",
+        "Derive each figure's history from seed documents, with quotes and dates, list what "
+        "could not be attributed, and show the watchlist change as a unified diff (--write "
+        "applies it).",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="seed documents (plain text)")
     p.add_argument(
@@ -257,7 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="watchlist whose figures are seeded (default config/watchlist.toml)",
     )
-    p.add_argument("--write", action="store_true", help="write the histories into the watchlist")
+    p.add_argument("--write", action="store_true",
+                   help="apply the diff shown: in each figure's history, the entries cited from "
+                   "these files are re-derived, every other entry and figure is kept as it is")
 
     add("run", cmd_run, "Run the daemon: poll feeds on their intervals, judge, store, and send "
         "digests on each channel's schedule, until SIGTERM.")
@@ -275,7 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("channel", metavar="CHANNEL", help="the channel's name")
 
     p = add("status", cmd_status, "Per feed the last success, last error and next poll; per "
-            "figure the current value and last revision; the outbox's pending and failed.")
+            "figure the current value and last revision; per channel whether it is disabled "
+            "(a webhook that answered 410) and why; the outbox's pending and failed.")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("db", cmd_db, "Database maintenance: `db upgrade` applies the schema migrations.")

@@ -7,7 +7,10 @@ from an environment variable or a file (systemd's `$CREDENTIALS_DIRECTORY` inclu
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
+import math
 import os
 import re
 import tomllib
@@ -30,6 +33,8 @@ from pydantic import (
 
 EX_CONFIG = 78
 MIN_INTERVAL = 60
+MAX_ITEMS = 100_000  # fetch.max_items: entries judged per poll of one feed
+MAX_RELATED = 1_000  # channels[].max_related: related lines per digest
 MONITOR_FILE = "monitor.toml"
 WATCHLIST_FILE = "watchlist.toml"
 
@@ -61,6 +66,8 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"must be a duration such as 15m or 900 (got {value!r})")
     if isinstance(value, int | float):
+        if not math.isfinite(value):  # TOML's nan and inf: every comparison would pass them
+            raise ValueError(f"must be a finite duration (got {value!r})")
         return float(value)
     if isinstance(value, str):
         m = _DURATION.match(value)
@@ -83,6 +90,25 @@ def within(v: _N, low: int, high: int, unit: str = "") -> _N:
         shown = f"{v:g}" if isinstance(v, float) else str(v)
         raise ValueError(f"must be between {low} and {high}{unit} (got {shown})")
     return v
+
+
+def wait_seconds(v: float, high: int = 300) -> float:
+    """A timeout: above 0 (0 or less would fail every attempt at once) and at most `high`."""
+    if v <= 0:
+        raise ValueError(f"must be more than 0 seconds (got {v:g})")
+    return within(v, 0, high, " seconds")
+
+
+def check_whsec(secret: str) -> str | None:
+    """Why a webhook signing secret cannot be used, or None: a `whsec_` secret is base64
+    (Standard Webhooks), and one that is not would make every send fail."""
+    if not secret.startswith("whsec_"):
+        return None
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except (binascii.Error, ValueError):
+        return "is not valid base64 after whsec_ (Standard Webhooks secrets are)"
+    return None if key else "is empty after whsec_"
 
 
 def check_email(value: str) -> str:
@@ -218,7 +244,12 @@ class FetchConfig(Strict):
     def _redirects(cls, v: int) -> int:
         return within(v, 0, 10)
 
-    @field_validator("concurrency", "per_host", "max_items")
+    @field_validator("max_items")
+    @classmethod
+    def _max_items(cls, v: int) -> int:
+        return within(v, 1, MAX_ITEMS)
+
+    @field_validator("concurrency", "per_host")
     @classmethod
     def _positive(cls, v: int) -> int:
         if v < 1:
@@ -291,6 +322,11 @@ class SmtpConfig(Strict):
     def _port(cls, v: int) -> int:
         return within(v, 1, 65535)
 
+    @field_validator("timeout")
+    @classmethod
+    def _timeout(cls, v: float) -> float:
+        return wait_seconds(v)
+
 
 class ChannelConfig(Strict):
     name: str = Field(description="Unique short name of the channel.")
@@ -322,6 +358,16 @@ class ChannelConfig(Strict):
     @classmethod
     def _schedule(cls, v: str) -> str:
         return check_cron(v)
+
+    @field_validator("timeout")
+    @classmethod
+    def _timeout(cls, v: float) -> float:
+        return wait_seconds(v)
+
+    @field_validator("max_related")
+    @classmethod
+    def _max_related(cls, v: int) -> int:
+        return within(v, 0, MAX_RELATED)
 
     @field_validator("immediate_change")
     @classmethod
@@ -492,6 +538,22 @@ class FigureConfig(Strict):
         if not self.unit and not self.measure:
             raise ValueError("unit: must list at least one word (or give the figure measure words)")
         return self
+
+    @field_validator("min_value", "max_value")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
+            raise ValueError(f"must be a finite number (got {v!r})")
+        return v
+
+    @field_validator("max_value")
+    @classmethod
+    def _range(cls, v: float | None, info: Any) -> float | None:
+        low = info.data.get("min_value")
+        if v is not None and low is not None and v < low:
+            raise ValueError(f"must be at least min_value (got {v:g} < {low:g}): no value "
+                             "could ever be read for this figure")
+        return v
 
 
 class MatchingConfig(Strict):
@@ -707,10 +769,13 @@ def _secrets(path: Path, cfg: MonitorConfig) -> tuple[dict[str, str], list[str]]
             if ch.secret_env or ch.secret_file:
                 key = f"{where}.secret_env" if ch.secret_env else f"{where}.secret_file"
                 value = _read_secret(ch.secret_env, ch.secret_file)
+                bad = None if value is None else check_whsec(value)
                 if value is None:
                     errors.append(
                         f"{path}: {key}: secret {ch.secret_env or ch.secret_file!r} not found"
                     )
+                elif bad:  # named, never printed
+                    errors.append(f"{path}: {key}: secret {ch.secret_env or ch.secret_file!r} {bad}")
                 else:
                     out[ch.name] = value
     return out, errors
@@ -724,6 +789,9 @@ def load_watchlist(path: Path) -> WatchlistConfig:
         wl, errors = _validate(WatchlistConfig, data, path, text)
     if wl is not None:
         errors += _duplicates(path, [("terms", wl.terms, "id"), ("figures", wl.figures, "id")])
+        if not wl.terms and not wl.figures:
+            errors.append(f"{path}: terms: no terms and no figures: the watchlist watches "
+                          "nothing (add a [[terms]] or [[figures]] entry)")
     if errors or wl is None:
         raise ConfigError(errors)
     return wl

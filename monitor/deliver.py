@@ -3,15 +3,23 @@
 `make_digests` groups each channel's new events into a digest and writes it to the outbox
 together with the channel's cursor (one transaction: nothing lost, nothing built twice).
 `send_due` sends what is due; a failure is retried with exponential backoff and jitter
-across restarts until `max_age`, then marked failed and logged as an error.
+across restarts until `max_age`, then marked failed and logged as an error. One channel's
+fault, whatever it is, is that channel's failure: the other channels still get theirs.
+A channel disabled by a 410 stays disabled until its config entry or its secret changes.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import random
+import re
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.config import ChannelConfig, Config
 from monitor.digest import Digest, build, payload, render_html, render_text
@@ -19,6 +27,7 @@ from monitor.engine.watchlist import Watchlist
 from monitor.metrics import METRICS
 from monitor.notify import PermanentFailure, TemporaryFailure, sender_for
 from monitor.notify.webhook import ChannelGone
+from monitor.schema import outbox
 from monitor.store import Store
 
 log = logging.getLogger("news-monitor.deliver")
@@ -32,6 +41,50 @@ def retry_delay(attempts: int, rng: random.Random, retry_after: float | None = N
     if retry_after is not None:
         return max(BASE_DELAY, min(MAX_DELAY, retry_after))
     return float(min(MAX_DELAY, BASE_DELAY * 2.0 ** max(0, attempts - 1)) * rng.uniform(0.5, 1.5))
+
+
+@functools.lru_cache(maxsize=64)
+def _fingerprint(entry: str, secret: str) -> str:
+    """16 hex digits naming a channel's config entry and secret. PBKDF2, so that a reader of
+    the database cannot test guesses of the secret against it cheaply."""
+    return hashlib.pbkdf2_hmac("sha256", f"{entry}\0{secret}".encode(), b"news-monitor:410",
+                               50_000)[:8].hex()
+
+
+def fingerprint(ch: ChannelConfig, secret: str | None) -> str:
+    return _fingerprint(ch.model_dump_json(), secret or "")
+
+
+_GONE_AT = re.compile(r"\s*\(config ([0-9a-f]{16})\)$")
+
+
+def gone(store: Store, ch: ChannelConfig, secret: str | None) -> tuple[str, bool] | None:
+    """For a channel disabled by a 410: (why, whether its config or secret changed since),
+    read from the outbox row that got the 410. None when the channel is not disabled."""
+    if not store.channel_disabled(ch.name):
+        return None
+    with store.engine.connect() as conn:
+        error = conn.execute(select(outbox.c.last_error).where(
+            outbox.c.channel == ch.name, outbox.c.status == "failed",
+            outbox.c.last_error.like("%410%")).order_by(outbox.c.id.desc()).limit(1)).scalar()
+    m = _GONE_AT.search(error or "")
+    # no fingerprint (disabled by an older version): unknown, so it gets one more try
+    changed = m is None or m.group(1) != fingerprint(ch, secret)
+    return (_GONE_AT.sub("", error or "HTTP 410 Gone"), changed)
+
+
+def reenable_changed(store: Store, cfg: Config) -> list[str]:
+    """Re-enable each channel disabled by a 410 whose config entry or secret has changed since
+    (done at start, at reload and before each delivery round); their names."""
+    names = []
+    for ch in cfg.monitor.channels:
+        state = gone(store, ch, cfg.secrets.get(ch.name))
+        if state is not None and state[1]:
+            store.enable_channel(ch.name)
+            log.warning("channel=%s re-enabled: its config changed since it answered 410 Gone",
+                        ch.name)
+            names.append(ch.name)
+    return names
 
 
 def preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime
@@ -87,10 +140,17 @@ def _subject(revisions: tuple[object, ...], language: str) -> str:
 
 def make_digests(store: Store, wl: Watchlist, cfg: Config, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
+    reenable_changed(store, cfg)
     made = 0
     for ch in cfg.monitor.channels:
-        if make_digest(store, wl, ch, now) is not None:
-            made += 1
+        try:
+            if make_digest(store, wl, ch, now) is not None:
+                made += 1
+        except SQLAlchemyError:
+            raise  # the store's problem, not this channel's
+        except Exception:  # a fault building this channel's digest: the others still get theirs
+            log.error("channel=%s: building its digest failed; the other channels go on",
+                      ch.name, exc_info=True)
     return made
 
 
@@ -101,6 +161,7 @@ async def send_due(store: Store, cfg: Config, now: datetime | None = None,
     now = now or datetime.now(UTC)
     rng = rng or random.Random()
     by_name = {c.name: c for c in cfg.monitor.channels}
+    reenable_changed(store, cfg)
     sent = failed = 0
     for d in store.due(now, list(by_name), claim_for=instance):
         ch = by_name[d.channel]
@@ -109,7 +170,8 @@ async def send_due(store: Store, cfg: Config, now: datetime | None = None,
         try:
             await sender_for(ch.kind)(ch, d, cfg.secrets.get(ch.name))
         except ChannelGone as exc:
-            store.mark_failed(d.id, str(exc))
+            METRICS.delivery(ch.name, "permanent_failure")
+            store.mark_failed(d.id, f"{exc} (config {fingerprint(ch, cfg.secrets.get(ch.name))})")
             store.disable_channel(ch.name)
             log.error("channel=%s answered 410 Gone: disabled until its config changes", ch.name)
             failed += 1
@@ -128,6 +190,12 @@ async def send_due(store: Store, cfg: Config, now: datetime | None = None,
             METRICS.delivery(ch.name, "permanent_failure")
             store.mark_failed(d.id, str(exc))
             log.error("channel=%s delivery=%s failed permanently: %s", ch.name, d.key, exc)
+            failed += 1
+        except Exception as exc:  # a bug or a bad secret: this channel's failure, nobody else's
+            METRICS.delivery(ch.name, "permanent_failure")
+            store.mark_failed(d.id, f"unexpected error: {type(exc).__name__}: {exc}")
+            log.error("channel=%s delivery=%s failed permanently on an unexpected error "
+                      "(the other channels go on)", ch.name, d.key, exc_info=True)
             failed += 1
         else:
             store.mark_sent(d.id)

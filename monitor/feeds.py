@@ -7,6 +7,9 @@ return `RawEntry`s, and `make_item` applies the rules below to either, so an ite
 whichever backend read it (tests/test_backends.py checks it on every real capture).
 
 The uid is the entry's guid, else its link, else a hash of title and date (RELIABILITY.md 18).
+Every field is capped (`CAPS`; RELIABILITY.md 20, issue 20 item 9): a title or text is cut, a
+link too long is dropped (a cut URL points elsewhere), a guid too long is replaced by its hash;
+each parse counts what it capped (`ParsedFeed.capped`) and a poll logs it.
 The content hash covers title, text and link only, so a feed that bumps `updated` on every
 fetch does not make an item look changed. Nothing is ever given a URL or a path.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,11 +30,17 @@ from monitor.guard import HostileFeed, refuse_entities
 from monitor.models import Item, RawEntry, RawFeed
 from monitor.text import html_to_text
 
-__all__ = ["Backend", "HostileFeed", "NotAFeed", "ParsedFeed", "content_hash", "make_item",
-           "order_items", "parse_bytes", "read_raw", "safe_link"]
+__all__ = ["CAPS", "Backend", "HostileFeed", "NotAFeed", "ParsedFeed", "capped_item",
+           "content_hash", "make_item", "order_items", "parse_bytes", "read_raw", "safe_link"]
 
 Backend = Literal["auto", "fast", "feedparser"]
-MAX_FIELD = 100_000  # characters kept of a title or text (RELIABILITY.md 20)
+MAX_TITLE = 2_000  # characters kept of an entry's or a feed's title (cut)
+MAX_TEXT = 100_000  # characters kept of an entry's text, summary and content together (cut)
+MAX_HTML = 1_000_000  # characters of a summary or content part's HTML read (cut before parsing)
+MAX_LINK = 2_000  # characters of a link; a longer link is dropped, not cut
+MAX_UID = 2_000  # characters of a guid; a longer one is replaced by "sha256:" + its hash
+CAPS = {"title": MAX_TITLE, "text": MAX_TEXT, "summary": MAX_HTML, "content": MAX_HTML,
+        "link": MAX_LINK, "guid": MAX_UID}
 _ENTRY_TAG = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(?:item|entry)[\s>/]")
 
 
@@ -48,6 +58,11 @@ class ParsedFeed:
     bozo: str | None
     backend: Literal["fast", "feedparser"] = "fast"
     fallback: str | None = None
+    capped: tuple[tuple[str, int], ...] = ()  # (field, how many entries had it capped)
+
+    def capped_line(self) -> str:
+        """`link=1 title=2`: what was over its cap (`CAPS`), for the poll's log."""
+        return " ".join(f"{k}={n}" for k, n in self.capped)
 
 
 EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
@@ -75,32 +90,61 @@ def content_hash(title: str, text: str, link: str | None) -> str:
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:32]
 
 
-def _entry_text(entry: RawEntry) -> str:
+def _cut(value: str, key: str, capped: list[str]) -> str:
+    """`value` cut at its field's cap, noting the field in `capped` when it was."""
+    if len(value) <= CAPS[key]:
+        return value
+    capped.append(key)
+    return value[:CAPS[key]]
+
+
+def _entry_text(entry: RawEntry, capped: list[str]) -> str:
     """The summary's text (unless a content part already holds it), then each content
     part's text. A summary found verbatim in the markup is dropped unread; otherwise the texts
     are compared, so a sanitiser's changes to the markup cannot matter."""
-    parts = [c for c in entry.content if c]
+    parts = [_cut(c, "content", capped) for c in entry.content if c]
     texts = [t for t in (html_to_text(c) for c in parts) if t]
-    raw = entry.summary.strip()
+    raw = _cut(entry.summary, "summary", capped).strip()
     if raw and not any(raw in p for p in parts):
         summary = html_to_text(raw)
         if summary and not any(summary in t for t in texts):
             texts.insert(0, summary)
-    return "\n".join(texts)[:MAX_FIELD]
+    return _cut("\n".join(texts), "text", capped)
+
+
+def _link(link: str | None, capped: list[str]) -> str | None:
+    if link is not None and len(link) > MAX_LINK:
+        capped.append("link")
+        return None
+    return safe_link(link)
+
+
+def _uid(guid: str, capped: list[str]) -> str:
+    if len(guid) <= MAX_UID:
+        return guid
+    capped.append("guid")
+    return "sha256:" + hashlib.sha256(guid.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def make_item(entry: RawEntry, source: str, feed: str = "", language: str | None = None) -> Item:
     """One entry as an `Item` (pure; the same rules whichever backend read the entry)."""
-    title = html_to_text(entry.title)[:MAX_FIELD]
-    text = _entry_text(entry)
-    link = safe_link(entry.link)
+    return capped_item(entry, source, feed, language)[0]
+
+
+def capped_item(entry: RawEntry, source: str, feed: str = "", language: str | None = None
+                ) -> tuple[Item, list[str]]:
+    """`make_item`, and the fields that were over their caps (`CAPS`)."""
+    capped: list[str] = []
+    title = _cut(html_to_text(entry.title[:MAX_HTML]), "title", capped)
+    text = _entry_text(entry, capped)
+    link = _link(entry.link, capped)
     published = _plausible(entry.published)
     updated = _plausible(entry.updated)
-    uid = entry.guid or link or "sha256:" + hashlib.sha256(
+    uid = _uid(entry.guid, capped) if entry.guid else link or "sha256:" + hashlib.sha256(
         f"{title}\x00{published or updated or ''}".encode()
     ).hexdigest()[:32]
-    return Item(
-        uid=uid[:2000],
+    item = Item(
+        uid=uid,
         title=title,
         text=text,
         link=link,
@@ -111,6 +155,7 @@ def make_item(entry: RawEntry, source: str, feed: str = "", language: str | None
         feed=feed,
         language=language,
     )
+    return item, capped
 
 
 def read_raw(data: bytes, backend: Backend = "auto", content_type: str | None = None
@@ -147,9 +192,16 @@ def parse_bytes(data: bytes, feed: str = "", language: str | None = None, *,
         raw, used, why = read_raw(data, backend, content_type)
     except read_feedparser.NoFeed as exc:
         raise NotAFeed(str(exc)) from exc
-    title = html_to_text(raw.title) or feed
-    items = tuple(make_item(e, title, feed, language) for e in raw.entries)
-    return ParsedFeed(title, items, raw.bozo, used, why)
+    capped: Counter[str] = Counter()
+    title = html_to_text(raw.title[:MAX_HTML])
+    if len(title) > MAX_TITLE:
+        title, capped["feed_title"] = title[:MAX_TITLE], 1
+    items = []
+    for e in raw.entries:
+        item, over = capped_item(e, title or feed, feed, language)
+        items.append(item)
+        capped.update(set(over))
+    return ParsedFeed(title or feed, tuple(items), raw.bozo, used, why, tuple(sorted(capped.items())))
 
 
 def order_items(items: Iterable[Item]) -> list[Item]:

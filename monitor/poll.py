@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import OperationalError
 
 from monitor.config import FeedConfig, FetchConfig
-from monitor.engine.pipeline import should_judge
+from monitor.engine.pipeline import MAX_CHANGES, should_judge
 from monitor.engine.watchlist import Watchlist
 from monitor.feeds import HostileFeed, NotAFeed, order_items, parse_bytes
 from monitor.fetch import DAY, Fetcher, FetchResult
@@ -49,6 +49,7 @@ class PollReport:
     error: str | None = None
     elapsed: float = 0.0
     next_poll_at: datetime | None = None
+    churned: int = 0  # edits of churning items that reported no figure: read, not judged
 
     def line(self) -> str:
         base = f"feed={self.feed} status={self.status}"
@@ -56,6 +57,7 @@ class PollReport:
             base += (f" new={self.new} changed={self.changed} unchanged={self.unchanged}"
                      f" events={self.events}")
             base += f" left_for_next_poll={self.left}" if self.left else ""
+            base += f" churn_skipped={self.churned}" if self.churned else ""
         if self.error:
             base += f" error={self.error!r}"
         if self.next_poll_at:
@@ -111,6 +113,7 @@ class Ingested:
     unchanged: int = 0
     events: int = 0
     left: int = 0  # items over the per-poll cap, judged at the next poll
+    churned: int = 0  # edits skipped by churn protection (`pipeline.churned`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,9 @@ def _parse(store: Store, feed: FeedConfig, cfg: FetchConfig, body: bytes,
         log.info("feed=%s read by feedparser: %s", feed.name, parsed.fallback)
     if parsed.bozo:
         log.info("feed=%s parsed with warnings: %s", feed.name, parsed.bozo[:200])
+    if parsed.capped:  # RELIABILITY.md 20: fields over their caps (monitor.feeds.CAPS)
+        log.warning("feed=%s fields over their caps (cut; a link dropped, a guid hashed): %s",
+                    feed.name, parsed.capped_line())
     max_items = cfg.max_items
     known = store.known_hashes([it.uid for it in parsed.items])
     todo = [it for it in order_items(parsed.items) if _due(known, it)]
@@ -153,12 +159,16 @@ def judge_items(store: Store, wl: Watchlist, items: Sequence[Item]) -> dict[str,
     counts: dict[str, list[int]] = {}
     for item in items:
         status, evs = store.judge_item(wl, item)
-        c = counts.setdefault(item.feed, [0, 0, 0, 0])
+        c = counts.setdefault(item.feed, [0, 0, 0, 0, 0])
         c[0] += status == "new"
         c[1] += status == "changed"
         c[2] += status == "unchanged"  # a duplicate guid later in the same feed
         c[3] += len(evs)
-    return {feed: Ingested(*c) for feed, c in counts.items()}
+        c[4] += status == "churned"
+        if status == "churned":
+            log.debug("feed=%s item=%s edited more than %d times and this edit reports no "
+                      "figure: read, not judged again", item.feed, item.uid[:200], MAX_CHANGES)
+    return {feed: Ingested(c[0], c[1], c[2], c[3], churned=c[4]) for feed, c in counts.items()}
 
 
 class Workers:
@@ -264,7 +274,7 @@ def finish(f: Fetched, got: Ingested, w: Workers, store: Store, rng: random.Rand
     w.save_state(store, new)
     report = PollReport(f.feed.name, f.status, got.new, got.changed, got.unchanged + f.unchanged,
                         got.events, left=f.left, error=f.error, elapsed=f.result.elapsed,
-                        next_poll_at=new.next_poll_at)
+                        next_poll_at=new.next_poll_at, churned=got.churned)
     if f.status == "gone" and not f.state.disabled:
         log.warning("feed=%s answered 410 Gone: disabled until its config changes", f.feed.name)
     ok = f.status in ("ok", "not_modified", "unchanged_body")

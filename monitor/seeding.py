@@ -6,23 +6,32 @@ report; an observation's date is the document's date (its `En date du :` line, e
 latest full date in it), moved back to the weekday the sentence names ("a annoncé vendredi").
 Quantities with a unit that fit no figure, and proper names that recur, are listed so that a
 person can extend the watchlist.
+
+Writing (`seed --write`) touches only what the given files derive: in each figure's history
+the entries cited from those files are replaced by what they give now, every other entry is
+kept, and a figure whose history does not change is left byte for byte (tomlkit keeps the
+file's comments and layout). Without --write, `seed` shows the same change as a unified diff.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-from monitor.config import WatchlistConfig
+import tomlkit
+
+from monitor.config import HistoryConfig, WatchlistConfig, load_watchlist
 from monitor.engine.judging import same_value
 from monitor.engine.pipeline import analyse
 from monitor.engine.watchlist import compile_watchlist, phrase_of
 from monitor.feeds import content_hash
-from monitor.models import HistoryEntry, Item
+from monitor.models import HistoryEntry, Item, as_number
 from monitor.text import fmt_number
 
 _MONTHS = {
@@ -56,6 +65,7 @@ class SeedResult:
     observations: tuple[SeedObservation, ...]
     unattributed: tuple[tuple[str, str, str], ...]  # (file, quantity text, sentence)
     names: tuple[tuple[str, int], ...]
+    sources: tuple[str, ...] = ()  # the seed files read, as their entries cite them
 
 
 def _parse_date(text: str) -> date | None:
@@ -143,7 +153,8 @@ def derive(wl: WatchlistConfig, files: Sequence[Path]) -> SeedResult:
         for f in wl.figures
     }
     recurring = tuple((n, c) for n, c in names.most_common() if c >= 3)
-    return SeedResult(histories, tuple(observations), tuple(unattributed), recurring)
+    sources = tuple(f"seeds/{p.name}" for p in sorted(files))
+    return SeedResult(histories, tuple(observations), tuple(unattributed), recurring, sources)
 
 
 def render_report(result: SeedResult) -> str:
@@ -172,11 +183,11 @@ def history_toml(hist: Sequence[HistoryEntry]) -> str:
     """A history as the multi-line TOML array the shipped watchlist uses."""
     lines = ["history = ["]
     for h in hist:
-        parts = [f"value = {h.value}"]
+        parts = [f"value = {as_number(h.value)}"]
         if h.low is not None:
-            parts.append(f"low = {h.low}")
+            parts.append(f"low = {as_number(h.low)}")
         if h.high is not None:
-            parts.append(f"high = {h.high}")
+            parts.append(f"high = {as_number(h.high)}")
         if h.qualifier:
             parts.append(f'qualifier = "{h.qualifier}"')
         parts.append(f"source = {_toml_str(h.source)}")
@@ -188,20 +199,68 @@ def history_toml(hist: Sequence[HistoryEntry]) -> str:
     return "\n".join(lines)
 
 
-def write_histories(path: Path, result: SeedResult) -> None:
-    """Replace each figure's `history = [...]` block in the watchlist file, keeping the rest."""
+def _entry(h: HistoryConfig) -> HistoryEntry:
+    return HistoryEntry(value=as_number(h.value) or 0, low=as_number(h.low),
+                        high=as_number(h.high), qualifier=h.qualifier, source=h.source,
+                        quote=h.quote, date=h.date)
+
+
+def merged_history(old: Sequence[HistoryEntry], result: SeedResult, figure: str,
+                   tolerance: float) -> tuple[HistoryEntry, ...]:
+    """The figure's history once the seeds are applied: entries cited from the files read are
+    re-derived from them, all others kept; one entry per distinct value, as `derive` does."""
+    read = set(result.sources)
+    kept = [SeedObservation(figure, h, i - len(old)) for i, h in enumerate(old)
+            if h.source not in read]
+    new = [o for o in result.observations if o.figure == figure]
+    return _history(kept + new, tolerance)
+
+
+def _key(h: HistoryEntry) -> tuple[Any, ...]:
+    return (float(h.value), h.low, h.high, h.qualifier, h.source, h.date, h.quote)
+
+
+def seeded_text(text: str, wl: WatchlistConfig, result: SeedResult) -> str:
+    """The watchlist's text with the seeds applied: only figures whose history changes are
+    rewritten (a missing `history` key is added, `history = []` filled), the rest byte for byte."""
+    doc = tomlkit.parse(text)
+    tables = {str(t["id"]): t for t in doc.get("figures", [])}
+    for fig in wl.figures:
+        old = [_entry(h) for h in fig.history]
+        new = merged_history(old, result, fig.id, fig.tolerance)
+        if [_key(h) for h in new] != [_key(h) for h in old]:
+            _put_history(tables[fig.id], tomlkit.parse(history_toml(new))["history"])
+    out = tomlkit.dumps(doc)
+    return out + "\n" if text.endswith("\n") and not out.endswith("\n") else out
+
+
+def _put_history(table: Any, history: Any) -> None:
+    """Set a figure's `history`; a new key goes last in its table, before the blank lines that
+    separate it from the next table (tomlkit would otherwise swallow them)."""
+    if "history" in table:
+        table["history"] = history
+        return
+    body = table.value.body
+    blank = 0
+    while blank < len(body) and body[len(body) - 1 - blank][0] is None:
+        blank += 1
+    table.append("history", history)
+    for _ in range(blank):
+        table.add(tomlkit.nl())
+
+
+def seed_diff(path: Path, result: SeedResult) -> tuple[str, str]:
+    """(the watchlist's new text, a unified diff from the current one; empty if no change)."""
     text = path.read_text(encoding="utf-8")
-    for fid, hist in result.histories.items():
-        pattern = re.compile(
-            r'(\[\[figures\]\]\s*\nid = "' + re.escape(fid) + r'".*?\n)history = \[.*?\n\]',
-            re.DOTALL,
-        )
-        block = history_toml(hist)
+    new = seeded_text(text, load_watchlist(path), result)
+    diff = difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True),
+                                str(path), f"{path} (seeded)")
+    return new, "".join(diff)
 
-        def put(m: re.Match[str], block: str = block) -> str:
-            return m.group(1) + block
 
-        text, n = pattern.subn(put, text, count=1)
-        if n != 1:
-            raise ValueError(f"{path}: figure {fid!r} has no `history = [ ... ]` block to replace")
-    path.write_text(text, encoding="utf-8")
+def write_histories(path: Path, result: SeedResult) -> bool:
+    """Apply the seeds to the watchlist file (see `seeded_text`); whether it changed."""
+    new, diff = seed_diff(path, result)
+    if diff:
+        path.write_text(new, encoding="utf-8")
+    return bool(diff)

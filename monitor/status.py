@@ -1,7 +1,8 @@
 """`news-monitor status`: what the store says, for a person (text) or a script (--json).
 
 Per feed: last success, last error, failures, next poll; per figure: current value and last
-revision; the outbox: pending and failed deliveries. Read-only; safe while the daemon runs.
+revision; per channel: disabled or not, and why; the outbox: pending and failed deliveries.
+Read-only; safe while the daemon runs.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from monitor.config import Config
+from monitor.deliver import gone
 from monitor.schema import events, figures, outbox
 from monitor.store import Store, utc
 from monitor.text import fmt_number
@@ -55,11 +57,17 @@ def collect(store: Store, cfg: Config) -> dict[str, Any]:
                 "previous": rev["previous"], "value": rev["value"], "source": rev["source"],
                 "published": _iso(utc(rev["published"])), "link": rev["link"]},
         })
+    chans = []
+    for ch in cfg.monitor.channels:
+        state = gone(store, ch, cfg.secrets.get(ch.name))
+        chans.append({"name": ch.name, "kind": ch.kind, "disabled": state is not None,
+                      "reason": state[0] if state else None,
+                      "config_changed": bool(state and state[1])})
     counts = store.outbox_counts()
     return {
         "instances": [{**i, "started_at": _iso(i["started_at"]), "seen_at": _iso(i["seen_at"])}
                       for i in store.list_instances()],
-        "feeds": feeds, "figures": figs,
+        "feeds": feeds, "figures": figs, "channels": chans,
         "outbox": {"pending": counts.get("pending", 0), "sent": counts.get("sent", 0),
                    "failed": counts.get("failed", 0),
                    "failures": [{"channel": c, "key": k, "error": e} for c, k, e in failed]},
@@ -90,6 +98,15 @@ def render(data: dict[str, Any]) -> str:
         if rev:
             line += (f" (last revision {fmt_number(rev['previous'])} -> {fmt_number(rev['value'])}, "
                      f"{rev['source']}, {rev['published'] or 'undated'})")
+        out.append(line)
+    out.append("channels:")
+    for c in data["channels"]:
+        line = f"  {c['name']} ({c['kind']}): " + (f"disabled: {c['reason']}" if c["disabled"]
+                                                    else "enabled")
+        if c["config_changed"]:
+            line += "; its config changed since, so it is re-enabled at the next delivery round"
+        elif c["disabled"]:
+            line += "; change its url or secret to re-enable it"
         out.append(line)
     o = data["outbox"]
     out.append(f"outbox: {o['pending']} pending, {o['sent']} sent, {o['failed']} failed")

@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from monitor.engine.judging import FigureState
-from monitor.engine.pipeline import analyse, decide, should_judge
+from monitor.engine.pipeline import analyse, churned, decide, should_judge
 from monitor.engine.watchlist import Watchlist
 from monitor.models import Event, HistoryEntry, Item, as_number
 from monitor.schema import channels, events, feeds, figures, history, instances, items, outbox
@@ -402,6 +402,11 @@ class Store:
             return "unchanged", []
         analysis = analyse(wl, item)  # pure: outside the write transaction
         now = datetime.now(UTC)
+        if row is not None and churned(changes, analysis):  # recorded as read, not judged
+            with self.tx() as conn:
+                conn.execute(update(items).where(items.c.uid == item.uid).values(
+                    content_hash=item.content_hash, changes=items.c.changes + 1))
+            return "churned", []
         with self.tx() as conn:
             # re-read under the write lock: another writer may have judged it meanwhile
             row = conn.execute(
@@ -490,6 +495,12 @@ class Store:
             if done.rowcount == 0:
                 conn.execute(insert(channels).values(name=channel, last_event_id=0,
                                                      disabled=True))
+
+    def enable_channel(self, channel: str) -> None:
+        """Undo `disable_channel` (its config changed since the receiver answered 410)."""
+        with self.tx() as conn:
+            conn.execute(update(channels).where(channels.c.name == channel)
+                         .values(disabled=False))
 
     def advance_cursor(self, channel: str, last_event_id: int) -> None:
         with self.tx() as conn:

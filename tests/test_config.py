@@ -125,6 +125,34 @@ BAD = [
     ("bad tolerance", W, GOOD_WATCHLIST + "tolerance = 2\n", W, "figures[0].tolerance",
      "between 0 and 1"),
 ]
+# issue 20 (items 3 and 12): values that passed check-config and then broke a poll or a send
+HOOK = '\n[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "https://hooks.example.org/x"\n'
+BAD_SINCE_20 = [
+    ("interval nan", M, feed("interval = nan"), M, "feeds[1].interval", "finite"),
+    ("interval inf", M, feed("interval = inf"), M, "feeds[1].interval", "finite"),
+    ("smtp timeout negative", M, email('to = ["d@example.org"]').replace(
+        'smtp = { host = "smtp.example.org" }', 'smtp = { host = "smtp.example.org", timeout = -1 }'),
+     M, "channels[1].smtp.timeout", "more than 0 seconds (got -1)"),
+    ("smtp timeout nan", M, email('to = ["d@example.org"]').replace(
+        'smtp = { host = "smtp.example.org" }', 'smtp = { host = "smtp.example.org", timeout = nan }'),
+     M, "channels[1].smtp.timeout", "finite"),
+    ("webhook timeout zero", M, GOOD_MONITOR + HOOK + "timeout = 0\n", M, "channels[1].timeout",
+     "more than 0 seconds (got 0)"),
+    ("webhook timeout inf", M, GOOD_MONITOR + HOOK + "timeout = inf\n", M, "channels[1].timeout",
+     "finite"),
+    ("webhook secret not base64", M, GOOD_MONITOR + HOOK + 'secret_env = "NM_TEST_WHSEC_BAD"\n', M,
+     "channels[1].secret_env", "'NM_TEST_WHSEC_BAD' is not valid base64 after whsec_"),
+    ("max_related negative", M, GOOD_MONITOR.replace('kind = "console"',
+                                                     'kind = "console"\nmax_related = -5'),
+     M, "channels[0].max_related", "between 0 and 1000 (got -5)"),
+    ("max_items huge", M, GOOD_MONITOR + "\n[fetch]\nmax_items = 1000000000000000000000000000000\n",
+     M, "fetch.max_items", "between 1 and 100000"),
+    ("min above max", W, GOOD_WATCHLIST + "min_value = 1000\nmax_value = 10\n", W,
+     "figures[0].max_value", "must be at least min_value (got 10 < 1000)"),
+    ("max_value nan", W, GOOD_WATCHLIST + "max_value = nan\n", W, "figures[0].max_value", "finite"),
+    ("empty watchlist", W, "[matching]\nthreshold = 90\n", W, "terms",
+     "no terms and no figures"),
+]
 
 
 @pytest.mark.parametrize("case", BAD, ids=[c[0] for c in BAD])
@@ -134,6 +162,28 @@ def test_bad_config_names_file_and_key(tmp_path: Path, case: tuple[str, ...]) ->
     lines = errors_of(tmp_path, **kw)
     prefix = f"{tmp_path / named}: {key}: "
     assert any(line.startswith(prefix) and words in line for line in lines), lines
+
+
+@pytest.mark.parametrize("case", BAD_SINCE_20, ids=[c[0] for c in BAD_SINCE_20])
+def test_check_config_refuses_what_broke_polls_and_sends(
+        tmp_path: Path, case: tuple[str, ...]) -> None:
+    """Issue 20 items 3 and 12: exactly one line naming file and key, exit 78, secret unseen."""
+    _name, which, content, named, key, words = case
+    write(tmp_path, **({"monitor": content} if which == M else {"watchlist": content}))
+    res = run_cli("check-config", "--config", str(tmp_path),
+                  env={"NM_TEST_WHSEC_BAD": "whsec_abc"})
+    assert res.returncode == 78, res
+    (line,) = res.stderr.strip().splitlines()
+    assert line.startswith(f"{tmp_path / named}: {key}: ") and words in line, line
+    assert "whsec_abc" not in res.stderr
+
+
+def test_valid_whsec_secret_and_short_timeouts_still_load(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NM_TEST_WHSEC_OK", "whsec_" + "c2VjcmV0LWtleS1ieXRlcw==")
+    cfg = load_config(write(tmp_path, monitor=GOOD_MONITOR + HOOK + 'secret_env = "NM_TEST_WHSEC_OK"'
+                            "\ntimeout = 0.5\nmax_related = 0\n"))
+    assert cfg.secrets["hook"].startswith("whsec_") and cfg.monitor.channels[1].timeout == 0.5
 
 
 def test_toml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:

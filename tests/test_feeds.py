@@ -124,3 +124,27 @@ def test_changed_updated_stamp_alone_is_not_a_change() -> None:
     two = parse_bytes(rss("<item><title>a</title><guid>1</guid><description>x</description>"
                           "<pubDate>Tue, 29 Oct 2024 19:30:00 GMT</pubDate></item>"))
     assert one.items[0].content_hash == two.items[0].content_hash
+
+
+def test_every_field_is_capped_and_counted() -> None:
+    """Issue 20 item 9: title and text cut, a link too long dropped (a cut URL points
+    elsewhere), a guid too long hashed (two long guids with one prefix stay two items); the
+    parse says what it capped."""
+    from monitor.feeds import CAPS
+
+    long_guid = "urn:x:" + "g" * 3000
+    body = rss(f"<item><guid>{long_guid}</guid><title>{'T' * 3000}</title>"
+               f"<link>https://news.example/{'a' * 5000}</link>"
+               f"<description>{'word ' * 300_000}</description></item>"
+               f"<item><guid>{long_guid}2</guid><title>ok</title></item>")
+    for backend in ("fast", "feedparser"):
+        parsed = parse_bytes(body, backend=backend)  # type: ignore[arg-type]
+        first, second = parsed.items
+        assert len(first.title) == CAPS["title"] == 2000
+        assert first.link is None
+        assert first.uid.startswith("sha256:") and first.uid != second.uid
+        assert len(first.text) <= CAPS["text"]
+        # the second entry's guid is its link too (RSS permalink guid): dropped as well
+        assert dict(parsed.capped) == {"guid": 2, "link": 2, "summary": 1, "text": 1,
+                                       "title": 1}, backend
+        assert parsed.capped_line() == "guid=2 link=2 summary=1 text=1 title=1"

@@ -116,3 +116,38 @@ def test_updated_entry_is_judged_again_only_when_it_changes(tmp_path: Path) -> N
     assert revisions_of_30(updated) == [(10000, 11000), (12000, 13000)]
     # no second match event for the same item
     assert sum(1 for e in updated if e["event"] == "match" and str(e["link"]).endswith("/30")) == 1
+
+
+def edit(n: int, text: str) -> bytes:
+    """Version n of one Atom entry (same id), updated n minutes after the first."""
+    return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            "<title>Wire</title><entry><id>urn:wire:live</id><title>Live</title>"
+            '<link href="https://news.example/live"/>'
+            f"<updated>2024-11-01T10:{n:02d}:00Z</updated><summary>{text}</summary></entry></feed>"
+            ).encode()
+
+
+def soldiers(value: int) -> str:
+    return f"Environ {value:,} soldats nord-coréens ont été envoyés en Russie.".replace(",", " ")
+
+
+def test_thirty_edits_with_a_new_value_each_give_thirty_revisions(tmp_path: Path) -> None:
+    """Issue 20 item 8: edits 21 and later were dropped without a word (MAX_CHANGES). An
+    edit that reports a figure's value is always judged; churn protection skips only edits
+    that report none, and says so."""
+    files = []
+    for n in range(30):
+        files.append(tmp_path / f"v{n:02d}.atom")
+        files[-1].write_bytes(edit(n, soldiers(11_000 + 1_000 * n)))
+    for n in range(30, 33):  # three more edits past the limit, with no figure in them
+        files.append(tmp_path / f"v{n:02d}.atom")
+        files[-1].write_bytes(edit(n, f"Live coverage, update {n}: no new figures."))
+    res = subprocess.run(
+        [sys.executable, "-m", "monitor", "replay", "--jsonl", "--config", str(ROOT / "config"),
+         *map(str, files)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert res.returncode == 0, res.stderr
+    revisions = [(e["previous"], e["value"]) for e in map(json.loads, res.stdout.splitlines())
+                 if e["event"] == "revision"]
+    assert revisions == [(3000, 11_000)] + [(11_000 + 1_000 * (n - 1), 11_000 + 1_000 * n)
+                                           for n in range(1, 30)]
+    assert res.stderr.count("not judged again (churn protection)") == 3, res.stderr

@@ -79,3 +79,71 @@ def test_seed_command_reports_unattributed() -> None:
     assert "seeds/003_67de78d66b7b359b.txt: 10 000 soldats" in res.stdout  # "envoyés en Corée du Nord"
     assert "quatre brigades" in res.stdout
     assert "candidate terms" in res.stdout and "Kremlin" in res.stdout
+
+
+SHIPPED = ROOT / "config" / "watchlist.toml"
+
+
+def seed_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "monitor", "seed", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+
+
+def without_history(text: str, figure: str, empty: bool) -> str:
+    """The watchlist text with one figure's `history = [...]` emptied or removed."""
+    start = text.index("history = [", text.index(f'id = "{figure}"'))
+    end = text.index("\n]\n", start) + 3
+    return text[:start] + ("history = []\n" if empty else "") + text[end:]
+
+
+OTHER = ("En date du : 5 novembre 2024\n"
+         "Le Pentagone a déclaré que 11 000 soldats nord-coréens avaient été envoyés en Russie.\n")
+NEW_LINE = ('  { value = 11000, source = "seeds/other.txt", date = "2024-11-05", quote = "Le '
+            'Pentagone a déclaré que 11 000 soldats nord-coréens avaient été envoyés en Russie." },\n')
+
+
+def test_seed_write_of_another_file_keeps_every_other_history(tmp_path: Path) -> None:
+    """Issue 20 item 7: `seed --write other.txt` wiped the history of every figure the file
+    does not mention. Now the figure it speaks of gains its entry, all else is byte-identical."""
+    target = tmp_path / "watchlist.toml"
+    target.write_bytes(SHIPPED.read_bytes())
+    other = tmp_path / "other.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    res = seed_cli(str(other), "--watchlist", str(target), "--write")
+    assert res.returncode == 0, res.stderr
+    shipped = SHIPPED.read_text(encoding="utf-8")
+    sent = shipped.index("history = [", shipped.index('id = "nk-troops-sent"'))
+    close = shipped.index("\n]\n", sent) + 1
+    assert target.read_text(encoding="utf-8") == shipped[:close] + NEW_LINE + shipped[close:]
+
+
+def test_seed_fills_a_missing_and_an_empty_history(tmp_path: Path) -> None:
+    """A figure with no `history` key crashed `seed --write`; `history = []` was refused.
+    Both are written, and the file comes out as the shipped one, byte for byte."""
+    target = tmp_path / "watchlist.toml"
+    text = SHIPPED.read_text(encoding="utf-8")
+    text = without_history(text, "nk-munition-containers", empty=False)
+    text = without_history(text, "nk-army-size", empty=True)  # the last figure of the file
+    target.write_text(text, encoding="utf-8")
+    res = seed_cli(*map(str, SEEDS), "--watchlist", str(target), "--write")
+    assert res.returncode == 0, res.stderr
+    assert target.read_bytes() == SHIPPED.read_bytes()
+
+
+def test_seed_shows_a_diff_and_writes_only_with_write(tmp_path: Path) -> None:
+    target = tmp_path / "watchlist.toml"
+    target.write_bytes(SHIPPED.read_bytes())
+    other = tmp_path / "other.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    shown = seed_cli(str(other), "--watchlist", str(target))
+    assert shown.returncode == 0, shown.stderr
+    assert target.read_bytes() == SHIPPED.read_bytes()  # nothing written
+    assert f"--- {target}\n+++ {target} (seeded)\n" in shown.stdout
+    added = [line for line in shown.stdout.splitlines() if line.startswith("+ ")]
+    removed = [line for line in shown.stdout.splitlines()
+               if line.startswith("-") and not line.startswith("---")]
+    assert added == ["+" + NEW_LINE.rstrip("\n")] and removed == []
+    assert "run again with --write" in shown.stderr
+    assert seed_cli(str(other), "--watchlist", str(target), "--write").returncode == 0
+    again = seed_cli(str(other), "--watchlist", str(target))
+    assert "---" not in again.stdout and "nothing to write" in again.stderr

@@ -102,8 +102,8 @@ def test_status_shows_instances_and_leases(store_url: str, tmp_path: Path) -> No
     store.register_instance("host:1:abc", "host", 1)
     assert store.claim_feed("f", "https://x.example/f", "host:1:abc", ttl=60) is not None
     cfg = SimpleNamespace(monitor=SimpleNamespace(feeds=[SimpleNamespace(
-        name="f", url="https://x.example/f", enabled=True)]),
-        watchlist=SimpleNamespace(figures=[]))
+        name="f", url="https://x.example/f", enabled=True)], channels=[]),
+        watchlist=SimpleNamespace(figures=[]), secrets={})
     data = collect(store, cfg)  # type: ignore[arg-type]
     assert [(i["id"], i["leases"]) for i in data["instances"]] == [("host:1:abc", 1)]
     assert data["feeds"][0]["lease_owner"] == "host:1:abc"

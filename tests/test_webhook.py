@@ -144,3 +144,88 @@ def test_presets() -> None:
     discord = json.loads(body_for(channel("http://x", "discord"), d))
     assert set(discord) == {"content"} and len(discord["content"]) == 2000
     assert json.loads(body_for(channel("http://x"), d)) == {"a": 1}
+
+
+def add_event(store: Store) -> None:
+    from sqlalchemy import insert
+
+    from monitor.schema import events
+    from monitor.store import _event_row
+
+    with store.tx() as conn:
+        conn.execute(insert(events).values(**_event_row(REVISION, "f", datetime.now(UTC))))
+
+
+def hook_config(tmp: Path, url: str) -> Path:
+    """A real config folder: one webhook channel, the shipped watchlist, a SQLite state."""
+    (tmp / "monitor.toml").write_text(
+        f'[daemon]\nstore = "sqlite:///nm.db"\nstate_dir = "{tmp / "state"}"\n\n'
+        f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{url}"\nallow_private = true\n'
+        'secret_env = "NM_TEST_HOOK_410"\n', encoding="utf-8")
+    (tmp / "watchlist.toml").write_bytes((ROOT / "config" / "watchlist.toml").read_bytes())
+    return tmp
+
+
+def status_of(cfgdir: Path, *flags: str) -> str:
+    """`news-monitor status` (the command's own code, in this process)."""
+    import contextlib
+    import io
+
+    from monitor.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["status", "--config", str(cfgdir), *flags]) == 0
+    return out.getvalue()
+
+
+def deliver_round(cfgdir: Path) -> None:
+    """What a start (or a reload) of the daemon does: load the config, build, send."""
+    from monitor.config import load_config
+    from monitor.daemon import state_dir
+    from monitor.deliver import make_digests
+
+    cfg = load_config(cfgdir)
+    store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
+    store.seed_figures(WL)
+    add_event(store)
+    make_digests(store, WL, cfg)
+    asyncio.run(send_due(store, cfg))
+    store.close()
+
+
+def test_410_disables_until_the_channel_config_changes_and_status_says_why(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20 item 11: a 410 disables the channel across restarts while its config stays
+    the same; a new url, or a new secret, re-enables it; `status` lists it with the reason."""
+    monkeypatch.setenv("NM_TEST_HOOK_410", SECRET)
+    with hook_server() as hook:
+        hook.script = [410]
+        cfgdir = hook_config(tmp_path, hook.url)
+        deliver_round(cfgdir)
+        assert len(hook.received) == 1
+        data = json.loads(status_of(cfgdir, "--json"))
+        (ch,) = data["channels"]
+        assert ch["disabled"] and "410" in ch["reason"] and not ch["config_changed"], ch
+        text = status_of(cfgdir)
+        assert "hook (webhook): disabled: HTTP 410 Gone" in text
+        assert "change its url or secret to re-enable it" in text
+
+        deliver_round(cfgdir)  # a restart with the same config: still disabled, nothing sent
+        assert len(hook.received) == 1
+
+        hook_config(tmp_path, hook.url + "2")  # the url changed
+        assert json.loads(status_of(cfgdir, "--json"))["channels"][0]["config_changed"]
+        deliver_round(cfgdir)
+        assert [r.path for r in hook.received] == ["/hook", "/hook2"]
+        assert "hook (webhook): enabled" in status_of(cfgdir)
+
+        hook.script = [410]  # gone again; then only the secret changes
+        deliver_round(cfgdir)
+        assert json.loads(status_of(cfgdir, "--json"))["channels"][0]["disabled"]
+        deliver_round(cfgdir)
+        assert len(hook.received) == 3
+        monkeypatch.setenv("NM_TEST_HOOK_410", "whsec_" + base64.b64encode(b"rotated!").decode())
+        deliver_round(cfgdir)
+        assert len(hook.received) == 4
+        assert json.loads(status_of(cfgdir, "--json"))["channels"][0]["disabled"] is False

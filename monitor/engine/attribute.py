@@ -407,6 +407,8 @@ def attribute(
                 q.unit == "%" and fig.percent)
             if not unit_ok and unit_tokens and fig.cues:  # "1,300 evacuated", "27 dead"
                 unit_ok = any(len(p) == 1 and p[0] in unit_tokens for p in fig.cues)
+            if not unit_ok and q.unit is not None:  # "2,310 suspected cholera cases"
+                unit_ok = bool(_in(exact, fig.unit, q.end, np_hi))
             if not unit_ok and q.unit is None:
                 unit_ok = bool(_in(exact, fig.unit, pred_lo, q.start))
             measure = None

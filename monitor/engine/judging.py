@@ -111,11 +111,17 @@ def _of(h: HistoryEntry, rule: Rule) -> Interval:
     return interval(h.value, h.low, h.high, h.qualifier, rule)
 
 
+_ROUNDED = frozenset({"about", "nearly", "up_to"})
+
+
 def consistent(new: HistoryEntry, cur: HistoryEntry, rule: Rule) -> bool:
-    """The current value allows the new one, or the new report (not a range: a range's
-    upper bound is news) allows the current value; and the new report does not narrow a
-    range or an open bound to another value."""
+    """The current value allows the new one, or the new report allows the current value
+    (not a range: its upper bound is news; not two rounded figures: "about 19,000" then
+    "about 20,000" moved), and the new report does not narrow a range or an open bound."""
     a, b = _of(new, rule), _of(cur, rule)
+    if new.qualifier in _ROUNDED and cur.qualifier in _ROUNDED:
+        # "about 19,000" then "about 20,000": the rounded figure itself moved
+        return same_value(new.value, cur.value, rule.tolerance)
     is_range = new.low is not None and new.high is not None and new.low != new.high
     agree = b.lo <= new.value <= b.hi or (not is_range and a.lo <= cur.value <= a.hi)
     if not agree:
@@ -126,9 +132,9 @@ def consistent(new: HistoryEntry, cur: HistoryEntry, rule: Rule) -> bool:
 
 def _restates(new: HistoryEntry, old: HistoryEntry, rule: Rule) -> bool:
     """An older value again: the same number (or a range's lower bound), within the about
-    band when either says 'about' / 'nearly'. Not interval overlap: an old open bound
+    band when one of them is rounded ('about' / 'nearly') and the other not. Not interval overlap: an old open bound
     ("more than 600,000") would swallow every later value."""
-    vague = {new.qualifier, old.qualifier} & {"about", "nearly"}
+    vague = (new.qualifier in _ROUNDED) != (old.qualifier in _ROUNDED)  # one rounds the other
     band = max(rule.about_band, rule.tolerance) if vague else rule.tolerance
     return same_value(new.value, old.value, band) or (
         old.low is not None and same_value(new.value, old.low, band))

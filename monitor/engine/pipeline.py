@@ -7,6 +7,7 @@ same state in its store.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from monitor.models import Event, Item, Observation
 from monitor.numbers import quantities
 from monitor.text import sentences
 
-MAX_CHANGES = 20  # an item whose text changes more often than this stops being re-judged
+MAX_CHANGES = 20  # past this many edits an item is judged again only if it reports a figure
+log = logging.getLogger("news-monitor.pipeline")
 
 _FR = re.compile(r"\b(?:le|la|les|des|du|une|et|est|dans|pour|qui|que|avec|sur|selon)\b", re.I)
 _EN = re.compile(r"\b(?:the|and|of|to|in|is|was|for|that|with|on|said|have|has)\b", re.I)
@@ -127,7 +129,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
                 )
             )
     # a headline rounds and drops qualifiers: the body's reading of a value is judged first
-    observations.sort(key=lambda o: o.sentence == item.title and bool(item.title))
+    observations.sort(key=lambda o: bool(item.title) and o.sentence == item.title)
     terms = tuple((t.id, score) for t, score in wl.terms_in(all_hits))
     figures = tuple(f.id for f in wl.figures if f.id in mentioned)
     return Analysis(item, lang, terms, figures, tuple(readings), tuple(observations))
@@ -194,10 +196,16 @@ def _when(day: str | None) -> datetime | None:
 
 
 def should_judge(old_hash: str | None, new_hash: str, changes: int) -> bool:
-    """Judge a new item, or a known one whose text changed (until it churns too often)."""
-    if old_hash == new_hash:
-        return False
-    return old_hash is None or changes < MAX_CHANGES
+    """Read a new item, or a known one whose text changed, however often it did: any edit
+    may carry a figure's new value (`churned` then decides whether it is judged)."""
+    return old_hash != new_hash
+
+
+def churned(changes: int, analysis: Analysis) -> bool:
+    """Churn protection: an item already edited MAX_CHANGES times is judged again only when
+    this edit reports a value of a tracked figure; an edit that reports none is skipped (the
+    caller counts and logs it), so no figure's value is ever lost to it."""
+    return changes >= MAX_CHANGES and not analysis.observations
 
 
 @dataclass
@@ -210,6 +218,7 @@ class Engine:
     seen: dict[str, str] = field(default_factory=dict)
     changes: dict[str, int] = field(default_factory=dict)
     matched: set[str] = field(default_factory=set)
+    churn_skipped: int = 0  # edits of churning items skipped: they reported no figure
 
     def __post_init__(self) -> None:
         for f in self.wl.figures:
@@ -218,12 +227,19 @@ class Engine:
     def process(self, item: Item) -> list[Event]:
         """Events for one item; an unchanged item gives none, a changed one is judged again."""
         old = self.seen.get(item.uid)
-        if not should_judge(old, item.content_hash, self.changes.get(item.uid, 0)):
+        changes = self.changes.get(item.uid, 0)
+        if not should_judge(old, item.content_hash, changes):
             return []
+        analysis = analyse(self.wl, item)
         if old is not None:
-            self.changes[item.uid] = self.changes.get(item.uid, 0) + 1
+            self.changes[item.uid] = changes + 1
         self.seen[item.uid] = item.content_hash
-        d = decide(self.wl, self.states, analyse(self.wl, item), item.uid in self.matched)
+        if old is not None and churned(changes, analysis):
+            self.churn_skipped += 1
+            log.warning("item=%s edited %d times: this edit reports no figure, not judged "
+                        "again (churn protection)", item.uid[:200], changes + 1)
+            return []
+        d = decide(self.wl, self.states, analysis, item.uid in self.matched)
         self.states.update(d.states)
         if d.matched:
             self.matched.add(item.uid)

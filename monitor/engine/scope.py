@@ -82,7 +82,12 @@ def mentions(wl: Watchlist, text: str, hits: Sequence[PhraseHit], unknown: bool 
              ) -> list[Mention]:
     """Every place named in `text`: the watchlist's, then (for sentences, not titles, which
     are often in title case) unknown capitalised names after a preposition."""
-    out = [Mention(pid, h.start, h.end) for pid, h in wl.places_in(hits)]
+    out: list[Mention] = []
+    # overlapping names of places ("DR Congo" and "Congo"): the longest stands for both
+    for pid, h in sorted(wl.places_in(hits), key=lambda x: (x[1].start, -x[1].end)):
+        if out and h.start < out[-1].end:
+            continue
+        out.append(Mention(pid, h.start, h.end))
     if unknown and wl.places:
         for m in _UNKNOWN.finditer(text):
             group = "n1" if m.group("n1") else "n2"
