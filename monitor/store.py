@@ -31,6 +31,10 @@ from monitor.watchlist import Watchlist
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SCHEMA_HEAD = "0002"  # the newest migration; a test checks it against Alembic's head
+# PostgreSQL advisory lock keys (one namespace per database)
+SEED_LOCK = 7321001  # instances starting together seed figures one after the other
+EVENTS_LOCK = 7321002  # shared by each judging transaction, exclusive to read the high mark
+MIGRATE_LOCK = 7321003  # instances starting together migrate one after the other
 
 
 class StoreError(Exception):
@@ -139,19 +143,24 @@ class Store:
         """The schema revision the database is at (None for an empty database)."""
         try:
             with self.engine.connect() as conn:
-                if self.is_sqlite:
-                    conn.exec_driver_sql("PRAGMA schema_version").scalar()  # fails if not a db
-                    exists = conn.exec_driver_sql(
-                        "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").first()
-                else:
-                    exists = conn.exec_driver_sql(
-                        "SELECT 1 FROM information_schema.tables "
-                        "WHERE table_name = 'alembic_version'").first()
-                if not exists:
-                    return None
-                return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                return self._revision_on(conn)
         except DatabaseError as exc:
             raise StoreError(f"{self._where()}: not a usable database ({exc.orig})") from None
+
+    def _revision_on(self, conn: Connection) -> str | None:
+        if self.is_sqlite:
+            conn.exec_driver_sql("PRAGMA schema_version").scalar()  # fails if not a db
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").first()
+        else:
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM information_schema.tables "
+                "WHERE table_name = 'alembic_version'").first()
+        if not exists:
+            return None
+        version: str | None = conn.exec_driver_sql(
+            "SELECT version_num FROM alembic_version").scalar()
+        return version
 
     def _where(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
@@ -164,7 +173,13 @@ class Store:
         from alembic import command
         from alembic.script import ScriptDirectory
 
-        with self.engine.begin() as conn:
+        with self.tx() as conn:
+            # instances starting together on an empty database: one migrates, the others
+            # wait for it (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), then find
+            # the schema at head
+            if not self.is_sqlite:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATE_LOCK})")
+            current = self._revision_on(conn)
             cfg = self._alembic(conn)
             known = {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
             if current is not None and current not in known:
@@ -295,7 +310,7 @@ class Store:
         now = datetime.now(UTC)
         with self.tx() as conn:
             if not self.is_sqlite:  # instances starting together seed one after the other
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7321001)")
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SEED_LOCK})")
             for fig in wl.figures:
                 row = conn.execute(select(figures).where(figures.c.id == fig.id)).first()
                 have = {(r.value, r.source) for r in conn.execute(
@@ -380,6 +395,8 @@ class Store:
         analysis = analyse(wl, item)  # pure: outside the write transaction
         now = datetime.now(UTC)
         with self.tx() as conn:
+            if not self.is_sqlite:  # before any event id is drawn: see `committed_high`
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({EVENTS_LOCK})")
             # re-read under the write lock: another writer may have judged it meanwhile
             row = conn.execute(
                 select(items.c.content_hash, items.c.changes, items.c.matched)
@@ -410,11 +427,28 @@ class Store:
 
     # ------------------------------------------------------------ events and outbox
 
-    def events_after(self, last_id: int, limit: int = 10_000) -> list[tuple[int, Event]]:
+    def events_after(self, last_id: int, limit: int = 10_000, upto: int | None = None
+                     ) -> list[tuple[int, Event]]:
+        """Events with ids above `last_id` (and at most `upto`), in id order."""
+        q = select(events).where(events.c.id > last_id)
+        if upto is not None:
+            q = q.where(events.c.id <= upto)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(events).where(events.c.id > last_id)
-                                .order_by(events.c.id).limit(limit)).mappings().all()
+            rows = conn.execute(q.order_by(events.c.id).limit(limit)).mappings().all()
         return [(r["id"], _row_event(r)) for r in rows]
+
+    def committed_high(self) -> int:
+        """The highest event id below which no event can still appear: a channel's cursor
+        never moves past it. On PostgreSQL ids are drawn in one order and committed in
+        another (a judging transaction may wait on a lock with its events inserted), so a
+        cursor moved to the highest visible id would skip the ids committed later. Every
+        judging transaction holds EVENTS_LOCK shared from before it draws an id; taking it
+        exclusively waits for those in flight, and then every id drawn so far is committed or
+        rolled back for good. On SQLite writers are serial: ids commit in order."""
+        with self.engine.connect() as conn, conn.begin():
+            if not self.is_sqlite:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({EVENTS_LOCK})")
+            return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
 
     def all_events(self) -> list[tuple[int, Event]]:
         return self.events_after(0, limit=10**9)
