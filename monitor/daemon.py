@@ -14,6 +14,7 @@ import socket
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from monitor.fetch import Fetcher
 from monitor.metrics import METRICS
 from monitor.poll import PollReport, Workers, poll_all, poll_feed
 from monitor.sdnotify import Notifier, watchdog, watchdog_interval
-from monitor.store import Store, open_store
+from monitor.store import FeedState, Store, open_store
 from monitor.watchlist import Watchlist, compile_watchlist
 
 log = logging.getLogger("news-monitor")
@@ -156,11 +157,41 @@ async def run_once(cfg: Config) -> int:
         reports = await poll_all(feeds, svc.fetcher, svc.store, svc.wl, cfg.monitor.fetch,
                                  svc.rng, svc.workers)
         await svc.workers.flush()
+        skipped = [r.feed for r in reports if r.status == "not_ours"]
+        if skipped:
+            states = await asyncio.to_thread(svc.store.feed_states)
+            for line in skipped_lines(skipped, states, svc.instance, datetime.now(UTC)):
+                log.warning("%s", line)
         await svc.deliver()
     finally:
         await svc.aclose()
-    ok = [r for r in reports if r.status in ("ok", "not_modified", "unchanged_body")]
-    return 0 if ok or not feeds else 1
+    tried = [r for r in reports if r.status != "not_ours"]
+    ok = [r for r in tried if r.status in ("ok", "not_modified", "unchanged_body")]
+    return 0 if ok or not tried else 1
+
+
+def skipped_lines(names: Sequence[str], states: Sequence[FeedState], me: str, now: datetime
+                  ) -> list[str]:
+    """Why `once` on a shared database left feeds alone, one line per reason: another
+    instance holds the feed's lease (it is polling it), the feed is disabled, or another
+    instance was claiming it at that very moment."""
+    by_name = {s.name: s for s in states}
+    why: dict[str, list[str]] = {}
+    until: dict[str, datetime] = {}
+    for name in sorted(names):
+        s = by_name.get(name)
+        if s is not None and s.disabled:
+            reason = "disabled (410 Gone) until its config changes"
+        elif (s is not None and s.lease_owner not in (None, me) and s.lease_until is not None
+              and s.lease_until > now):
+            reason = f"being polled by instance {s.lease_owner}"
+            until[reason] = max(until.get(reason, s.lease_until), s.lease_until)
+        else:
+            reason = "being claimed by another instance just now"
+        why.setdefault(reason, []).append(name)
+    return [f"once: skipped {len(feeds)} feed(s), {reason}"
+            + (f" (leases end by {until[reason]:%H:%M:%S} UTC)" if reason in until else "")
+            + f": {', '.join(feeds)}" for reason, feeds in why.items()]
 
 
 class Daemon:
