@@ -11,6 +11,7 @@ feed's state row is written last, so a failure mid-poll makes the next poll retr
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -48,16 +49,55 @@ def utc(dt: datetime | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def resolve_url(url: str, state_dir: Path) -> str:
-    """A relative sqlite path is relative to the state directory."""
+def sqlite_path(url: str, state_dir: Path) -> Path | None:
+    """The file of a SQLite URL (a relative path is under the state directory); None for
+    another engine or an in-memory database."""
     u = make_url(url)
-    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
-        path = Path(u.database)
-        if not path.is_absolute():
-            path = state_dir / path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return str(u.set(database=str(path)))
-    return url
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    path = Path(u.database)
+    return path if path.is_absolute() else state_dir / path
+
+
+def resolve_url(url: str, state_dir: Path) -> str:
+    """A relative sqlite path is relative to the state directory. A state folder or database
+    file created here is private (0700, 0600) whatever the umask: it holds what the feeds
+    said and where the digests go; SQLite gives its WAL and shared-memory files the
+    database's mode."""
+    path = sqlite_path(url, state_dir)
+    if path is None:
+        return url
+    make_private_dirs(path.parent)
+    create_private_file(path)
+    return str(make_url(url).set(database=str(path)))
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and its missing parents with mode 0700; existing ones are left as
+    they are (an administrator's choice)."""
+    missing: list[Path] = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:  # another process made it meanwhile
+            continue
+        d.chmod(0o700)  # mkdir's mode is masked by the umask
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file with mode 0600 unless it exists (an empty file is an empty
+    SQLite database)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, 0o600)  # the open's mode is masked by the umask
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +203,7 @@ class Store:
         return version
 
     def _where(self) -> str:
-        return make_url(self.url).render_as_string(hide_password=True)
+        return where(self.url)
 
     def upgrade(self) -> None:
         """Apply migrations; refuse a corrupt database or one newer than this code."""
@@ -597,9 +637,17 @@ def _row_event(r: Any) -> Event:
                  quote=r["quote"], item_uid=r["item_uid"])
 
 
+def where(url: str) -> str:
+    """A database URL as shown in messages: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def open_store(url: str, state_dir: Path) -> Store:
     """Open and migrate; raise StoreError with a clear message on any database problem."""
-    store = Store(resolve_url(url, state_dir))
+    try:
+        store = Store(resolve_url(url, state_dir))
+    except OSError as exc:  # the state folder or the database file cannot be created
+        raise StoreError(f"{where(url)}: cannot create the database: {exc}") from None
     try:
         store.upgrade()
     except OperationalError as exc:
