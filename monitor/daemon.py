@@ -14,7 +14,7 @@ import socket
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -85,32 +85,48 @@ class Service:
         if self.shared:
             self.store.register_instance(self.instance, socket.gethostname(), os.getpid())
 
-    async def poll(self, feed: FeedConfig, force: bool = True) -> PollReport:
+    @contextlib.contextmanager
+    def in_flight(self) -> Iterator[None]:
+        """Count the running task as work in flight (a poll, a digest, an outbox retry), so a
+        stop lets it finish (`drain`) instead of cancelling it mid-send. Nested uses (a poll
+        sending an immediate digest) count the task once."""
         task = asyncio.current_task()
-        if task is not None:
-            self.inflight.add(task)
+        if task is None or task in self.inflight:
+            yield
+            return
+        self.inflight.add(task)
         try:
-            report = await poll_feed(feed, self.fetcher, self.store, self.wl,
-                                     self.cfg.monitor.fetch, self.rng, force, self.workers)
-            if report.events:
-                await self.immediate()
-            return report
-        except Exception:
-            log.critical("feed=%s: unexpected error while polling", feed.name, exc_info=True)
-            raise
+            yield
         finally:
-            if task is not None:
-                self.inflight.discard(task)
+            self.inflight.discard(task)
+
+    async def poll(self, feed: FeedConfig, force: bool = True) -> PollReport:
+        with self.in_flight():
+            try:
+                report = await poll_feed(feed, self.fetcher, self.store, self.wl,
+                                         self.cfg.monitor.fetch, self.rng, force, self.workers)
+                if report.events:
+                    await self.immediate()
+                return report
+            except Exception:
+                log.critical("feed=%s: unexpected error while polling", feed.name,
+                             exc_info=True)
+                raise
 
     async def drain(self, timeout: float) -> None:
-        """Let polls in flight finish (each item is its own transaction) for up to `timeout`."""
+        """Let polls and deliveries in flight finish (each item is its own transaction; a
+        send in flight gets its answer) for up to `timeout`."""
         pending = {t for t in self.inflight if not t.done()}
         if pending:
-            log.info("waiting for %d polls in flight", len(pending))
+            log.info("waiting for %d polls or deliveries in flight", len(pending))
             await asyncio.wait(pending, timeout=timeout)
 
     async def deliver(self, channel: str | None = None) -> tuple[int, int]:
         """Build digests (all channels, or one) and send what is due."""
+        with self.in_flight():
+            return await self._deliver(channel)
+
+    async def _deliver(self, channel: str | None) -> tuple[int, int]:
         async with self.digest_lock:
             if channel is None:
                 await asyncio.to_thread(make_digests, self.store, self.wl, self.cfg)
@@ -137,8 +153,9 @@ class Service:
                 await self.deliver(ch.name)
 
     async def retry_outbox(self) -> None:
-        async with self.digest_lock:
-            await send_due(self.store, self.cfg, rng=self.rng, instance=self.claimant)
+        with self.in_flight():
+            async with self.digest_lock:
+                await send_due(self.store, self.cfg, rng=self.rng, instance=self.claimant)
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()
