@@ -36,10 +36,21 @@ SCHEMA_HEAD = "0002"  # the newest migration; a test checks it against Alembic's
 SEED_LOCK = 7321001  # instances starting together seed figures one after the other
 EVENTS_LOCK = 7321002  # shared by each judging transaction, exclusive to read the high mark
 MIGRATE_LOCK = 7321003  # instances starting together migrate one after the other
+BUSY_TIMEOUT = 5.0  # seconds a SQLite writer waits for another process's write lock
 
 
 class StoreError(Exception):
     """The database cannot be used (corrupt, newer than this code, unreachable)."""
+
+
+def unusable(url: str, exc: OperationalError) -> StoreError:
+    """A database error met while working (locked past the busy timeout, unreachable, disk
+    full) as a one-line StoreError naming the database, its password hidden."""
+    text = str(exc.orig).strip()
+    reason = text.splitlines()[0] if text else type(exc.orig).__name__
+    if reason == "database is locked":
+        reason += f" (another process held the write lock past the {BUSY_TIMEOUT:g} s busy timeout)"
+    return StoreError(f"{where(url)}: {reason}")
 
 
 def utc(dt: datetime | None) -> datetime | None:
@@ -59,6 +70,12 @@ def sqlite_path(url: str, state_dir: Path) -> Path | None:
     return path if path.is_absolute() else state_dir / path
 
 
+def located(url: str, state_dir: Path) -> str:
+    """The URL a store opens: a relative SQLite path put under the state directory."""
+    path = sqlite_path(url, state_dir)
+    return url if path is None else str(make_url(url).set(database=str(path)))
+
+
 def resolve_url(url: str, state_dir: Path) -> str:
     """A relative sqlite path is relative to the state directory. A state folder or database
     file created here is private (0700, 0600) whatever the umask: it holds what the feeds
@@ -69,7 +86,32 @@ def resolve_url(url: str, state_dir: Path) -> str:
         return url
     make_private_dirs(path.parent)
     create_private_file(path)
-    return str(make_url(url).set(database=str(path)))
+    return located(url, state_dir)
+
+
+def location_problem(url: str, state_dir: Path) -> str | None:
+    """Why a SQLite database could not be created or written where the config puts it (no
+    side effects), or None. Checked by check-config and before a store is opened, so that
+    an unusable path is a config error, not a traceback at the first write."""
+    path = sqlite_path(url, state_dir)
+    if path is None:
+        return None
+    if path.exists():
+        if path.is_dir():
+            return f"{path} is a folder, not a database file"
+        if not os.access(path, os.R_OK | os.W_OK):
+            return f"{path} is not writable"
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            return f"{path.parent} is not writable (SQLite keeps its WAL file there)"
+        return None
+    near = path.parent
+    while not near.exists():
+        near = near.parent
+    if not near.is_dir():
+        return f"cannot create {path}: {near} is not a folder"
+    if not os.access(near, os.W_OK | os.X_OK):
+        return f"cannot create {path}: {near} is not writable"
+    return None
 
 
 def make_private_dirs(folder: Path) -> None:
@@ -145,7 +187,7 @@ class Delivery:
 class Store:
     """Tables and queries; every write a short transaction."""
 
-    def __init__(self, url: str, busy_timeout: float = 5.0) -> None:
+    def __init__(self, url: str, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.url = url
         self.engine: Engine = create_engine(url, future=True)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
@@ -647,11 +689,12 @@ def open_store(url: str, state_dir: Path) -> Store:
     try:
         store = Store(resolve_url(url, state_dir))
     except OSError as exc:  # the state folder or the database file cannot be created
-        raise StoreError(f"{where(url)}: cannot create the database: {exc}") from None
+        raise StoreError(f"{where(located(url, state_dir))}: cannot create the database: {exc}"
+                         ) from None
     try:
         store.upgrade()
     except OperationalError as exc:
-        raise StoreError(f"{store._where()}: {exc.orig}") from None
+        raise unusable(store.url, exc) from None
     except DatabaseError as exc:
         raise StoreError(f"{store._where()}: not a usable database ({exc.orig})") from None
     return store
