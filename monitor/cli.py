@@ -283,7 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("run", cmd_run, "Run the daemon: poll feeds on their intervals, judge, store, and send "
         "digests on each channel's schedule, until SIGTERM.")
     add("once", cmd_once, "Poll every feed once, judge, store, deliver pending digests, exit "
-        "(0, or 1 if every feed failed). For cron, tests and benchmarks.")
+        "(0; 1 if every feed it polled failed; 69 if the database cannot be used; feeds "
+        "other instances are polling are skipped with a line saying so). For cron, tests "
+        "and benchmarks.")
     p = add("digest", cmd_digest, "Show what each channel would be sent now (--dry-run, the "
             "default) or build and send pending digests now (--send).")
     g = p.add_mutually_exclusive_group()

@@ -157,7 +157,8 @@ class Strict(BaseModel):
 class DaemonConfig(Strict):
     store: str = Field(
         "sqlite:///news-monitor.db",
-        description="Database URL; a relative sqlite path is under the state directory.",
+        description="Database URL: sqlite:///FILE (a relative path is under the state "
+        "directory) or postgresql+psycopg://USER@HOST/DB; other kinds are refused.",
     )
     state_dir: str = Field(
         "",
