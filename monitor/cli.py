@@ -18,8 +18,21 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(args.config)
 
 
-def cmd_check_config(args: argparse.Namespace) -> int:
+def _store_config(args: argparse.Namespace) -> Config:
+    """The config of a command that opens the store: a SQLite path that cannot be created or
+    written here is refused like any bad key (`FILE: daemon.store: message`, exit 78)."""
+    from monitor.daemon import state_dir
+    from monitor.store import location_problem
+
     cfg = _config(args)
+    problem = location_problem(cfg.monitor.daemon.store, state_dir(cfg))
+    if problem:
+        raise ConfigError([f"{cfg.monitor_path}: daemon.store: {problem}"])
+    return cfg
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    cfg = _store_config(args)
     print(cfg.summary())
     return 0
 
@@ -73,14 +86,22 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _service_errors(fn: Callable[[], int]) -> int:
-    from monitor.store import StoreError
+def _service_errors(cfg: Config, fn: Callable[[], int]) -> int:
+    """Run a command that uses the store; a store that cannot be used (corrupt, newer, locked
+    past the busy timeout, unreachable, full) is one line and exit 69, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from monitor.daemon import state_dir
+    from monitor.store import StoreError, located, unusable
 
     try:
         return fn()
     except StoreError as exc:
         print(f"news-monitor: {exc}", file=sys.stderr)
-        return EX_UNAVAILABLE
+    except OperationalError as exc:
+        url = located(cfg.monitor.daemon.store, state_dir(cfg))
+        print(f"news-monitor: {unusable(url, exc)}", file=sys.stderr)
+    return EX_UNAVAILABLE
 
 
 def cmd_once(args: argparse.Namespace) -> int:
@@ -88,9 +109,9 @@ def cmd_once(args: argparse.Namespace) -> int:
 
     from monitor.daemon import run_once, setup_logging
 
-    cfg = _config(args)
+    cfg = _store_config(args)
     setup_logging(cfg.monitor.daemon.log_level)
-    return _service_errors(lambda: asyncio.run(run_once(cfg)))
+    return _service_errors(cfg, lambda: asyncio.run(run_once(cfg)))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -98,16 +119,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from monitor.daemon import run_forever, setup_logging
 
-    cfg = _config(args)
+    cfg = _store_config(args)
     setup_logging(cfg.monitor.daemon.log_level)
-    return _service_errors(lambda: asyncio.run(run_forever(cfg, args.config)))
+    return _service_errors(cfg, lambda: asyncio.run(run_forever(cfg, args.config)))
 
 
 def cmd_db(args: argparse.Namespace) -> int:
     from monitor.daemon import state_dir
     from monitor.store import open_store
 
-    cfg = _config(args)
+    cfg = _store_config(args)
 
     def upgrade() -> int:
         store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
@@ -115,7 +136,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         store.close()
         return 0
 
-    return _service_errors(upgrade)
+    return _service_errors(cfg, upgrade)
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -126,7 +147,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from monitor.deliver import preview
     from monitor.digest import render_text
 
-    cfg = _config(args)
+    cfg = _store_config(args)
     setup_logging(cfg.monitor.daemon.log_level)
     names = {c.name for c in cfg.monitor.channels}
     if args.channel and args.channel not in names:
@@ -151,7 +172,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         finally:
             await svc.aclose()
 
-    return _service_errors(lambda: asyncio.run(go()))
+    return _service_errors(cfg, lambda: asyncio.run(go()))
 
 
 def cmd_test_notify(args: argparse.Namespace) -> int:
@@ -186,7 +207,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from monitor.status import collect, render
     from monitor.store import open_store
 
-    cfg = _config(args)
+    cfg = _store_config(args)
 
     def show() -> int:
         store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
@@ -197,7 +218,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else render(data))
         return 0
 
-    return _service_errors(show)
+    return _service_errors(cfg, show)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -273,7 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("run", cmd_run, "Run the daemon: poll feeds on their intervals, judge, store, and send "
         "digests on each channel's schedule, until SIGTERM.")
     add("once", cmd_once, "Poll every feed once, judge, store, deliver pending digests, exit "
-        "(0, or 1 if every feed failed). For cron, tests and benchmarks.")
+        "(0; 1 if every feed it polled failed; 69 if the database cannot be used; feeds "
+        "other instances are polling are skipped with a line saying so). For cron, tests "
+        "and benchmarks.")
     p = add("digest", cmd_digest, "Show what each channel would be sent now (--dry-run, the "
             "default) or build and send pending digests now (--send).")
     g = p.add_mutually_exclusive_group()

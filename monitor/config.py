@@ -145,6 +145,29 @@ def is_internal_host(host: str) -> bool:
     return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
 
 
+STORE_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+
+
+def check_store_url(url: str) -> str:
+    """A database URL of a kind the store speaks: SQLite, or PostgreSQL through psycopg 3.
+    The password, if any, is never shown."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        raise ValueError("not a database URL: use sqlite:///FILE or "
+                         "postgresql+psycopg://USER@HOST/DB") from None
+    shown = u.render_as_string(hide_password=True)
+    if u.drivername in STORE_DRIVERS:
+        return url
+    if u.get_backend_name() == "postgresql":
+        raise ValueError(f"write postgresql+psycopg://... (the psycopg 3 driver; got {shown!r})")
+    raise ValueError(f"unsupported database {u.drivername!r}: use sqlite:///FILE or "
+                     f"postgresql+psycopg://USER@HOST/DB (got {shown!r})")
+
+
 def check_cron(expr: str) -> str:
     """A five-field crontab expression, as APScheduler's CronTrigger reads it."""
     from apscheduler.triggers.cron import CronTrigger
@@ -168,7 +191,8 @@ class Strict(BaseModel):
 class DaemonConfig(Strict):
     store: str = Field(
         "sqlite:///news-monitor.db",
-        description="Database URL; a relative sqlite path is under the state directory.",
+        description="Database URL: sqlite:///FILE (a relative path is under the state "
+        "directory) or postgresql+psycopg://USER@HOST/DB; other kinds are refused.",
     )
     state_dir: str = Field(
         "",
@@ -191,6 +215,11 @@ class DaemonConfig(Strict):
         120.0, description="Shared databases: how long a feed stays leased to the instance "
         "polling it; a dead instance's feeds are taken over after it."
     )
+
+    @field_validator("store")
+    @classmethod
+    def _store(cls, v: str) -> str:
+        return check_store_url(v)
 
     @field_validator("lease")
     @classmethod

@@ -14,6 +14,7 @@ import socket
 import sys
 import time
 import uuid
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from monitor.fetch import Fetcher
 from monitor.metrics import METRICS
 from monitor.poll import PollReport, Workers, poll_all, poll_feed
 from monitor.sdnotify import Notifier, watchdog, watchdog_interval
-from monitor.store import Store, open_store
+from monitor.store import FeedState, Store, open_store
 
 log = logging.getLogger("news-monitor")
 OUTBOX_EVERY = 60.0
@@ -84,32 +85,48 @@ class Service:
         if self.shared:
             self.store.register_instance(self.instance, socket.gethostname(), os.getpid())
 
-    async def poll(self, feed: FeedConfig, force: bool = True) -> PollReport:
+    @contextlib.contextmanager
+    def in_flight(self) -> Iterator[None]:
+        """Count the running task as work in flight (a poll, a digest, an outbox retry), so a
+        stop lets it finish (`drain`) instead of cancelling it mid-send. Nested uses (a poll
+        sending an immediate digest) count the task once."""
         task = asyncio.current_task()
-        if task is not None:
-            self.inflight.add(task)
+        if task is None or task in self.inflight:
+            yield
+            return
+        self.inflight.add(task)
         try:
-            report = await poll_feed(feed, self.fetcher, self.store, self.wl,
-                                     self.cfg.monitor.fetch, self.rng, force, self.workers)
-            if report.events:
-                await self.immediate()
-            return report
-        except Exception:
-            log.critical("feed=%s: unexpected error while polling", feed.name, exc_info=True)
-            raise
+            yield
         finally:
-            if task is not None:
-                self.inflight.discard(task)
+            self.inflight.discard(task)
+
+    async def poll(self, feed: FeedConfig, force: bool = True) -> PollReport:
+        with self.in_flight():
+            try:
+                report = await poll_feed(feed, self.fetcher, self.store, self.wl,
+                                         self.cfg.monitor.fetch, self.rng, force, self.workers)
+                if report.events:
+                    await self.immediate()
+                return report
+            except Exception:
+                log.critical("feed=%s: unexpected error while polling", feed.name,
+                             exc_info=True)
+                raise
 
     async def drain(self, timeout: float) -> None:
-        """Let polls in flight finish (each item is its own transaction) for up to `timeout`."""
+        """Let polls and deliveries in flight finish (each item is its own transaction; a
+        send in flight gets its answer) for up to `timeout`."""
         pending = {t for t in self.inflight if not t.done()}
         if pending:
-            log.info("waiting for %d polls in flight", len(pending))
+            log.info("waiting for %d polls or deliveries in flight", len(pending))
             await asyncio.wait(pending, timeout=timeout)
 
     async def deliver(self, channel: str | None = None) -> tuple[int, int]:
         """Build digests (all channels, or one) and send what is due."""
+        with self.in_flight():
+            return await self._deliver(channel)
+
+    async def _deliver(self, channel: str | None) -> tuple[int, int]:
         async with self.digest_lock:
             if channel is None:
                 await asyncio.to_thread(make_digests, self.store, self.wl, self.cfg)
@@ -136,8 +153,9 @@ class Service:
                 await self.deliver(ch.name)
 
     async def retry_outbox(self) -> None:
-        async with self.digest_lock:
-            await send_due(self.store, self.cfg, rng=self.rng, instance=self.claimant)
+        with self.in_flight():
+            async with self.digest_lock:
+                await send_due(self.store, self.cfg, rng=self.rng, instance=self.claimant)
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()
@@ -156,11 +174,41 @@ async def run_once(cfg: Config) -> int:
         reports = await poll_all(feeds, svc.fetcher, svc.store, svc.wl, cfg.monitor.fetch,
                                  svc.rng, svc.workers)
         await svc.workers.flush()
+        skipped = [r.feed for r in reports if r.status == "not_ours"]
+        if skipped:
+            states = await asyncio.to_thread(svc.store.feed_states)
+            for line in skipped_lines(skipped, states, svc.instance, datetime.now(UTC)):
+                log.warning("%s", line)
         await svc.deliver()
     finally:
         await svc.aclose()
-    ok = [r for r in reports if r.status in ("ok", "not_modified", "unchanged_body")]
-    return 0 if ok or not feeds else 1
+    tried = [r for r in reports if r.status != "not_ours"]
+    ok = [r for r in tried if r.status in ("ok", "not_modified", "unchanged_body")]
+    return 0 if ok or not tried else 1
+
+
+def skipped_lines(names: Sequence[str], states: Sequence[FeedState], me: str, now: datetime
+                  ) -> list[str]:
+    """Why `once` on a shared database left feeds alone, one line per reason: another
+    instance holds the feed's lease (it is polling it), the feed is disabled, or another
+    instance was claiming it at that very moment."""
+    by_name = {s.name: s for s in states}
+    why: dict[str, list[str]] = {}
+    until: dict[str, datetime] = {}
+    for name in sorted(names):
+        s = by_name.get(name)
+        if s is not None and s.disabled:
+            reason = "disabled (410 Gone) until its config changes"
+        elif (s is not None and s.lease_owner not in (None, me) and s.lease_until is not None
+              and s.lease_until > now):
+            reason = f"being polled by instance {s.lease_owner}"
+            until[reason] = max(until.get(reason, s.lease_until), s.lease_until)
+        else:
+            reason = "being claimed by another instance just now"
+        why.setdefault(reason, []).append(name)
+    return [f"once: skipped {len(feeds)} feed(s), {reason}"
+            + (f" (leases end by {until[reason]:%H:%M:%S} UTC)" if reason in until else "")
+            + f": {', '.join(feeds)}" for reason, feeds in why.items()]
 
 
 class Daemon:

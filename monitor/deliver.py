@@ -93,9 +93,9 @@ def preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime
     return _preview(store, wl, ch, now, store.channel_cursor(ch.name))
 
 
-def _preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime, cursor: int
-             ) -> tuple[Digest, int]:
-    rows = store.events_after(cursor)
+def _preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime, cursor: int,
+             upto: int | None = None) -> tuple[Digest, int]:
+    rows = store.events_after(cursor, upto=upto)
     last_id = rows[-1][0] if rows else cursor
     digest = build(ch.name, ch.language, [e for _i, e in rows], store.histories(wl),
                    ch.max_related, now, event_ids=[i for i, _e in rows], labels=wl.labels())
@@ -109,7 +109,8 @@ def make_digest(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime) -
     if store.channel_disabled(ch.name):
         return None
     cursor = store.channel_cursor(ch.name)
-    digest, last_id = _preview(store, wl, ch, now, cursor)
+    # only events known committed: an id committed later below the cursor would be lost
+    digest, last_id = _preview(store, wl, ch, now, cursor, upto=store.committed_high())
     if digest.empty and not ch.heartbeat:
         if last_id != cursor:
             store.advance_cursor(ch.name, last_id)

@@ -11,6 +11,7 @@ feed's state row is written last, so a failure mid-poll makes the next poll retr
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -41,10 +42,25 @@ from monitor.schema import channels, events, feeds, figures, history, instances,
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SCHEMA_HEAD = "0003"  # the newest migration; a test checks it against Alembic's head
+# PostgreSQL advisory lock keys (one namespace per database)
+SEED_LOCK = 7321001  # instances starting together seed figures one after the other
+EVENTS_LOCK = 7321002  # shared by each judging transaction, exclusive to read the high mark
+MIGRATE_LOCK = 7321003  # instances starting together migrate one after the other
+BUSY_TIMEOUT = 5.0  # seconds a SQLite writer waits for another process's write lock
 
 
 class StoreError(Exception):
     """The database cannot be used (corrupt, newer than this code, unreachable)."""
+
+
+def unusable(url: str, exc: OperationalError) -> StoreError:
+    """A database error met while working (locked past the busy timeout, unreachable, disk
+    full) as a one-line StoreError naming the database, its password hidden."""
+    text = str(exc.orig).strip()
+    reason = text.splitlines()[0] if text else type(exc.orig).__name__
+    if reason == "database is locked":
+        reason += f" (another process held the write lock past the {BUSY_TIMEOUT:g} s busy timeout)"
+    return StoreError(f"{where(url)}: {reason}")
 
 
 def utc(dt: datetime | None) -> datetime | None:
@@ -54,16 +70,86 @@ def utc(dt: datetime | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def resolve_url(url: str, state_dir: Path) -> str:
-    """A relative sqlite path is relative to the state directory."""
+def sqlite_path(url: str, state_dir: Path) -> Path | None:
+    """The file of a SQLite URL (a relative path is under the state directory); None for
+    another engine or an in-memory database."""
     u = make_url(url)
-    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
-        path = Path(u.database)
-        if not path.is_absolute():
-            path = state_dir / path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return str(u.set(database=str(path)))
-    return url
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    path = Path(u.database)
+    return path if path.is_absolute() else state_dir / path
+
+
+def located(url: str, state_dir: Path) -> str:
+    """The URL a store opens: a relative SQLite path put under the state directory."""
+    path = sqlite_path(url, state_dir)
+    return url if path is None else str(make_url(url).set(database=str(path)))
+
+
+def resolve_url(url: str, state_dir: Path) -> str:
+    """A relative sqlite path is relative to the state directory. A state folder or database
+    file created here is private (0700, 0600) whatever the umask: it holds what the feeds
+    said and where the digests go; SQLite gives its WAL and shared-memory files the
+    database's mode."""
+    path = sqlite_path(url, state_dir)
+    if path is None:
+        return url
+    make_private_dirs(path.parent)
+    create_private_file(path)
+    return located(url, state_dir)
+
+
+def location_problem(url: str, state_dir: Path) -> str | None:
+    """Why a SQLite database could not be created or written where the config puts it (no
+    side effects), or None. Checked by check-config and before a store is opened, so that
+    an unusable path is a config error, not a traceback at the first write."""
+    path = sqlite_path(url, state_dir)
+    if path is None:
+        return None
+    if path.exists():
+        if path.is_dir():
+            return f"{path} is a folder, not a database file"
+        if not os.access(path, os.R_OK | os.W_OK):
+            return f"{path} is not writable"
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            return f"{path.parent} is not writable (SQLite keeps its WAL file there)"
+        return None
+    near = path.parent
+    while not near.exists():
+        near = near.parent
+    if not near.is_dir():
+        return f"cannot create {path}: {near} is not a folder"
+    if not os.access(near, os.W_OK | os.X_OK):
+        return f"cannot create {path}: {near} is not writable"
+    return None
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and its missing parents with mode 0700; existing ones are left as
+    they are (an administrator's choice)."""
+    missing: list[Path] = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:  # another process made it meanwhile
+            continue
+        d.chmod(0o700)  # mkdir's mode is masked by the umask
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file with mode 0600 unless it exists (an empty file is an empty
+    SQLite database)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, 0o600)  # the open's mode is masked by the umask
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +197,7 @@ class Delivery:
 class Store:
     """Tables and queries; every write a short transaction."""
 
-    def __init__(self, url: str, busy_timeout: float = 5.0) -> None:
+    def __init__(self, url: str, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.url = url
         self.engine: Engine = create_engine(url, future=True)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
@@ -149,22 +235,27 @@ class Store:
         """The schema revision the database is at (None for an empty database)."""
         try:
             with self.engine.connect() as conn:
-                if self.is_sqlite:
-                    conn.exec_driver_sql("PRAGMA schema_version").scalar()  # fails if not a db
-                    exists = conn.exec_driver_sql(
-                        "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").first()
-                else:
-                    exists = conn.exec_driver_sql(
-                        "SELECT 1 FROM information_schema.tables "
-                        "WHERE table_name = 'alembic_version'").first()
-                if not exists:
-                    return None
-                return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                return self._revision_on(conn)
         except DatabaseError as exc:
             raise StoreError(f"{self._where()}: not a usable database ({exc.orig})") from None
 
+    def _revision_on(self, conn: Connection) -> str | None:
+        if self.is_sqlite:
+            conn.exec_driver_sql("PRAGMA schema_version").scalar()  # fails if not a db
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").first()
+        else:
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM information_schema.tables "
+                "WHERE table_name = 'alembic_version'").first()
+        if not exists:
+            return None
+        version: str | None = conn.exec_driver_sql(
+            "SELECT version_num FROM alembic_version").scalar()
+        return version
+
     def _where(self) -> str:
-        return make_url(self.url).render_as_string(hide_password=True)
+        return where(self.url)
 
     def upgrade(self) -> None:
         """Apply migrations; refuse a corrupt database or one newer than this code."""
@@ -174,7 +265,13 @@ class Store:
         from alembic import command
         from alembic.script import ScriptDirectory
 
-        with self.engine.begin() as conn:
+        with self.tx() as conn:
+            # instances starting together on an empty database: one migrates, the others
+            # wait for it (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), then find
+            # the schema at head
+            if not self.is_sqlite:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATE_LOCK})")
+            current = self._revision_on(conn)
             cfg = self._alembic(conn)
             known = {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
             if current is not None and current not in known:
@@ -305,7 +402,7 @@ class Store:
         now = datetime.now(UTC)
         with self.tx() as conn:
             if not self.is_sqlite:  # instances starting together seed one after the other
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7321001)")
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SEED_LOCK})")
             for fig in wl.figures:
                 row = conn.execute(select(figures).where(figures.c.id == fig.id)).first()
                 have = {(r.value, r.source) for r in conn.execute(
@@ -408,6 +505,8 @@ class Store:
                     content_hash=item.content_hash, changes=items.c.changes + 1))
             return "churned", []
         with self.tx() as conn:
+            if not self.is_sqlite:  # before any event id is drawn: see `committed_high`
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({EVENTS_LOCK})")
             # re-read under the write lock: another writer may have judged it meanwhile
             row = conn.execute(
                 select(items.c.content_hash, items.c.changes, items.c.matched)
@@ -438,11 +537,28 @@ class Store:
 
     # ------------------------------------------------------------ events and outbox
 
-    def events_after(self, last_id: int, limit: int = 10_000) -> list[tuple[int, Event]]:
+    def events_after(self, last_id: int, limit: int = 10_000, upto: int | None = None
+                     ) -> list[tuple[int, Event]]:
+        """Events with ids above `last_id` (and at most `upto`), in id order."""
+        q = select(events).where(events.c.id > last_id)
+        if upto is not None:
+            q = q.where(events.c.id <= upto)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(events).where(events.c.id > last_id)
-                                .order_by(events.c.id).limit(limit)).mappings().all()
+            rows = conn.execute(q.order_by(events.c.id).limit(limit)).mappings().all()
         return [(r["id"], _row_event(r)) for r in rows]
+
+    def committed_high(self) -> int:
+        """The highest event id below which no event can still appear: a channel's cursor
+        never moves past it. On PostgreSQL ids are drawn in one order and committed in
+        another (a judging transaction may wait on a lock with its events inserted), so a
+        cursor moved to the highest visible id would skip the ids committed later. Every
+        judging transaction holds EVENTS_LOCK shared from before it draws an id; taking it
+        exclusively waits for those in flight, and then every id drawn so far is committed or
+        rolled back for good. On SQLite writers are serial: ids commit in order."""
+        with self.engine.connect() as conn, conn.begin():
+            if not self.is_sqlite:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({EVENTS_LOCK})")
+            return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
 
     def all_events(self) -> list[tuple[int, Event]]:
         return self.events_after(0, limit=10**9)
@@ -598,13 +714,22 @@ def _row_event(r: Any) -> Event:
                  scope=tuple(json.loads(r.get("scope") or "[]")))
 
 
+def where(url: str) -> str:
+    """A database URL as shown in messages: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def open_store(url: str, state_dir: Path) -> Store:
     """Open and migrate; raise StoreError with a clear message on any database problem."""
-    store = Store(resolve_url(url, state_dir))
+    try:
+        store = Store(resolve_url(url, state_dir))
+    except OSError as exc:  # the state folder or the database file cannot be created
+        raise StoreError(f"{where(located(url, state_dir))}: cannot create the database: {exc}"
+                         ) from None
     try:
         store.upgrade()
     except OperationalError as exc:
-        raise StoreError(f"{store._where()}: {exc.orig}") from None
+        raise unusable(store.url, exc) from None
     except DatabaseError as exc:
         raise StoreError(f"{store._where()}: not a usable database ({exc.orig})") from None
     return store

@@ -99,3 +99,37 @@ def test_sent_then_killed_is_resent_with_the_same_id(server: FeedServer, tmp_pat
     ids = [r.headers["webhook-id"] for r in hook.received]
     assert len(ids) == 2 and ids[0] == ids[1]  # the receiver can drop the repeat
     assert outbox(db) == [("sent", 1)]
+
+
+def test_sigterm_during_an_outbox_retry_lets_the_send_finish(tmp_path: Path) -> None:
+    """A digest pending from before (the outbox retry job sends it at start) is in flight to
+    a slow receiver when SIGTERM comes: the send finishes within the stop window and is
+    marked sent, with no CancelledError traceback (before the fix it was cancelled)."""
+    from monitor.store import open_store
+
+    with hook_server() as hook:
+        hook.delay = 4  # the receiver answers 4 s after it got the digest
+        cfg = write_config(tmp_path, "https://feeds.example/unused", hook.url)
+        text = (cfg / "monitor.toml").read_text()
+        feed = text[text.index("[[feeds]]"):text.index("[[channels]]")]
+        (cfg / "monitor.toml").write_text(text.replace(feed, ""))  # no polls, only the outbox
+        store = open_store("sqlite:///nm.db", tmp_path / "state")
+        assert store.enqueue("hook", "k-pending", 0, "s", "t", "<p>t</p>",
+                             '{"type": "news-monitor.digest", "id": "k-pending"}') is not None
+        store.close()
+        proc = subprocess.Popen([sys.executable, "-m", "monitor", "run", "--config", str(cfg)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV,
+                                cwd=cfg, text=True)
+        try:
+            wait_for(lambda: len(hook.received) == 1)
+            sent_at = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        stopped = time.monotonic() - sent_at
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "CancelledError" not in err, err
+    assert 3.5 < stopped < 20  # it waited for the answer, within the stop window
+    assert outbox(tmp_path / "state" / "nm.db") == [("sent", 1)]

@@ -55,3 +55,29 @@ def test_store_problem_is_a_clear_error(tmp_path: Path) -> None:
     res = once(cfg)
     assert res.returncode == 69
     assert "not a usable database" in res.stderr
+
+
+def test_once_beside_instances_holding_every_lease(server: FeedServer, pg_url: str,
+                                                   tmp_path: Path) -> None:
+    """Another instance is polling every feed (it holds their leases): `once` says which feeds
+    it skipped and why, and exits 0; before the fix it exited 1 saying nothing."""
+    from monitor.store import open_store
+
+    urls = {"lemonde": server.url("/f/lemonde.xml"), "kyiv": server.url("/f/kyiv.atom")}
+    cfg = config(tmp_path, urls)
+    text = (cfg / "monitor.toml").read_text()
+    (cfg / "monitor.toml").write_text(text.replace('store = "sqlite:///nm.db"',
+                                                   f'store = "{pg_url}"'))
+    other = "elsewhere:4242:abcdef"
+    store = open_store(pg_url, tmp_path)
+    store.register_instance(other, "elsewhere", 4242)
+    for name, url in urls.items():
+        assert store.claim_feed(name, url, other, ttl=600) is not None
+    store.close()
+    res = once(cfg)
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    skipped = [line for line in res.stderr.splitlines() if "skipped" in line]
+    assert len(skipped) == 1, res.stderr
+    assert "kyiv, lemonde" in skipped[0] and other in skipped[0], skipped
+    assert server.hits("/f/") == 0  # nothing fetched behind the other instance's back

@@ -73,3 +73,33 @@ def test_seeding_merges_without_losing_observed_history(tmp_path: Path) -> None:
     s.seed_figures(WL)  # a restart, or a reload of the same watchlist
     after = s.figure_states(WL)["nk-troops-sent"]
     assert after.history == before.history and after.current == 14000
+
+
+def test_state_folder_and_database_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    """Outside systemd the state folder is created 0700 and the SQLite file 0600 (its WAL and
+    shared-memory files take the database's mode), even under umask 022."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    state = tmp_path / "var" / "state"
+    code = """if True:
+        import json, os, stat, sys
+        from pathlib import Path
+        from monitor.store import open_store
+        state = Path(sys.argv[1])
+        store = open_store("sqlite:///nm.db", state)
+        with store.tx() as conn:  # a write: the WAL and shared-memory files exist now
+            conn.exec_driver_sql("CREATE TABLE t (x)")
+            modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode))
+                     for p in (state.parent, state, *state.iterdir())}
+        store.close()
+        print(json.dumps(modes))
+    """
+    res = subprocess.run([sys.executable, "-c", code, str(state)], capture_output=True,
+                         text=True, preexec_fn=lambda: os.umask(0o022), timeout=60)  # noqa: PLW1509
+    assert res.returncode == 0, res.stderr
+    modes = json.loads(res.stdout)
+    assert modes == {"var": "0o700", "state": "0o700", "nm.db": "0o600", "nm.db-wal": "0o600",
+                     "nm.db-shm": "0o600"}
