@@ -4,6 +4,9 @@ Headers: `webhook-id` (the digest's key: a receiver drops a repeat), `webhook-ti
 (seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`. The secret
 is `whsec_<base64>` as Standard Webhooks issues them, or any other string used as is.
 Presets reshape the body for Slack (`{"text": ...}`) and Discord (`{"content": ...}`).
+Every send resolves the URL's host again and connects to the checked address
+(`monitor.fetch.PinnedTransport`): an internal address is refused unless the channel says
+`allow_private`, whatever the name resolved to at load.
 Only 2xx is success; 3xx is not followed; 410 disables the channel; 408, 429 and 5xx are
 retried (Retry-After honoured); other 4xx fail at once.
 """
@@ -23,7 +26,8 @@ import httpx
 
 from monitor import __version__
 from monitor.config import ChannelConfig
-from monitor.fetch import parse_retry_after
+from monitor.fetch import PinnedTransport, parse_retry_after
+from monitor.netguard import AddressRefused
 from monitor.notify import PermanentFailure, TemporaryFailure
 from monitor.store import Delivery
 
@@ -86,9 +90,12 @@ async def send(channel: ChannelConfig, delivery: Delivery, secret: str | None) -
     body = body_for(channel, delivery)
     headers = headers_for(secret, delivery.key, body)
     try:
-        async with httpx.AsyncClient(follow_redirects=False, timeout=channel.timeout,
+        async with httpx.AsyncClient(transport=PinnedTransport(channel.allow_private),
+                                     follow_redirects=False, timeout=channel.timeout,
                                      trust_env=False) as client:
             resp = await client.post(channel.url, content=body, headers=headers)
+    except AddressRefused as exc:
+        raise PermanentFailure(str(exc)) from None
     except httpx.HTTPError as exc:
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from None
     code = resp.status_code
