@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from monitor.netguard import is_internal_host
+from monitor.netguard import is_internal_host, mask_credentials
 
 EX_CONFIG = 78
 MIN_INTERVAL = 60
@@ -89,9 +89,9 @@ def check_email(value: str) -> str:
 
 def check_public_url(url: str, allow_private: bool) -> str:
     """An http(s) URL whose host is not an internal address in any spelling (feeds and
-    webhooks alike, `monitor.netguard`) unless allowed."""
+    webhooks alike, `monitor.netguard`) unless allowed; errors never show its credentials."""
     parts = urlsplit(url)
-    shown = url
+    shown = mask_credentials(url)
     if parts.scheme not in ("http", "https"):
         raise ValueError(f"not an http(s) URL (got {shown!r})")
     host = parts.hostname or ""

@@ -31,7 +31,7 @@ import httpx
 
 from monitor import __version__
 from monitor.config import FetchConfig
-from monitor.netguard import AddressRefused, is_internal_host, resolve_checked
+from monitor.netguard import AddressRefused, is_internal_host, mask_credentials, resolve_checked
 
 Status = Literal["ok", "not_modified", "error", "gone"]
 DAY = 86400.0
@@ -204,9 +204,10 @@ class Fetcher:
             except TimeoutError:
                 result = FetchResult("error", url, error=f"timed out after {self.cfg.timeout:g}s")
             except (FetchError, AddressRefused) as exc:
-                result = FetchResult("error", url, error=str(exc))
+                result = FetchResult("error", url, error=mask_credentials(str(exc)))
             except httpx.HTTPError as exc:
-                result = FetchResult("error", url, error=f"{type(exc).__name__}: {exc}")
+                result = FetchResult("error", url,
+                                     error=mask_credentials(f"{type(exc).__name__}: {exc}"))
         return dataclasses.replace(result, elapsed=time.monotonic() - start)
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""Where the daemon may connect (RELIABILITY: SSRF).
+"""Where the daemon may connect, and how URLs are shown (RELIABILITY: SSRF, secrets).
 
 One address policy for feed and webhook URLs: loopback, private, link-local, reserved,
 unspecified and multicast addresses are internal, in every spelling a resolver accepts
@@ -9,6 +9,9 @@ lookup (see `monitor.fetch.PinnedTransport`).
 
 Name lookups go through the running event loop's `getaddrinfo`: the one seam a test replaces
 to play a resolver that changes its answer (DNS rebinding).
+
+`mask_credentials` is the one helper that hides `user:password@` in URLs wherever a URL or a
+message holding one is shown (status, logs, digests, config errors).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 LOCAL_NAMES = ("localhost", "localhost.localdomain")
 # what inet_aton reads: 1 to 4 parts, each decimal, 0x-hex or 0-octal (127.1, 0x7f000001)
 _INET_ATON = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}$", re.I)
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]*(?:@[^/?#\s@]*)*@")
 
 
 class AddressRefused(Exception):
@@ -78,3 +82,8 @@ async def resolve_checked(host: str, port: int, allow_private: bool) -> list[str
     if not addresses:
         raise OSError(f"{host} resolves to no address")
     return addresses
+
+
+def mask_credentials(text: str) -> str:
+    """`text` with the `user:password@` of every URL in it shown as `***@`."""
+    return _USERINFO.sub(r"\1***@", text) if "@" in text else text

@@ -1,6 +1,6 @@
-"""Nobody let in (issue 20, items 1, 2): one address policy for feed and webhook URLs, in
+"""Nobody let in (issue 20, items 1, 2, 14): one address policy for feed and webhook URLs, in
 every spelling, at load and at every connection; the address checked is the address connected
-to (DNS rebinding).
+to (DNS rebinding); credentials in URLs never shown.
 
 A public address cannot be made real in a test, so `Network` scripts the running event loop's
 resolver and connector, the seam every lookup and connection goes through (ours and httpx's):
@@ -12,6 +12,7 @@ machine). The servers themselves are real.
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import ssl
 import subprocess
@@ -205,3 +206,49 @@ def test_webhook_rebinding_between_sends_is_refused() -> None:
         assert internal.received == []
         assert [r.headers["host"] for r in public.received] == [
             f"hooks.rebind.test:{internal.port}"]
+
+
+PRIVATE_FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Private desk</title><link>https://news.example/</link>
+<item><title>Fighting continues in Kursk</title>
+<link>https://reader:s3cret-pw@news.example/kursk</link><guid isPermaLink="false">p-1</guid>
+<pubDate>Wed, 30 Oct 2024 09:00:00 +0000</pubDate>
+<description>Ukrainian forces still hold positions in the Kursk region.</description></item>
+</channel></rss>
+"""
+
+
+def test_credentials_in_urls_are_never_shown(server: FeedServer, tmp_path: Path) -> None:
+    """Feed URLs with `user:password@`: the logs of two `once` runs (a permanent redirect
+    adopted, a refused redirect), the console digest, `status` and `status --json`, and a
+    refused config never show the password."""
+    server.files["private.xml"] = PRIVATE_FEED
+    base = f"http://reader:s3cret-pw@127.0.0.1:{server.port}"
+    feeds = {"private": f"{base}/r/301/f/private.xml",
+             "refused": f"{base}/r/302/x:ftp://reader:s3cret-pw@127.0.0.1/feed"}
+    lines = ['[daemon]', 'store = "sqlite:///nm.db"', f'state_dir = "{tmp_path / "state"}"', ""]
+    for name, url in feeds.items():
+        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', "allow_private = true", ""]
+    lines += ["[[channels]]", 'name = "terminal"', 'kind = "console"']
+    (tmp_path / "monitor.toml").write_text("\n".join(lines) + "\n")
+    (tmp_path / "watchlist.toml").write_text((ROOT / "config" / "watchlist.toml").read_text())
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "monitor", *args, "--config",
+                               str(tmp_path)], capture_output=True, text=True, timeout=120)
+
+    runs = [cli("once"), cli("once"), cli("status"), cli("status", "--json")]
+    shown = "".join(r.stdout + r.stderr for r in runs)
+    assert "moved permanently to http://***@127.0.0.1" in runs[1].stderr  # the redirect, twice
+    assert "https://***@news.example/kursk" in runs[0].stdout  # the digest's link
+    status = {f["name"]: f for f in json.loads(runs[3].stdout)["feeds"]}
+    assert status["private"]["url"] == f"http://***@127.0.0.1:{server.port}/r/301/f/private.xml"
+    assert status["private"]["current_url"].startswith("http://***@127.0.0.1")
+    assert "ftp://***@127.0.0.1/feed" in status["refused"]["last_error"]
+    assert "ftp://***@127.0.0.1/feed" in runs[2].stdout
+    assert server.requests[0][1]["Authorization"].startswith("Basic ")  # still used to fetch
+    (tmp_path / "monitor.toml").write_text(
+        "\n".join(lines).replace("allow_private = true", "") + "\n")
+    refused = cli("check-config")
+    assert refused.returncode == 78 and "http://***@127.0.0.1" in refused.stderr
+    assert "s3cret-pw" not in shown + refused.stdout + refused.stderr
