@@ -70,6 +70,14 @@ async def resolve_checked(host: str, port: int, allow_private: bool) -> list[str
     """The addresses `host` resolves to now, each checked against the policy (unless
     `allow_private`); the caller connects to one of these, not to a fresh lookup.
     Raises AddressRefused for an internal address, OSError when the name does not resolve."""
+    try:  # an address written plainly needs no lookup (other spellings go to the resolver)
+        literal: IPAddress | None = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        if not allow_private and is_internal_ip(literal):
+            raise AddressRefused(f"refused: internal address {literal}")
+        return [host]
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     addresses: list[str] = []
     for info in infos:
