@@ -63,7 +63,7 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
 
 
 def no_mentions(text: str) -> str:
-    """`text` with every broadcast or user mention broken (`@\u200beveryone`)."""
+    """`text` with every broadcast or user mention broken: `@`, a zero-width space, `everyone`."""
     return _MENTION.sub("@" + ZWSP, text)
 
 
