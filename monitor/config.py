@@ -31,6 +31,8 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.netguard import is_internal_host, mask_credentials
+
 EX_CONFIG = 78
 MIN_INTERVAL = 60
 MAX_ITEMS = 100_000  # fetch.max_items: entries judged per poll of one feed
@@ -120,29 +122,20 @@ def check_email(value: str) -> str:
 
 
 def check_public_url(url: str, allow_private: bool) -> str:
-    """An http(s) URL whose host is not loopback, private or link-local unless allowed."""
+    """An http(s) URL whose host is not an internal address in any spelling (feeds and
+    webhooks alike, `monitor.netguard`) unless allowed; errors never show its credentials."""
     parts = urlsplit(url)
+    shown = mask_credentials(url)
     if parts.scheme not in ("http", "https"):
-        raise ValueError(f"not an http(s) URL (got {url!r})")
+        raise ValueError(f"not an http(s) URL (got {shown!r})")
     host = parts.hostname or ""
     if not host:
-        raise ValueError(f"URL has no host (got {url!r})")
+        raise ValueError(f"URL has no host (got {shown!r})")
     if not allow_private and is_internal_host(host):
         raise ValueError(
-            f"points at an internal address (got {url!r}); set allow_private = true to allow it"
+            f"points at an internal address (got {shown!r}); set allow_private = true to allow it"
         )
     return url
-
-
-def is_internal_host(host: str) -> bool:
-    """True for localhost and loopback, private, link-local or reserved IP literals."""
-    if host.lower() in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
-        return True
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
 
 
 STORE_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")

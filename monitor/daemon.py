@@ -23,6 +23,7 @@ from monitor.deliver import immediate_due, make_digest, make_digests, send_due
 from monitor.engine.watchlist import Watchlist, compile_watchlist
 from monitor.fetch import Fetcher
 from monitor.metrics import METRICS
+from monitor.netguard import mask_credentials
 from monitor.poll import PollReport, Workers, poll_all, poll_feed
 from monitor.sdnotify import Notifier, watchdog, watchdog_interval
 from monitor.store import FeedState, Store, open_store
@@ -42,12 +43,13 @@ def state_dir(cfg: Config) -> Path:
 
 def setup_logging(level: str) -> None:
     """Under journald (JOURNAL_STREAM set): `<N>` priority prefixes, no timestamps;
-    otherwise timestamped lines on standard error."""
+    otherwise timestamped lines on standard error. Credentials in URLs are masked in every
+    line, tracebacks included."""
     handler = logging.StreamHandler(sys.stderr)
     if os.environ.get("JOURNAL_STREAM"):
         handler.setFormatter(_JournalFormatter("%(name)s: %(message)s"))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(_MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -56,7 +58,14 @@ def setup_logging(level: str) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-class _JournalFormatter(logging.Formatter):
+class _MaskingFormatter(logging.Formatter):
+    """A log line with `user:password@` in URLs shown as `***@` (feed URLs, errors)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_credentials(super().format(record))
+
+
+class _JournalFormatter(_MaskingFormatter):
     PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
                 logging.CRITICAL: 2}
 

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from monitor.feeds import safe_link
 from monitor.models import Event, HistoryEntry, Number
+from monitor.netguard import mask_credentials
 from monitor.text import clean, fmt_number
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -133,8 +134,14 @@ class Digest:
         return h.hexdigest()[:32]
 
 
+def _link(link: str | None) -> str | None:
+    """An item's link as a digest shows it: http(s) only, credentials masked."""
+    safe = safe_link(link)
+    return None if safe is None else mask_credentials(safe)
+
+
 def _source(ev: Event) -> Source:
-    return Source(clean(ev.source), clean(ev.title), safe_link(ev.link), ev.published,
+    return Source(clean(ev.source), clean(ev.title), _link(ev.link), ev.published,
                   clean(ev.quote or ""))
 
 
@@ -198,7 +205,7 @@ def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = No
                                      r.watch)
                 break
         else:
-            out.append(Related((labels or {}).get(term, term), title, safe_link(ev.link),
+            out.append(Related((labels or {}).get(term, term), title, _link(ev.link),
                                (clean(ev.source),), term))
     order = {watch: i for i, watch in enumerate(labels or {})}  # terms first, then figures
     return sorted(out, key=lambda r: (order.get(r.watch, len(order)), r.term))

@@ -5,27 +5,33 @@ deadline checked on every read (a slow-loris server is cut at the deadline); a b
 enforced while streaming and while decompressing (a gzip bomb is cut at the cap, not after);
 redirects followed by hand, at most N hops, http(s) only, each hop's address checked; 429/503
 Retry-After read in both forms. Failures are returned as results, never raised.
+
+Every connection (feeds here, webhooks in `monitor.notify.webhook`) goes through
+`PinnedTransport`: the host is resolved once, each address checked against the policy of
+`monitor.netguard`, and the socket connected to a checked address, never to a second lookup
+(DNS rebinding); the Host header and the TLS server name stay the URL's host.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import ipaddress
-import socket
 import time
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from monitor import __version__
-from monitor.config import FetchConfig, is_internal_host
+from monitor.config import FetchConfig
+from monitor.netguard import AddressRefused, is_internal_host, mask_credentials, resolve_checked
 
 Status = Literal["ok", "not_modified", "error", "gone"]
 DAY = 86400.0
@@ -105,25 +111,86 @@ class _Decoder:
         return out
 
 
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, connecting to an address `resolve_checked` returned:
+    the lookup that is checked is the one connected to. TLS is started by httpcore on the
+    stream returned here with the URL's host as server name, so certificates and SNI are
+    those of the name, not of the address."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+                          ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await resolve_checked(host, port, self.allow_private)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
+        except OSError as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                return await self.inner.connect_tcp(address, port, timeout, local_address,
+                                                    socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None  # resolve_checked returns at least one address
+        raise error
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+                                  ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("refused: unix sockets are not used")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport whose every connection goes to a checked address (internal ones
+    refused unless `allow_private`): its pool runs on a `PinnedBackend` (httpx 0.27/0.28 take
+    no network backend, so the pool it built is replaced by one with the same settings)."""
+
+    def __init__(self, allow_private: bool, limits: httpx.Limits | None = None) -> None:
+        limits = limits or httpx.Limits()
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=PinnedBackend(allow_private),
+        )
+
+
 class Fetcher:
-    """One client for every feed; bounded concurrency overall and per host."""
+    """One client per address policy for every feed (a connection opened for an
+    `allow_private` feed is never reused for another); bounded concurrency overall and per
+    host."""
 
     def __init__(self, cfg: FetchConfig, contact: str) -> None:
         self.cfg = cfg
-        self.client = httpx.AsyncClient(
+        limits = httpx.Limits(max_connections=cfg.concurrency,
+                              max_keepalive_connections=cfg.concurrency)
+        self.client, self.private_client = (httpx.AsyncClient(
+            transport=PinnedTransport(allow_private, limits),
             follow_redirects=False,
             timeout=httpx.Timeout(cfg.timeout, connect=min(10.0, cfg.timeout)),
             headers={"User-Agent": user_agent(contact), "Accept-Encoding": "gzip, deflate",
                      "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"},
-            limits=httpx.Limits(max_connections=cfg.concurrency,
-                                max_keepalive_connections=cfg.concurrency),
             trust_env=False,
-        )
+        ) for allow_private in (False, True))
         self.overall = asyncio.Semaphore(cfg.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(cfg.per_host))
 
     async def aclose(self) -> None:
         await self.client.aclose()
+        await self.private_client.aclose()
 
     async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
                     allow_private: bool = False) -> FetchResult:
@@ -136,44 +203,37 @@ class Fetcher:
                     result = await self._follow(url, etag, last_modified, allow_private)
             except TimeoutError:
                 result = FetchResult("error", url, error=f"timed out after {self.cfg.timeout:g}s")
-            except FetchError as exc:
-                result = FetchResult("error", url, error=str(exc))
+            except (FetchError, AddressRefused) as exc:
+                result = FetchResult("error", url, error=mask_credentials(str(exc)))
             except httpx.HTTPError as exc:
-                result = FetchResult("error", url, error=f"{type(exc).__name__}: {exc}")
+                result = FetchResult("error", url,
+                                     error=mask_credentials(f"{type(exc).__name__}: {exc}"))
         return dataclasses.replace(result, elapsed=time.monotonic() - start)
 
-    async def _check_address(self, url: str, allow_private: bool) -> None:
+    @staticmethod
+    def _check_url(url: str, allow_private: bool) -> None:
+        """Refuse a non-http(s) URL or an internal literal host before connecting; a name is
+        resolved and checked by the transport, at connect time (`PinnedBackend`)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise FetchError(f"refused: not an http(s) URL: {url}")
         host = parts.hostname or ""
-        if allow_private:
-            return
-        if is_internal_host(host):
+        if not allow_private and is_internal_host(host):
             raise FetchError(f"refused: internal address {host}")
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, parts.port or (443 if parts.scheme == "https" else 80),
-                type=socket.SOCK_STREAM)
-        except OSError as exc:
-            raise FetchError(f"cannot resolve {host}: {exc}") from None
-        for info in infos:
-            ip = ipaddress.ip_address(info[4][0])
-            if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-                raise FetchError(f"refused: {host} resolves to internal address {ip}")
 
     async def _follow(self, url: str, etag: str | None, last_modified: str | None,
                       allow_private: bool) -> FetchResult:
         permanent: str | None = None
         all_permanent = True
+        client = self.private_client if allow_private else self.client
         for _hop in range(self.cfg.max_redirects + 1):
-            await self._check_address(url, allow_private)
+            self._check_url(url, allow_private)
             headers = {}
             if etag:
                 headers["If-None-Match"] = etag
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
-            async with self.client.stream("GET", url, headers=headers) as resp:
+            async with client.stream("GET", url, headers=headers) as resp:
                 code = resp.status_code
                 if code in (301, 302, 303, 307, 308):
                     await self._drain(resp)

@@ -2,7 +2,8 @@
 
 Per feed: last success, last error, failures, next poll; per figure: current value and last
 revision; per channel: disabled or not, and why; the outbox: pending and failed deliveries.
-Read-only; safe while the daemon runs.
+Read-only; safe while the daemon runs. Credentials in URLs (`https://user:pass@host/feed`)
+are shown as `***@` in both forms.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from monitor.config import Config
 from monitor.deliver import gone
+from monitor.netguard import mask_credentials
 from monitor.schema import events, figures, outbox
 from monitor.store import Store, utc
 from monitor.text import fmt_number
@@ -23,17 +25,21 @@ def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="seconds") if dt else None
 
 
+def _masked(text: str | None) -> str | None:
+    return None if text is None else mask_credentials(text)
+
+
 def collect(store: Store, cfg: Config) -> dict[str, Any]:
     states = {s.name: s for s in store.feed_states()}
     feeds = []
     for f in cfg.monitor.feeds:
         s = states.get(f.name)
         feeds.append({
-            "name": f.name, "enabled": f.enabled, "url": f.url,
-            "current_url": s.current_url if s else None,
+            "name": f.name, "enabled": f.enabled, "url": mask_credentials(f.url),
+            "current_url": _masked(s.current_url) if s else None,
             "last_status": s.last_status if s else None,
             "last_success": _iso(s.last_success_at) if s else None,
-            "last_error": s.last_error if s else None,
+            "last_error": _masked(s.last_error) if s else None,
             "failures": s.failures if s else 0,
             "next_poll": _iso(s.next_poll_at) if s else None,
             "disabled": bool(s and s.disabled),
@@ -70,7 +76,8 @@ def collect(store: Store, cfg: Config) -> dict[str, Any]:
         "feeds": feeds, "figures": figs, "channels": chans,
         "outbox": {"pending": counts.get("pending", 0), "sent": counts.get("sent", 0),
                    "failed": counts.get("failed", 0),
-                   "failures": [{"channel": c, "key": k, "error": e} for c, k, e in failed]},
+                   "failures": [{"channel": c, "key": k, "error": _masked(e)}
+                                for c, k, e in failed]},
     }
 
 

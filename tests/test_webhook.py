@@ -142,7 +142,7 @@ def test_presets() -> None:
     d = Delivery(1, "hook", "k", "s", "digest text " * 300, "", '{"a": 1}', 0, datetime.now(UTC))
     assert json.loads(body_for(channel("http://x", "slack"), d)) == {"text": d.body_text}
     discord = json.loads(body_for(channel("http://x", "discord"), d))
-    assert set(discord) == {"content"} and len(discord["content"]) == 2000
+    assert set(discord) == {"content", "allowed_mentions"} and len(discord["content"]) == 2000
     assert json.loads(body_for(channel("http://x"), d)) == {"a": 1}
 
 

@@ -3,7 +3,14 @@
 Headers: `webhook-id` (the digest's key: a receiver drops a repeat), `webhook-timestamp`
 (seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`. The secret
 is `whsec_<base64>` as Standard Webhooks issues them, or any other string used as is.
-Presets reshape the body for Slack (`{"text": ...}`) and Discord (`{"content": ...}`).
+Presets reshape the body for Slack (`{"text": ...}`) and Discord (`{"content": ...}`), with
+everything a feed wrote made inert there: Slack's `& < >` escaped (no `<!channel>`, no
+`<url|label>` links), `@everyone` / `@here` / `@channel` and Discord's `<@id>` mentions broken
+by a zero-width space, Discord's masked links `[label](url)` escaped, and Discord told to
+parse no mention at all (`allowed_mentions`).
+Every send resolves the URL's host again and connects to the checked address
+(`monitor.fetch.PinnedTransport`): an internal address is refused unless the channel says
+`allow_private`, whatever the name resolved to at load.
 Only 2xx is success; 3xx is not followed; 410 disables the channel; 408, 429 and 5xx are
 retried (Retry-After honoured); other 4xx fail at once.
 """
@@ -15,6 +22,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -23,13 +31,19 @@ import httpx
 
 from monitor import __version__
 from monitor.config import ChannelConfig
-from monitor.fetch import parse_retry_after
+from monitor.fetch import PinnedTransport, parse_retry_after
+from monitor.netguard import AddressRefused
 from monitor.notify import PermanentFailure, TemporaryFailure
 from monitor.store import Delivery
 
 log = logging.getLogger("news-monitor.webhook")
 DISCORD_LIMIT = 2000
 SKEW = 300.0
+ZWSP = "\u200b"
+# mentions both chat services act on: @everyone, @here, @channel; Discord's <@id>, <@!id>,
+# <@&role>; the @ gets a zero-width space after it, so it reads the same and pings nobody
+_MENTION = re.compile(r"@(?=(?:everyone|here|channel|group)\b|[!&]?\d)", re.IGNORECASE)
+_SLACK_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 class ChannelGone(PermanentFailure):
@@ -48,12 +62,29 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(mac).decode()
 
 
+def no_mentions(text: str) -> str:
+    """`text` with every broadcast or user mention broken: `@`, a zero-width space, `everyone`."""
+    return _MENTION.sub("@" + ZWSP, text)
+
+
+def slack_text(text: str) -> str:
+    """Plain text for Slack's `text`: `& < >` escaped as Slack requires (so no `<!here>`,
+    `<@U1>` or `<https://x|label>` survives) and mentions broken."""
+    return no_mentions(text.translate(_SLACK_ESCAPES))
+
+
+def discord_content(text: str) -> str:
+    """Plain text for Discord's `content`: mentions broken, masked links `[label](url)`
+    escaped, cut to Discord's 2,000 characters."""
+    text = no_mentions(text).replace("[", "\\[").replace("]", "\\]")
+    return text if len(text) <= DISCORD_LIMIT else text[: DISCORD_LIMIT - 1] + "…"
+
+
 def body_for(channel: ChannelConfig, delivery: Delivery) -> bytes:
     if channel.preset == "slack":
-        data: object = {"text": delivery.body_text}
+        data: object = {"text": slack_text(delivery.body_text)}
     elif channel.preset == "discord":
-        text = delivery.body_text
-        data = {"content": text if len(text) <= DISCORD_LIMIT else text[: DISCORD_LIMIT - 1] + "…"}
+        data = {"content": discord_content(delivery.body_text), "allowed_mentions": {"parse": []}}
     else:
         data = json.loads(delivery.payload)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -86,9 +117,12 @@ async def send(channel: ChannelConfig, delivery: Delivery, secret: str | None) -
     body = body_for(channel, delivery)
     headers = headers_for(secret, delivery.key, body)
     try:
-        async with httpx.AsyncClient(follow_redirects=False, timeout=channel.timeout,
+        async with httpx.AsyncClient(transport=PinnedTransport(channel.allow_private),
+                                     follow_redirects=False, timeout=channel.timeout,
                                      trust_env=False) as client:
             resp = await client.post(channel.url, content=body, headers=headers)
+    except AddressRefused as exc:
+        raise PermanentFailure(str(exc)) from None
     except httpx.HTTPError as exc:
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from None
     code = resp.status_code
