@@ -448,6 +448,11 @@ class PlaceConfig(Strict):
         False, description="The place a report means when it names none (the country your "
         "feeds cover): a number bound to no place anywhere in its item counts here."
     )
+    parts: list[str] = Field(
+        default_factory=list,
+        description="For a group (the Antilles, the Benelux): ids of the places it is made of; "
+        "a number bound to the group counts as their joint total.",
+    )
 
     @field_validator("variants")
     @classmethod
@@ -599,6 +604,18 @@ class WatchlistConfig(Strict):
     @model_validator(mode="after")
     def _scopes_known(self) -> WatchlistConfig:
         known = {p.id for p in self.places}
+        seen: dict[str, str] = {}
+        for i, pc in enumerate(self.places):
+            for part in pc.parts:
+                if part not in known or part == pc.id:
+                    raise ValueError(f"places[{i}].parts: {part!r} is not the id of another "
+                                     "[[places]] entry")
+            for v in pc.variants:
+                key = " ".join(v.casefold().split())
+                if key in seen and seen[key] != pc.id:
+                    raise ValueError(f"places[{i}].variants: {v!r} already names place "
+                                     f"{seen[key]!r}; a name can stand for one place only")
+                seen[key] = pc.id
         for i, f in enumerate(self.figures):
             for s in f.scope:
                 if s not in known:

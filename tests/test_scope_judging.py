@@ -214,3 +214,39 @@ def test_engine_reports_corrections_held_values_and_scope() -> None:
         ("correction", 40, 36)]
     events = engine.process(item(4, "D", "Floods in Belgium", "The toll is 30, officials said."))
     assert [e.kind for e in events if e.kind != "match"] == []  # outdated: no event
+
+
+GROUPED = compile_watchlist(WatchlistConfig.model_validate({
+    "places": [
+        {"id": "gp", "label": "Guadeloupe", "variants": ["Guadeloupe"]},
+        {"id": "mq", "label": "Martinique", "variants": ["Martinique"]},
+        {"id": "antilles", "variants": ["Antilles", "French Antilles"], "parts": ["gp", "mq"]},
+    ],
+    "figures": [
+        {"id": "damage", "label": "Damage, both islands", "scope": ["gp", "mq"],
+         "subject": ["hurricane", "ouragan"], "unit": ["euros"], "measure": ["damage", "dégâts"]},
+        {"id": "damage-gp", "label": "Damage, Guadeloupe", "scope": ["gp"],
+         "subject": ["hurricane", "ouragan"], "unit": ["euros"], "measure": ["damage", "dégâts"]},
+    ],
+}))
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("In the French Antilles, hurricane damage is put at €850 million.", "damage"),
+    ("Aux Antilles, les dégâts de l'ouragan atteignent 850 millions d'euros.", "damage"),
+    ("Hurricane damage on both islands is put at €850 million.", "damage"),  # a joint word alone
+    ("En Guadeloupe, les dégâts de l'ouragan atteignent 850 millions d'euros.", "damage-gp"),
+])
+def test_a_group_place_counts_as_the_joint_total_of_its_parts(text: str, want: str | None) -> None:
+    item = Item("u", "", text, None, datetime(2025, 9, 25, tzinfo=UTC), None, "D", "h")
+    (reading,) = [r for r in analyse(GROUPED, item, explain=True).readings if r.attributions]
+    assert [a.figure for a in reading.attributions] == [want]
+
+
+def test_a_name_can_stand_for_one_place_only() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="already names place 'gp'"):
+        WatchlistConfig.model_validate({"places": [
+            {"id": "gp", "variants": ["Guadeloupe", "Antilles"]},
+            {"id": "mq", "variants": ["Martinique", "antilles"]}]})

@@ -335,6 +335,21 @@ def _part_of(sentence: str, q: Quantity, nxt: Quantity | None, hits: Sequence[Ph
 
 def _bind(wl: Watchlist, sentence: str, found: Sequence[Quantity], k: int, clause_lo: int,
           ms: Sequence[Mention], context: Context) -> Scope:
+    """The scope of quantity k (a group place stands for its parts, jointly)."""
+    bound = _bind_places(wl, sentence, found, k, clause_lo, ms, context)
+    if not wl.groups or not bound.places:
+        return bound
+    places: set[str] = set()
+    joint = bound.joint
+    for p in bound.places:
+        parts = dict(wl.groups).get(p)
+        places |= parts or {p}
+        joint = joint or bool(parts)
+    return Scope(frozenset(places), joint, bound.where)
+
+
+def _bind_places(wl: Watchlist, sentence: str, found: Sequence[Quantity], k: int,
+                 clause_lo: int, ms: Sequence[Mention], context: Context) -> Scope:
     """The scope of quantity k: its sentence's binding, else the title's, else an earlier
     sentence's; a joint word with no place of its own takes the places from there."""
     q = found[k]

@@ -180,6 +180,7 @@ class Watchlist:
     matcher: Matcher
     places: tuple[Place, ...] = ()
     home: frozenset[str] = frozenset()  # places a number bound to none counts in
+    groups: tuple[tuple[str, frozenset[str]], ...] = ()  # group place id -> its parts
 
     def figure(self, fid: str) -> Figure:
         for f in self.figures:
@@ -266,4 +267,6 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
     for p in _phrases([*PART_WORDS, *WHOLE_WORDS]):
         thresholds.setdefault(p, 100.0)
     home = frozenset(pc.id for pc in cfg.places if pc.home)
-    return Watchlist(tuple(terms), tuple(figures), Matcher(thresholds), tuple(places), home)
+    groups = tuple((pc.id, frozenset(pc.parts)) for pc in cfg.places if pc.parts)
+    return Watchlist(tuple(terms), tuple(figures), Matcher(thresholds), tuple(places), home,
+                     groups)

@@ -20,7 +20,10 @@ WHOLE_WORDS = ("dont", "including", "among them", "parmi lesquels", "parmi eux",
 
 # Words that make a number the joint total of every place the figure counts in.
 JOINT = re.compile(
-    r"\b(?:in both countries|both countries|dans les deux pays|des deux pays|in all|in total|"
+    r"\b(?:(?:in |on |across )?both (?:countries|islands|regions|provinces|territories|"
+    r"sides of the border)|(?:dans|sur|pour) les deux (?:pays|îles|régions|provinces|"
+    r"territoires|départements)|des deux (?:pays|îles|régions|côtés de la frontière)|"
+    r"de part et d['’]autre de la frontière|in all|in total|"
     r"au total|en tout|combined|together|cumulés?|cumulées?|overall|altogether|"
     r"across (?:the )?(?:two|both) countries)\b",
     re.IGNORECASE,
