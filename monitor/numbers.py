@@ -134,7 +134,10 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
      r"approximately|approx\.|an estimated", "about"),
     (r"près d[e'’]|presque|quasiment|pas loin d[e'’]|nearly|almost|close to", "nearly"),
     (r"au moins|au minimum|at least|a minimum of", "at_least"),
-    (r"plus d[e'’]|au-delà d[e'’]|more than|over|upwards of|in excess of", "more_than"),
+    (r"plus d[e'’]|au-delà d[e'’]|more than|over|upwards of|in excess of|"
+     r"dépass\w*(?:\s+(?:désormais|maintenant|déjà))?(?:\s+(?:les|la barre des))?|"
+     r"exceed\w*|surpass\w*|topp?\w*|has passed|franchi(?:t)?(?:\s+la barre)?\s+(?:des|de)",
+     "more_than"),
     (r"jusqu['’]à|up to|as many as", "up_to"),
     (r"moins d[e'’]|fewer than|less than|under", "less_than"),
 ]
@@ -162,6 +165,8 @@ _STOP = set(
 _SKIP_ADJ = set(
     ["more", "additional", "further", "extra", "other", "new", "special", "elite", "regular", "active", "reserve", "dernières", "derniers", "premières", "premiers", "prochaines", "prochains", "autres", "nouveaux", "nouvelles", "de", "d"]
 )
+_WHEN_WORDS = frozenset(  # "tombé à 14 000 samedi", "reached 2,740 nationwide": not a noun
+    ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tonight", "aujourd", "hier", "demain", "tomorrow", "overnight", "ce", "cette", "ces", "matin", "soir", "nationwide", "nationally", "countrywide", "overall", "worldwide", "globally", "already", "now", "so", "déjà", "désormais", "maintenant", "alone", "seul", "seule", "seuls", "seules"])
 _UNIT_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:en|in|since|depuis|année|year|fin|début|mi|mid|early|late|until|till|"
@@ -234,7 +239,7 @@ def _unit_after(text: str, pos: int, scaled: bool) -> str | None:
             continue
         if low in _SKIP_ADJ and i + 1 < len(words):
             continue
-        if low in _STOP or _is_month(w):
+        if low in _STOP or low in _WHEN_WORDS or _is_month(w):
             return None
         return low
     return None

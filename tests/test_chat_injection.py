@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from hookserver import hook_server
-from monitor.watchlist import compile_watchlist
 from sqlalchemy import insert
 
 from monitor.config import ChannelConfig, load_watchlist
 from monitor.deliver import make_digest, send_due
+from monitor.engine.watchlist import compile_watchlist
 from monitor.models import Event
 from monitor.schema import events
 from monitor.store import _event_row, open_store

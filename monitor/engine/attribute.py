@@ -157,7 +157,7 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
     colon: "bilan : 9 870"), or after it behind "according to" / "selon" ("5,120, according
     to the latest toll")."""
     for h in reversed(hits):
-        implicit = h.phrase in fig.unit and _NUMBER_OF.search(sentence, max(0, h.start - 20),
+        implicit = h.phrase in fig.unit and _NUMBER_OF.search(sentence, max(0, h.start - 40),
                                                                h.start)
         if (h.phrase in fig.measure or implicit) and lo <= h.start and h.end <= q.start:
             if len(sentence[h.end : q.start].split()) <= MEASURE_WORDS:
@@ -172,8 +172,11 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
     return None
 
 
+# a participle after a number counts people ("1,300 evacuated", "27 killed", "12 évacués");
+# a noun among the cues ("52 shelters") does not say what the figure counts
+_PARTICIPLE = re.compile(r"(?:ed|en|e|es|ee|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes)$")
 _NUMBER_OF = re.compile(r"(?:number|total|count|tally|nombre|total|chiffre|décompte)\s+"
-                        r"(?:of|de|d['’]|des)\s*$", re.IGNORECASE)
+                        r"(?:of|de|d['’]|des)\s*(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
 def past(sentence: str, lo: int, q: Quantity, hi: int, year: int | None) -> str | None:
@@ -400,8 +403,12 @@ def attribute(
         np_hi = _np_end(sentence, q.end, min(limit, clause_hi))
         after_hi = _after_end(sentence, np_hi, min(limit, clause_hi))
         near_lo = _before_start(sentence, q.start)
-        tail_hi = min([e for e in hard if e > q.end] + [limit])
-        tail_lo = after_hi if _SAYS.search(sentence, after_hi, tail_hi) else tail_hi
+        # "..., according to the unions": the claimant phrase, up to the next comma
+        tail_lo = tail_hi = after_hi
+        says = _SAYS.search(sentence, after_hi, min([e for e in hard if e > q.end] + [limit]))
+        if says:
+            stop = re.compile(r"[,;:.()]").search(sentence, says.end(), limit)
+            tail_lo, tail_hi = says.start(), stop.start() if stop else limit
         spans = {"np": (q.start, np_hi), "before": (clause_lo, q.start), "after": (np_hi, after_hi),
                  "near": (near_lo, q.start), "tail": (tail_lo, tail_hi)}
         part = _part_of(sentence, q, nxt, hits, (q.start, np_hi), near_lo)
@@ -420,8 +427,9 @@ def attribute(
         for fig in wl.figures:
             unit_ok = any(len(p) == 1 and p[0] in unit_tokens for p in fig.unit) or (
                 q.unit == "%" and fig.percent)
-            if not unit_ok and unit_tokens and fig.cues:  # "1,300 evacuated", "27 dead"
-                unit_ok = any(len(p) == 1 and p[0] in unit_tokens for p in fig.cues)
+            if not unit_ok and unit_tokens and fig.cues:  # "1,300 evacuated", "12 blessés"
+                unit_ok = any(len(p) == 1 and p[0] in unit_tokens and _PARTICIPLE.search(p[0])
+                              for p in fig.cues)
             if not unit_ok and q.unit is not None:  # "2,310 suspected cholera cases"
                 unit_ok = bool(_in(exact, fig.unit, q.end, np_hi))
             if not unit_ok and q.unit is None:

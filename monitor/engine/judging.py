@@ -181,14 +181,11 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
         # a backlog report: recorded, never made current, never reviewed
         return replace(state, history=(*state.history, entry)), "revision", _value_at(state, day)
     lower = cur is not None and _of(entry, rule).hi < _of(cur, rule).lo
-    if rule.only_rises and lower:
-        if not says_correction:
-            return state, "outdated", state.current
-        new = replace(state, history=(*state.history, entry), current=q.value,
-                      sources=frozenset({obs.source}))
-        return new, "correction", state.current
-    if state.current is not None and _far(q.value, state.current, rule.review_factor) \
-            and not says_correction:
+    if rule.only_rises and lower and not says_correction:
+        return state, "outdated", state.current
+    if state.current is not None and _far(q.value, state.current, rule.review_factor):
+        # a far value waits for a second outlet, a stated correction too ("revised down to
+        # 19, two victims counted twice": the 2 is no correction of 21)
         held = [h for h in state.held if _restates(entry, h, rule) or same_value(
             h.value, entry.value, rule.tolerance)]
         if not held:
@@ -202,4 +199,4 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
         return new, "promoted", state.current
     new = replace(state, history=(*state.history, entry), current=q.value,
                   sources=frozenset({obs.source}))
-    return new, "revision", state.current
+    return new, "correction" if rule.only_rises and lower else "revision", state.current

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -114,13 +114,11 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
                 context = Context(title_hits, title_scope, here, item_phrases, year)
         readings.append(SentenceReading(sentence, hits, atts))
         fixes = title_fixes or bool(CORRECTION.search(sentence))
-        for a in atts:
-            if a.figure is None:
-                continue
-            mentioned.add(a.figure)
+        for figure, a in _first_per_figure(atts):
+            mentioned.add(figure)
             observations.append(
                 Observation(
-                    figure=a.figure, quantity=a.quantity, sentence=sentence, item_uid=item.uid,
+                    figure=figure, quantity=a.quantity, sentence=sentence, item_uid=item.uid,
                     link=item.link, title=item.title, source=item.source,
                     published=item.published or item.updated,
                     scope=tuple(sorted(wl.place_label(p) if not p.startswith("?") else p[1:]
@@ -128,7 +126,17 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
                     says_correction=fixes,
                 )
             )
-    # a headline rounds and drops qualifiers: the body's reading of a value is judged first
+    # A headline compresses its body: the body's reading of a value is judged first (it
+    # keeps qualifiers), and a value the body gives to another figure ("Congo, Burundi: toll
+    # lowered to 236" over "236 morts en RDC") is not taken from the headline.
+    head = [bool(item.title) and o.sentence == item.title for o in observations]
+    body: dict[float, set[str]] = {}
+    for o, h in zip(observations, head, strict=True):
+        if not h:
+            body.setdefault(float(o.quantity.value), set()).add(o.figure)
+    observations = [o for o, h in zip(observations, head, strict=True)
+                    if not h or body.get(float(o.quantity.value), {o.figure}) >= {o.figure}
+                    or not body.get(float(o.quantity.value))]
     observations.sort(key=lambda o: bool(item.title) and o.sentence == item.title)
     terms = tuple((t.id, score) for t, score in wl.terms_in(all_hits))
     figures = tuple(f.id for f in wl.figures if f.id in mentioned)
@@ -186,6 +194,19 @@ def decide(
             **common,  # type: ignore[arg-type]
         ))
     return Decision(tuple(out), changed, matched)
+
+
+def _first_per_figure(atts: Sequence[Attribution]) -> list[tuple[str, Attribution]]:
+    """One value per figure per sentence: the first. A sentence that gives a figure two
+    values names the old one after the new ("revised down to 19, two victims counted
+    twice"; "now 64, narrowing its estimate of 60 to 70"; "240 dead ... up from 176")."""
+    seen: set[str] = set()
+    out = []
+    for a in atts:
+        if a.figure is not None and a.figure not in seen:
+            seen.add(a.figure)
+            out.append((a.figure, a))
+    return out
 
 
 REPORTED = frozenset({"revision", "correction", "corroboration", "held_for_review", "promoted"})

@@ -27,7 +27,9 @@ from monitor.engine.words import JOINT, SPEECH, WHOLE_WORDS
 
 _ADMIN = (r"(?:province|region|région|department|département|district|county|state|city|town|"
           r"commune|municipality|municipalité|canton|oblast|prefecture|préfecture|ville|"
-          r"village|area|comarca|concello|concelho|land)")
+          r"village|area|comarca|concello|concelho|land|zone de santé|health zone|"
+          r"territoire|territory|parish|paroisse|island|île|arrondissement|borough|quartier|"
+          r"neighbourhood|neighborhood|suburb|valley|vallée|basin|bassin)")
 _NAME = r"(?P<NAME>[A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ -](?:de |del |da |do |sur |on |upon )?[A-ZÀ-ÖØ-Þ][\w'’-]*){0,2})"
 _PREP = r"(?i:in|at|near|across|outside|around|en|au|aux|dans|à|près de|autour de)"
 _ART = r"(?:(?i:the|le|la|les|l['’])\s*)?"

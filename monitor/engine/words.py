@@ -59,9 +59,15 @@ HISTORY = re.compile(
     re.IGNORECASE,
 )
 YEAR = re.compile(r"(?<![\d,.])(?:1[89]\d\d|20\d\d)(?![\d,.]\d)")
-SINCE = re.compile(r"(?:since|depuis|from|starting|as of|début|debut|until|jusqu['’]en|"
-                   r"d['’]ici|by|this|cette)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
-WHEN = re.compile(r",\s*(?:when|où|lorsque|quand)\b", re.IGNORECASE)
+_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+          r"december|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+          r"novembre|décembre|the start of|the end of|le début de|la fin de|early|late|mid)")
+SINCE = re.compile(rf"(?:since|depuis|from|starting|as of|début|debut|until|jusqu['’]en|"
+                   rf"d['’]ici|by|this|cette)\s+(?:(?:{_MONTH})\s+)?(?:\d{{1,2}}\s+)?$",
+                   re.IGNORECASE)
+# a clause hanging on a past year is about that year: "since 2002, when 232 died",
+# "since Hugo in 1989, which killed 11"
+WHEN = re.compile(r",\s*(?:when|où|lorsque|quand|which|qui|that|dont)\b", re.IGNORECASE)
 
 # Expectations and forecasts: not a count of what happened. A figure whose own cues are such
 # words (a planned deployment) keeps them.
