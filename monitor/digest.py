@@ -168,8 +168,9 @@ def build(
                       key=lambda e: e.published or far)  # stable: same time keeps event order
         if not revs:
             continue
-        first_prev = revs[0].previous
         last = revs[-1]
+        # a correction is shown against the value it corrects, not the period's first one
+        first_prev = last.previous if last.kind == "correction" else revs[0].previous
         corr = [e for e in evs if e.kind == "corroboration" and e.value == last.value]
         timeline = tuple(sorted(histories.get(fig, ()), key=lambda h: h.date or ""))
         revisions.append(Revision(
