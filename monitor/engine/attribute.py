@@ -175,6 +175,7 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
 # a participle after a number counts people ("1,300 evacuated", "27 killed", "12 évacués");
 # a noun among the cues ("52 shelters") does not say what the figure counts
 _PARTICIPLE = re.compile(r"(?:ed|en|e|es|ee|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes)$")
+_PUNCT = re.compile(r"[,;:.()]")
 _NUMBER_OF = re.compile(r"(?:number|total|count|tally|nombre|total|chiffre|décompte)\s+"
                         r"(?:of|de|d['’]|des)\s*(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
@@ -232,7 +233,8 @@ def _evaluate(
     bound: Scope | None,
     wl: Watchlist,
     item_phrases: frozenset[Phrase] = frozenset(),
-    year: int | None = None,
+    was: str | None = None,
+    forecast: re.Match[str] | None = None,
 ) -> Evidence:
     np_lo, np_hi = spans["np"]
     cl_lo, cl_hi = spans["before"][0], spans["after"][1]
@@ -256,6 +258,7 @@ def _evaluate(
     # Role words are matched exactly (with inflections): a phrase may be fuzzy as one
     # figure's subject ("Russian") and must still be exact as another's other side.
     exact = [h for h in hits if h.score >= 100]
+    present = {h.phrase for h in exact}
     title_exact = [h for h in title_hits if h.score >= 100]
     tail_lo, tail_hi = spans["tail"]  # "..., according to the unions": who says it
     cue_hits = [h for h in exact if h.phrase in fig.cues and (
@@ -267,10 +270,7 @@ def _evaluate(
         fig.max_value is not None and q.value > fig.max_value
     )
     misfit = scoping.fits(bound, fig.scope, wl) if bound is not None else None
-    was = past(sentence, cl_lo, q, spans["after"][1], year)
-    wish = FORECAST.search(sentence, cl_lo, spans["after"][1])
-    if wish and fig.forecast:
-        wish = None
+    wish = None if fig.forecast else forecast
     reasons = []
     if not unit_ok:
         reasons.append(f"unit {q.unit!r} is not one of the figure's, and no measure word"
@@ -391,6 +391,7 @@ def attribute(
         ms = scoping.mentions(wl, sentence, hits)
     title_hits = context.title_hits
     exact = [h for h in hits if h.score >= 100]
+    present = {h.phrase for h in exact}
     bounds = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
     hard = [m.end() for m in re.finditer(r";|\.\s", sentence)]
     scoped = any(f.scope for f in wl.figures)
@@ -407,7 +408,7 @@ def attribute(
         tail_lo = tail_hi = after_hi
         says = _SAYS.search(sentence, after_hi, min([e for e in hard if e > q.end] + [limit]))
         if says:
-            stop = re.compile(r"[,;:.()]").search(sentence, says.end(), limit)
+            stop = _PUNCT.search(sentence, says.end(), limit)
             tail_lo, tail_hi = says.start(), stop.start() if stop else limit
         spans = {"np": (q.start, np_hi), "before": (clause_lo, q.start), "after": (np_hi, after_hi),
                  "near": (near_lo, q.start), "tail": (tail_lo, tail_hi)}
@@ -424,6 +425,9 @@ def attribute(
         sentence_lo = max([e for e in hard if e <= q.start], default=0)
         bound = _bind(wl, sentence, found, k, sentence_lo, ms, context) if scoped else None
         evidence = []
+        looked = False  # past / expected: the same for every figure, read once if needed
+        was: str | None = None
+        forecast: re.Match[str] | None = None
         for fig in wl.figures:
             unit_ok = any(len(p) == 1 and p[0] in unit_tokens for p in fig.unit) or (
                 q.unit == "%" and fig.percent)
@@ -435,15 +439,19 @@ def attribute(
             if not unit_ok and q.unit is None:
                 unit_ok = bool(_in(exact, fig.unit, pred_lo, q.start))
             measure = None
-            if unit_ok or q.unit is None:
+            if (unit_ok or q.unit is None) and (fig.measure | fig.unit) & present:
                 measure = _measure(fig, sentence, q, exact, measure_lo, limit)
-            if measure is None and not unit_ok and q.unit is None and fig.cues:
+            if measure is None and not unit_ok and q.unit is None and fig.cues & present:
                 measure = _cue_governs(fig, sentence, q, exact, measure_lo)
             unit_ok = unit_ok or measure is not None
             if not unit_ok and not explain:
                 continue
+            if not looked:
+                looked = True
+                was = past(sentence, clause_lo, q, after_hi, context.year)
+                forecast = FORECAST.search(sentence, clause_lo, after_hi)
             evidence.append(_evaluate(fig, sentence, q, unit_ok, measure, hits, title_hits, spans, part,
-                                      bound, wl, context.item_phrases, context.year))
+                                      bound, wl, context.item_phrases, was, forecast))
         accepted = sorted((e for e in evidence if e.accepted), key=lambda e: (-e.score, e.distance))
         figure: str | None = None
         note = "no figure fits"

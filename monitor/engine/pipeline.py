@@ -113,7 +113,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
             if here.places:
                 context = Context(title_hits, title_scope, here, item_phrases, year)
         readings.append(SentenceReading(sentence, hits, atts))
-        fixes = title_fixes or bool(CORRECTION.search(sentence))
+        fixes = title_fixes or (any(a.figure for a in atts) and bool(CORRECTION.search(sentence)))
         for figure, a in _first_per_figure(atts):
             mentioned.add(figure)
             observations.append(
