@@ -250,3 +250,51 @@ def test_a_name_can_stand_for_one_place_only() -> None:
         WatchlistConfig.model_validate({"places": [
             {"id": "gp", "variants": ["Guadeloupe", "Antilles"]},
             {"id": "mq", "variants": ["Martinique", "antilles"]}]})
+
+
+HOMED = compile_watchlist(WatchlistConfig.model_validate({
+    "places": [
+        {"id": "ma", "label": "Morocco", "variants": ["Morocco", "Maroc", "marocain"], "home": True},
+        {"id": "es", "label": "Spain", "variants": ["Spain", "Espagne", "espagnol"]},
+        {"id": "nador", "label": "Nador", "variants": ["Nador"]},
+    ],
+    "figures": [
+        {"id": "deaths-ma", "label": "Deaths in Morocco", "scope": ["ma"],
+         **{**DEATHS, "subject": ["séisme", "earthquake"]}},
+        {"id": "deaths-all", "label": "Deaths in both", "scope": ["ma", "es"],
+         **{**DEATHS, "subject": ["séisme", "earthquake"]}},
+        {"id": "injured-ma", "label": "Injured in Morocco", "scope": ["ma"],
+         "subject": ["séisme", "earthquake"], "unit": ["blessés", "injured"],
+         "exclude": ["morts", "dead"]},
+    ],
+}))
+
+
+def read_homed(text: str, title: str = "Séisme / Earthquake") -> list[tuple[float, str | None]]:
+    item = Item("u", title, text, None, datetime(2025, 10, 15, tzinfo=UTC), None, "D", "h")
+    return [(x.quantity.value, x.figure) for r in analyse(HOMED, item, explain=True).readings
+            if r.text != title for x in r.attributions]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), [
+    # "in both countries" is the joint total even with a home place or a title's country
+    ("Séisme", "The earthquake has killed 64 people in both countries.", [(64, "deaths-all")]),
+    ("Séisme au Maroc", "Au total, le séisme a fait 64 morts dans les deux pays.",
+     [(64, "deaths-all"), (2, None)]),
+    # no place at all: the home place
+    ("Earthquake", "The ministry said 45 people had died in the earthquake.",
+     [(45, "deaths-ma")]),
+    # a place no figure counts in binds its own sentence only, never the next one's number
+    ("Earthquake", "Rescuers reached Nador. The ministry said 45 people had died.",
+     [(45, "deaths-ma")]),
+    ("Earthquake", "12 people died in Nador.", [(12, None)]),
+    # another number's noun does not exclude this one
+    ("Séisme au Maroc", "Le séisme a fait 37 morts et plus de 150 blessés.",
+     [(37, "deaths-ma"), (150, "injured-ma")]),
+    # a past year before a colon still makes the number past
+    ("Séisme au Maroc", "Comme en 2004 : le séisme avait alors fait 628 morts au Maroc.",
+     [(628, None)]),
+])
+def test_home_place_joint_words_and_neighbouring_numbers(title: str, text: str,
+                                                       want: list[tuple[float, str | None]]) -> None:
+    assert read_homed(text, title) == want

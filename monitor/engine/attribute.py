@@ -19,6 +19,7 @@ from monitor.engine import scope as scoping
 from monitor.engine.scope import Mention, Scope
 from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Watchlist, phrase_of
 from monitor.engine.words import (
+    BOTH,
     FORECAST,
     HISTORY,
     PART_AFTER,
@@ -176,6 +177,9 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
 # a noun among the cues ("52 shelters") does not say what the figure counts
 _PARTICIPLE = re.compile(r"(?:ed|en|e|es|ee|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes)$")
 _PUNCT = re.compile(r"[,;:.()]")
+# two numbers joined ("37 morts et plus de 150 blessés"): the second's clause starts here
+_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:et|and|ainsi que|as well as|plus|with|avec)?\s*"
+                          r"(?:\S+\s+){0,3}$", re.IGNORECASE)
 _NUMBER_OF = re.compile(r"(?:number|total|count|tally|nombre|total|chiffre|décompte)\s+"
                         r"(?:of|de|d['’]|des)\s*(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
@@ -264,7 +268,9 @@ def _evaluate(
     cue_hits = [h for h in exact if h.phrase in fig.cues and (
         cl_lo <= h.start and h.end <= cl_hi or tail_lo <= h.start and h.end <= tail_hi)]
     cues = [h.phrase for h in cue_hits] or _in(title_exact, fig.cues, 0, 10**9)
-    excluded = _in(exact, fig.exclude, cl_lo, cl_hi) + _in(exact, fig.exclude, tail_lo, tail_hi)
+    # another number's noun does not exclude this one ("37 morts et plus de 150 blessés")
+    ex_lo = max(cl_lo, spans["own"][0])
+    excluded = _in(exact, fig.exclude, ex_lo, cl_hi) + _in(exact, fig.exclude, tail_lo, tail_hi)
     other = _in(exact, fig.not_subject, np_lo, np_hi) + _in(exact, fig.not_subject, near_lo, np_lo)
     out_of_range = (fig.min_value is not None and q.value < fig.min_value) or (
         fig.max_value is not None and q.value > fig.max_value
@@ -360,7 +366,7 @@ def _bind_places(wl: Watchlist, sentence: str, found: Sequence[Quantity], k: int
     claimed = [(p.end, scoping.after_end(sentence, p.end, q.start)) for p in found[:k]]
     bound = scoping.bind(sentence, ms, q.start, q.end, clause_lo,
                          scoping.after_end(sentence, q.end, limit), claimed)
-    if bound.places:
+    if bound.places or bound.joint and BOTH.search(sentence, clause_lo, q.end + 80):
         return bound
     for fallback in (context.title_scope, context.earlier_scope):
         if fallback.places:
@@ -396,6 +402,7 @@ def attribute(
     hard = [m.end() for m in re.finditer(r";|\.\s", sentence)]
     scoped = any(f.scope for f in wl.figures)
     out: list[Attribution] = []
+    prev_np_hi = 0
     for k, q in enumerate(found):
         nxt = found[k + 1] if k + 1 < len(found) else None
         limit = nxt.start if nxt else len(sentence)
@@ -410,8 +417,9 @@ def attribute(
         if says:
             stop = _PUNCT.search(sentence, says.end(), limit)
             tail_lo, tail_hi = says.start(), stop.start() if stop else limit
+        own_lo = prev_np_hi if k and _COORDINATED.match(sentence, prev_np_hi, q.start) else 0
         spans = {"np": (q.start, np_hi), "before": (clause_lo, q.start), "after": (np_hi, after_hi),
-                 "near": (near_lo, q.start), "tail": (tail_lo, tail_hi)}
+                 "near": (near_lo, q.start), "tail": (tail_lo, tail_hi), "own": (own_lo, q.end)}
         part = _part_of(sentence, q, nxt, hits, (q.start, np_hi), near_lo)
         unit_phrase = phrase_of(q.unit) if q.unit else ()
         unit_tokens = set(wl.matcher.token_matches(unit_phrase[-1])) if unit_phrase else set()
@@ -448,7 +456,8 @@ def attribute(
                 continue
             if not looked:
                 looked = True
-                was = past(sentence, clause_lo, q, after_hi, context.year)
+                # back to the sentence's start: "Comme en 1989 : Hugo avait fait onze morts"
+                was = past(sentence, sentence_lo, q, after_hi, context.year)
                 forecast = FORECAST.search(sentence, clause_lo, after_hi)
             evidence.append(_evaluate(fig, sentence, q, unit_ok, measure, hits, title_hits, spans, part,
                                       bound, wl, context.item_phrases, was, forecast))
@@ -469,4 +478,5 @@ def attribute(
                 elif len(accepted) > 1:
                     note += " (stronger than " + ", ".join(e.figure for e in accepted[1:]) + ")"
         out.append(Attribution(q, figure, tuple(evidence), note, bound or scoping.UNBOUND))
+        prev_np_hi = np_hi
     return out

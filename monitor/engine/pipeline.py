@@ -82,7 +82,8 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
     title_scope = scoping.UNBOUND
     if wl.places and item.title:
         title_scope = scoping.of_text(
-            item.title, scoping.mentions(wl, item.title, title_hits, unknown=False), "title")
+            item.title, scoping.mentions(wl, item.title, title_hits, unknown=False), "title",
+            wl.scope_places)
     chunks: list[tuple[str, bool]] = [(item.title, True)] if item.title else []
     chunks += [(item.text[s:e], False) for s, e in sentences(item.text)]
     found_hits = [title_hits if is_title else tuple(wl.matcher.find(sentence))
@@ -109,7 +110,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
             ctx = Context(item_phrases=item_phrases, year=year) if is_title else context
             atts = tuple(attribute(wl, sentence, found, ctx, hits, explain, ms))
         if ms and not is_title:
-            here = scoping.of_text(sentence, ms, "context")
+            here = scoping.of_text(sentence, ms, "context", wl.scope_places)
             if here.places:
                 context = Context(title_hits, title_scope, here, item_phrases, year)
         readings.append(SentenceReading(sentence, hits, atts))

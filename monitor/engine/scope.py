@@ -147,10 +147,12 @@ def bind(text: str, ms: Sequence[Mention], q_start: int, q_end: int, before_lo: 
     return Scope(frozenset(), joint, "in the sentence" if joint else "none")
 
 
-def of_text(text: str, ms: Sequence[Mention], where: str) -> Scope:
+def of_text(text: str, ms: Sequence[Mention], where: str,
+            only: frozenset[str] | None = None) -> Scope:
     """The scope a title or an earlier sentence gives: one place, or places coordinated
-    ("Inondations en France et en Belgique"); anything else binds nothing."""
-    known = [m for m in ms if not m.key.startswith("?")]
+    ("Inondations en France et en Belgique"), among `only` (places figures count in);
+    anything else binds nothing."""
+    known = [m for m in ms if not m.key.startswith("?") and (only is None or m.key in only)]
     keys = {m.key for m in known}
     if len(keys) == 1:
         return Scope(frozenset(keys), bool(JOINT.search(text)), where)

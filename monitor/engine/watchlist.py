@@ -182,6 +182,14 @@ class Watchlist:
     home: frozenset[str] = frozenset()  # places a number bound to none counts in
     groups: tuple[tuple[str, frozenset[str]], ...] = ()  # group place id -> its parts
 
+    @property
+    def scope_places(self) -> frozenset[str]:
+        """Places some figure counts in (with the groups made of them and the home place):
+        only these give a title's or an earlier sentence's place to a sentence naming none;
+        other places only mark a number bound to them as elsewhere."""
+        wanted = frozenset(p for f in self.figures for p in f.scope) | self.home
+        return wanted | {g for g, parts in self.groups if parts & wanted}
+
     def figure(self, fid: str) -> Figure:
         for f in self.figures:
             if f.id == fid:

@@ -19,13 +19,15 @@ WHOLE_WORDS = ("dont", "including", "among them", "parmi lesquels", "parmi eux",
                "of whom", "of which", "among whom")
 
 # Words that make a number the joint total of every place the figure counts in.
+_BOTH = (r"(?:(?:in |on |across )?both (?:countries|islands|regions|provinces|territories|"
+         r"sides of the border)|(?:dans|sur|pour) les deux (?:pays|îles|régions|provinces|"
+         r"territoires|départements)|des deux (?:pays|îles|régions|côtés de la frontière)|"
+         r"de part et d['’]autre de la frontière|across (?:the )?(?:two|both) countries)")
+# "in both countries" names the joint total itself: no title or earlier place overrides it
+BOTH = re.compile(rf"\b{_BOTH}\b", re.IGNORECASE)
 JOINT = re.compile(
-    r"\b(?:(?:in |on |across )?both (?:countries|islands|regions|provinces|territories|"
-    r"sides of the border)|(?:dans|sur|pour) les deux (?:pays|îles|régions|provinces|"
-    r"territoires|départements)|des deux (?:pays|îles|régions|côtés de la frontière)|"
-    r"de part et d['’]autre de la frontière|in all|in total|"
-    r"au total|en tout|combined|together|cumulés?|cumulées?|overall|altogether|"
-    r"across (?:the )?(?:two|both) countries)\b",
+    rf"\b(?:{_BOTH}|in all|in total|au total|en tout|combined|together|cumulés?|cumulées?|"
+    r"overall|altogether)\b",
     re.IGNORECASE,
 )
 
@@ -55,7 +57,8 @@ HISTORY = re.compile(
     r"\b(?:ago|il y a \w+ ans?|last year|l['’]an (?:dernier|passé)|l['’]année (?:dernière|"
     r"précédente|passée)|the previous year|a year earlier|un an plus tôt|on average|"
     r"en moyenne|an average|une moyenne|per year|par an|a year|each year|chaque année|"
-    r"annual|annuel(?:le)?s?|at the height of|au plus fort de|au plus fort des)\b",
+    r"annual|annuel(?:le)?s?|at the height of|au plus fort de|au plus fort des|"
+    r"à l['’]époque|at the time|avai(?:t|ent) alors|had then)\b",
     re.IGNORECASE,
 )
 YEAR = re.compile(r"(?<![\d,.])(?:1[89]\d\d|20\d\d)(?![\d,.]\d)")
