@@ -262,7 +262,6 @@ def _evaluate(
     # Role words are matched exactly (with inflections): a phrase may be fuzzy as one
     # figure's subject ("Russian") and must still be exact as another's other side.
     exact = [h for h in hits if h.score >= 100]
-    present = {h.phrase for h in exact}
     title_exact = [h for h in title_hits if h.score >= 100]
     tail_lo, tail_hi = spans["tail"]  # "..., according to the unions": who says it
     cue_hits = [h for h in exact if h.phrase in fig.cues and (
