@@ -298,3 +298,28 @@ def read_homed(text: str, title: str = "Séisme / Earthquake") -> list[tuple[flo
 def test_home_place_joint_words_and_neighbouring_numbers(title: str, text: str,
                                                        want: list[tuple[float, str | None]]) -> None:
     assert read_homed(text, title) == want
+
+
+@pytest.mark.parametrize(("title", "text", "want"), [
+    # a place named as included makes the number a larger total
+    ("Séisme", "Le bilan total du séisme, Espagne comprise, est ramené à 354 morts.",
+     [(354, "deaths-all")]),
+    ("Earthquake", "The earthquake toll, including Spain, now stands at 354.",
+     [(354, "deaths-all")]),
+    # a number listed after one a measure word governs is governed too
+    ("Earthquake", "Morocco's earthquake toll rose to 358, 362 in both countries.",
+     [(358, "deaths-ma"), (362, "deaths-all")]),
+    # a measure word after the number behind an article
+    ("Séisme au Maroc", "Le ministère porte à 360 le nombre de morts du séisme.",
+     [(360, "deaths-ma")]),
+    ("Séisme au Maroc", "Le ministère porte à 360 son bilan du séisme.", [(360, "deaths-ma")]),
+])
+def test_included_places_listed_numbers_and_measures_after(title: str, text: str,
+                                                          want: list[tuple[float, str | None]]) -> None:
+    assert read_homed(text, title) == want
+
+
+def test_an_exact_value_above_a_nearly_is_new() -> None:
+    s = state(39_000, "nearly")
+    assert judge(s, obs(39_105), Rule())[1] == "revision"  # "nearly 39,000" is below it
+    assert judge(s, obs(38_900, source="B"), Rule())[1] == "corroboration"

@@ -34,7 +34,7 @@ from monitor.models import Quantity
 _PART_BEFORE = {phrase_of(w) for w in PART_BEFORE}
 _PART_AFTER = {phrase_of(w) for w in PART_AFTER}
 _WHOLE = {phrase_of(w) for w in WHOLE_WORDS}
-MEASURE_WORDS = 8  # a measure word governs a number at most this many words before it
+MEASURE_WORDS = 12  # a measure word governs a number at most this many words before it
 _SAYS = re.compile(r"\b(?:according to|selon|d['’]après|said|says|say|told|estimates?|"
                    r"estime|estiment|a indiqué|indique|a annoncé|annonce|a recensé|recense|"
                    r"a compté|compte|revendique|revendiquent|claimed|claims|counted|reported|per)\b",
@@ -156,7 +156,8 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
     """The measure word that governs `q` for `fig`: one of its measure words (or "number of"
     one of its units) at most MEASURE_WORDS words before the number (from `lo`, across a
     colon: "bilan : 9 870"), or after it behind "according to" / "selon" ("5,120, according
-    to the latest toll")."""
+    to the latest toll") or an article ("l'OIM porte à 1 436 son bilan", "porte à 1 436 le
+    nombre de morts")."""
     for h in reversed(hits):
         implicit = h.phrase in fig.unit and _NUMBER_OF.search(sentence, max(0, h.start - 40),
                                                                h.start)
@@ -164,12 +165,14 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
             if len(sentence[h.end : q.start].split()) <= MEASURE_WORDS:
                 return ("number of " if implicit else "") + " ".join(h.phrase)
             break
-    if not fig.measure:
-        return None
     for h in hits:
-        if (h.phrase in fig.measure and q.end <= h.start < hi
-                and _ACCORDING.match(sentence[q.end : h.start])):
+        if not q.end <= h.start < hi:
+            continue
+        between = sentence[q.end : h.start]
+        if h.phrase in fig.measure and (_ACCORDING.match(between) or _ITS.match(between)):
             return " ".join(h.phrase)
+        if h.phrase in fig.unit and _ITS_NUMBER_OF.match(between):
+            return "number of " + " ".join(h.phrase)
     return None
 
 
@@ -177,6 +180,11 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
 # a noun among the cues ("52 shelters") does not say what the figure counts
 _PARTICIPLE = re.compile(r"(?:ed|en|e|es|ee|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes)$")
 _PUNCT = re.compile(r"[,;:.()]")
+_LISTED = re.compile(r"\s*(?:,|,?\s*(?:et|and|or|ou))\s*$", re.IGNORECASE)
+_ARTICLE = r"\s*(?:son|sa|ses|le|la|les|l['’]|its|their|the|leur|leurs)\s*"
+_ITS = re.compile(_ARTICLE + r"(?:[\w-]+\s+)?$", re.IGNORECASE)
+_ITS_NUMBER_OF = re.compile(_ARTICLE + r"(?:nombre|number|total|count|chiffre|décompte)\s+"
+                            r"(?:de|d['’]|des|of)\s*(?:[\w-]+\s+)?$", re.IGNORECASE)
 # two numbers joined ("37 morts et plus de 150 blessés"): the second's clause starts here
 _COORDINATED = re.compile(r"\s*(?:,\s*)?(?:et|and|ainsi que|as well as|plus|with|avec)?\s*"
                           r"(?:\S+\s+){0,3}$", re.IGNORECASE)
@@ -402,6 +410,7 @@ def attribute(
     scoped = any(f.scope for f in wl.figures)
     out: list[Attribution] = []
     prev_np_hi = 0
+    governed: dict[str, str] = {}  # figure -> measure word that governed the previous number
     for k, q in enumerate(found):
         nxt = found[k + 1] if k + 1 < len(found) else None
         limit = nxt.start if nxt else len(sentence)
@@ -448,6 +457,9 @@ def attribute(
             measure = None
             if (unit_ok or q.unit is None) and (fig.measure | fig.unit) & present:
                 measure = _measure(fig, sentence, q, exact, measure_lo, limit)
+            if measure is None and q.unit is None and fig.id in governed and _LISTED.match(
+                    sentence, found[k - 1].end, q.start):
+                measure = governed[fig.id]  # "the toll rose to 358, 362 in both countries"
             if measure is None and not unit_ok and q.unit is None and fig.cues & present:
                 measure = _cue_governs(fig, sentence, q, exact, measure_lo)
             unit_ok = unit_ok or measure is not None
@@ -478,4 +490,5 @@ def attribute(
                     note += " (stronger than " + ", ".join(e.figure for e in accepted[1:]) + ")"
         out.append(Attribution(q, figure, tuple(evidence), note, bound or scoping.UNBOUND))
         prev_np_hi = np_hi
+        governed = {e.figure: e.measure for e in evidence if e.measure}
     return out

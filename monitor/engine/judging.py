@@ -131,13 +131,19 @@ def consistent(new: HistoryEntry, cur: HistoryEntry, rule: Rule) -> bool:
 
 
 def _restates(new: HistoryEntry, old: HistoryEntry, rule: Rule) -> bool:
-    """An older value again: the same number (or a range's lower bound), within the about
-    band when one of them is rounded ('about' / 'nearly') and the other not. Not interval overlap: an old open bound
-    ("more than 600,000") would swallow every later value."""
-    vague = (new.qualifier in _ROUNDED) != (old.qualifier in _ROUNDED)  # one rounds the other
-    band = max(rule.about_band, rule.tolerance) if vague else rule.tolerance
-    return same_value(new.value, old.value, band) or (
-        old.low is not None and same_value(new.value, old.low, band))
+    """An older value again: the same number (or a range's lower bound); when one of them is
+    rounded ("about", "nearly", "up to") and the other not, the exact one within the rounded
+    one's interval ("nearly 39,000" is not restated by 39,105). Not interval overlap in
+    general: an old open bound ("more than 600,000") would swallow every later value."""
+    new_round, old_round = new.qualifier in _ROUNDED, old.qualifier in _ROUNDED
+    if old_round and not new_round:
+        iv = _of(old, rule)
+        return iv.lo <= new.value <= iv.hi
+    if new_round and not old_round:
+        iv = _of(new, rule)
+        return iv.lo <= old.value <= iv.hi
+    return same_value(new.value, old.value, rule.tolerance) or (
+        old.low is not None and same_value(new.value, old.low, rule.tolerance))
 
 
 def _value_at(state: FigureState, day: str) -> Number | None:

@@ -123,7 +123,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
                     link=item.link, title=item.title, source=item.source,
                     published=item.published or item.updated,
                     scope=tuple(sorted(wl.place_label(p) if not p.startswith("?") else p[1:]
-                                       for p in a.scope.places)),
+                                       for p in a.scope.places if p != scoping.INCLUDING)),
                     says_correction=fixes,
                 )
             )

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monitor.engine.watchlist import PhraseHit, Watchlist
-from monitor.engine.words import JOINT, SPEECH, WHOLE_WORDS
+from monitor.engine.words import BOTH, JOINT, SPEECH, WHOLE_WORDS
 
 _ADMIN = (r"(?:province|region|région|department|département|district|county|state|city|town|"
           r"commune|municipality|municipalité|canton|oblast|prefecture|préfecture|ville|"
@@ -70,7 +70,10 @@ class Scope:
     # alone), "title", "context" or "none"
 
     def shown(self, wl: Watchlist) -> str:
-        names = sorted(p[1:] if p.startswith("?") else wl.place_label(p) for p in self.places)
+        names = sorted(p[1:] if p.startswith("?") else wl.place_label(p)
+                       for p in self.places if p != INCLUDING)
+        if INCLUDING in self.places:
+            names = [f"a total including {' + '.join(names)}"]
         text = " + ".join(names) or ("joint total" if self.joint else "nothing")
         if self.joint and names:
             text += " (joint)"
@@ -78,6 +81,7 @@ class Scope:
 
 
 UNBOUND = Scope(frozenset(), False, "none")
+INCLUDING = "+"  # in a scope's places: the total includes them and more
 
 
 def mentions(wl: Watchlist, text: str, hits: Sequence[PhraseHit], unknown: bool = True
@@ -116,6 +120,22 @@ def _group(ms: list[Mention], text: str, pick: int) -> list[Mention]:
     return group
 
 
+_INCLUDED_BEFORE = re.compile(r"(?:including|y compris|inclus|includes?|incluant|avec)\s+"
+                              r"(?:(?:the|le|la|les|l['’])\s*)?$", re.IGNORECASE)
+_INCLUDED_AFTER = re.compile(r"^\s*(?:compris|comprise|compris|comprises|included|inclus|incluse)\b",
+                             re.IGNORECASE)
+
+
+def _including(text: str, grp: Sequence[Mention], scope: Scope) -> Scope:
+    """"Le bilan total, Espagne comprise", "the toll, including Spain": the place is a part
+    of a larger total, so the number counts more than that place (marked `+`)."""
+    first, last = grp[0], grp[-1]
+    if _INCLUDED_BEFORE.search(text[max(0, first.start - 30) : first.start]) or \
+            _INCLUDED_AFTER.match(text[last.end : last.end + 20]):
+        return Scope(scope.places | {INCLUDING}, True, scope.where)
+    return scope
+
+
 def after_end(text: str, start: int, limit: int) -> int:
     """Where the number's own phrase ends for scope: punctuation, a `dont`, the next number."""
     stop = _AFTER_STOP.search(text, start, limit)
@@ -134,16 +154,19 @@ def bind(text: str, ms: Sequence[Mention], q_start: int, q_end: int, before_lo: 
     joint_after = bool(JOINT.search(text, q_end, after_end(text, q_end, len(text))))
     if after:
         grp = _group(list(ms), text, ms.index(after[0]))
-        return Scope(frozenset(m.key for m in grp if m.start >= q_end), joint_after,
-                     "after the number")
+        return _including(text, grp, Scope(frozenset(m.key for m in grp if m.start >= q_end),
+                                           joint_after, "after the number"))
+    if joint_after and BOTH.search(text, q_end, after_end(text, q_end, len(text))):
+        # "358 in Morocco, 362 in both countries": its own joint phrase, whatever came before
+        return Scope(frozenset(), True, "after the number")
     before = [m for m in ms if before_lo <= m.start and m.end <= q_start
               and not any(s <= m.start and m.end <= e for s, e in claimed)
               and not (m.key.startswith("?") and SPEECH.match(text[m.end : m.end + 30]))]
     joint = joint_after or bool(JOINT.search(text, before_lo, q_start))
     if before:
         grp = _group(list(ms), text, ms.index(before[-1]))
-        return Scope(frozenset(m.key for m in grp if before_lo <= m.start), joint,
-                     "before the number")
+        return _including(text, grp, Scope(frozenset(m.key for m in grp if before_lo <= m.start),
+                                           joint, "before the number"))
     return Scope(frozenset(), joint, "in the sentence" if joint else "none")
 
 
@@ -168,6 +191,11 @@ def fits(scope: Scope, wanted: frozenset[str], wl: Watchlist) -> str | None:
     else why not."""
     if not wanted:
         return None
+    if INCLUDING in scope.places:  # a total that includes these places and more
+        named = scope.places - {INCLUDING}
+        if named < wanted or (not named and len(wanted) > 1):
+            return None
+        return "a larger total that includes " + ", ".join(sorted(named))
     if not scope.places:
         if scope.joint and len(wanted) > 1:
             return None
