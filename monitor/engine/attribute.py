@@ -169,7 +169,8 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
         if not q.end <= h.start < hi:
             continue
         between = sentence[q.end : h.start]
-        if h.phrase in fig.measure and (_ACCORDING.match(between) or _ITS.match(between)):
+        if h.phrase in fig.measure and (_ACCORDING.match(between) or _ITS.match(between)
+                                        or _ITS_NUMBER_OF.match(between)):
             return " ".join(h.phrase)
         if h.phrase in fig.unit and _ITS_NUMBER_OF.match(between):
             return "number of " + " ".join(h.phrase)

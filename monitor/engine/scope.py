@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monitor.engine.watchlist import PhraseHit, Watchlist
-from monitor.engine.words import BOTH, JOINT, SPEECH, WHOLE_WORDS
+from monitor.engine.words import BOTH, JOINT, MANY, SPEECH, WHOLE_WORDS
 
 _ADMIN = (r"(?:province|region|région|department|département|district|county|state|city|town|"
           r"commune|municipality|municipalité|canton|oblast|prefecture|préfecture|ville|"
@@ -156,6 +156,9 @@ def bind(text: str, ms: Sequence[Mention], q_start: int, q_end: int, before_lo: 
         grp = _group(list(ms), text, ms.index(after[0]))
         return _including(text, grp, Scope(frozenset(m.key for m in grp if m.start >= q_end),
                                            joint_after, "after the number"))
+    many = MANY.search(text, q_end, after_end(text, q_end, len(text)))
+    if many:  # "273 morts dans trois pays": more places than the figures count in
+        return Scope(frozenset({"?" + many.group(0).strip()}), True, "after the number")
     if joint_after and BOTH.search(text, q_end, after_end(text, q_end, len(text))):
         # "358 in Morocco, 362 in both countries": its own joint phrase, whatever came before
         return Scope(frozenset(), True, "after the number")

@@ -23,6 +23,10 @@ _BOTH = (r"(?:(?:in |on |across )?both (?:countries|islands|regions|provinces|te
          r"sides of the border)|(?:dans|sur|pour) les deux (?:pays|îles|régions|provinces|"
          r"territoires|départements)|des deux (?:pays|îles|régions|côtés de la frontière)|"
          r"de part et d['’]autre de la frontière|across (?:the )?(?:two|both) countries)")
+# "in three countries": more places than any figure's pair: bound to somewhere else
+MANY = re.compile(r"\b(?:in |dans |across |à travers )?(?:three|four|five|several|many|"
+                  r"trois|quatre|cinq|plusieurs) (?:countries|pays|nations|islands|îles)\b",
+                  re.IGNORECASE)
 # "in both countries" names the joint total itself: no title or earlier place overrides it
 BOTH = re.compile(rf"\b{_BOTH}\b", re.IGNORECASE)
 JOINT = re.compile(
