@@ -134,7 +134,7 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-_TOKEN = re.compile(r"[^\W_]+")
+TOKEN = _TOKEN = re.compile(r"[^\W_]+")  # a word of folded text
 
 
 def fmt_number(x: float | None, language: str = "en") -> str:
@@ -144,6 +144,11 @@ def fmt_number(x: float | None, language: str = "en") -> str:
         return "-"
     text = f"{x:,.2f}" if isinstance(x, float) and not x.is_integer() else f"{int(x):,}"
     return text.replace(",", "\u202f") if language == "fr" else text
+
+
+def fold_text(text: str) -> str:
+    """Case and accents removed, character for character (offsets hold)."""
+    return text.translate(_FOLD)
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:

@@ -177,9 +177,6 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
     return None
 
 
-# a participle after a number counts people ("1,300 evacuated", "27 killed", "12 évacués");
-# a noun among the cues ("52 shelters") does not say what the figure counts
-_PARTICIPLE = re.compile(r"(?:ed|en|e|es|ee|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes)$")
 _PUNCT = re.compile(r"[,;:.()]")
 _LISTED = re.compile(r"\s*(?:,|,?\s*(?:et|and|or|ou))\s*$", re.IGNORECASE)
 _ARTICLE = r"\s*(?:son|sa|ses|le|la|les|l['’]|its|their|the|leur|leurs)\s*"
@@ -446,11 +443,10 @@ def attribute(
         was: str | None = None
         forecast: re.Match[str] | None = None
         for fig in wl.figures:
-            unit_ok = any(len(p) == 1 and p[0] in unit_tokens for p in fig.unit) or (
+            unit_ok = not fig.unit_words.isdisjoint(unit_tokens) or (
                 q.unit == "%" and fig.percent)
-            if not unit_ok and unit_tokens and fig.cues:  # "1,300 evacuated", "12 blessés"
-                unit_ok = any(len(p) == 1 and p[0] in unit_tokens and _PARTICIPLE.search(p[0])
-                              for p in fig.cues)
+            if not unit_ok and unit_tokens:  # "1,300 evacuated", "12 blessés"
+                unit_ok = not fig.cue_participles.isdisjoint(unit_tokens)
             if not unit_ok and q.unit is not None:  # "2,310 suspected cholera cases"
                 unit_ok = bool(_in(exact, fig.unit, q.end, np_hi))
             if not unit_ok and q.unit is None:

@@ -11,6 +11,7 @@ of every term against the whole text.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,11 +21,14 @@ from rapidfuzz import fuzz, process
 from monitor.config import FigureConfig, WatchlistConfig
 from monitor.engine.words import FORECAST, PART_WORDS, WHOLE_WORDS
 from monitor.models import HistoryEntry, as_number
-from monitor.text import tokens
+from monitor.text import TOKEN, fold_text, tokens
 
 Phrase = tuple[str, ...]
 SUFFIXES = ("s", "x", "e", "es", "n", "ns", "ne", "nes", "nne", "nnes", "en", "ens", "ennes")
 MIN_FUZZY_LEN = 5
+# a participle after a number counts people ("1,300 evacuated", "27 killed", "12 évacués");
+# a noun among the cues ("52 shelters") does not say what the figure counts
+PARTICIPLE = re.compile(r"(?:ed|en|e|es|ee|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes)$")
 PERCENT_UNITS = frozenset({"%", "percent", "per cent", "pour cent", "pourcent", "pct"})
 CACHE_LIMIT = 200_000
 
@@ -85,9 +89,15 @@ class Matcher:
 
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
-        toks = tokens(text)
+        folded = fold_text(text)
         cache = self._cache
-        matches = [cache.get(t) or self.token_matches(t) for t, _s, _e in toks]
+        look = self.token_matches
+        # many sentences match nothing: find that out on plain strings, offsets only if needed
+        matches = [m if (m := cache.get(t)) is not None else look(t)
+                   for t in TOKEN.findall(folded)]
+        if not any(matches):
+            return []
+        toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(folded)]
         hits: list[PhraseHit] = []
         for i, here in enumerate(matches):
             if not here:
@@ -149,6 +159,8 @@ class Figure:
     review_factor: float = 10.0
     about_band: float = 0.05
     percent: bool = False  # counts in percent: a "36,4 %" quantity has its unit
+    unit_words: frozenset[str] = frozenset()  # one-word units, for the hot path
+    cue_participles: frozenset[str] = frozenset()  # one-word cues that count people
     forecast: bool = False  # a planned or expected figure: forecast words do not push out
 
 
@@ -264,6 +276,9 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
             about_band=cfg.judging.about_band,
             percent=bool({u.strip().lower() for u in f.unit} & PERCENT_UNITS),
             forecast=any(FORECAST.search(c) for c in f.cues),
+            unit_words=frozenset(p[0] for p in _phrases(f.unit) if len(p) == 1),
+            cue_participles=frozenset(p[0] for p in _phrases(f.cues)
+                                      if len(p) == 1 and PARTICIPLE.search(p[0])),
         )
         # Subjects are names (fuzzy, like terms); cues, units and other sides are ordinary
         # words, matched exactly with their inflections: "revoit" must not pass for "prévoit".
