@@ -464,11 +464,11 @@ class PlaceConfig(Strict):
 
 class JudgingConfig(Strict):
     about_band: float = Field(
-        0.05, description="How far 'about N' / 'nearly N' reaches from N (0.05 = 5%)."
+        0.05, description="How far 'about N' / 'nearly N' / 'up to N' reach from N (0.05 = 5%)."
     )
     review_factor: float = Field(
-        10.0, description="A value this many times above or below the current one is held "
-        "for review until a second outlet reports it; 0 turns review off."
+        10.0, description="A value this many times (or more) above or below the current one "
+        "is held for review until a second outlet reports it; 0 turns review off."
     )
 
     @field_validator("about_band")
