@@ -1,7 +1,7 @@
 """`news-monitor status`: what the store says, for a person (text) or a script (--json).
 
-Per feed: last success, last error, failures, next poll; per figure: current value and last
-revision; per channel: disabled or not, and why; the outbox: pending and failed deliveries.
+Per feed: last success, last error, failures, next poll; per figure: current value, last
+revision or correction, and values held for review; per channel: disabled or not, and why; the outbox: pending and failed deliveries.
 Read-only; safe while the daemon runs. Credentials in URLs (`https://user:pass@host/feed`)
 are shown as `***@` in both forms.
 """
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from monitor.config import Config
 from monitor.deliver import gone
 from monitor.netguard import mask_credentials
-from monitor.schema import events, figures, outbox
+from monitor.schema import events, figures, history, outbox
 from monitor.store import Store, utc
 from monitor.text import fmt_number
 
@@ -49,9 +49,14 @@ def collect(store: Store, cfg: Config) -> dict[str, Any]:
     with store.engine.connect() as conn:
         current = {r.id: r.current for r in conn.execute(select(figures))}
         last_rev: dict[str, Any] = {}
-        for r in conn.execute(select(events).where(events.c.kind == "revision")
+        for r in conn.execute(select(events).where(events.c.kind.in_(("revision", "correction")))
                               .order_by(events.c.id)).mappings():
             last_rev[r["figure"]] = r
+        held: dict[str, list[dict[str, Any]]] = {}
+        for h in conn.execute(select(history).where(history.c.origin == "held")
+                              .order_by(history.c.id)).mappings():
+            held.setdefault(h["figure"], []).append(
+                {"value": h["value"], "source": h["source"], "date": h["date"], "link": h["link"]})
         failed = conn.execute(select(outbox.c.channel, outbox.c.key, outbox.c.last_error)
                               .where(outbox.c.status == "failed")).all()
     figs = []
@@ -60,8 +65,10 @@ def collect(store: Store, cfg: Config) -> dict[str, Any]:
         figs.append({
             "id": fig.id, "label": fig.label, "current": current.get(fig.id),
             "last_revision": None if rev is None else {
-                "previous": rev["previous"], "value": rev["value"], "source": rev["source"],
-                "published": _iso(utc(rev["published"])), "link": rev["link"]},
+                "kind": rev["kind"], "previous": rev["previous"], "value": rev["value"],
+                "source": rev["source"], "published": _iso(utc(rev["published"])),
+                "link": rev["link"]},
+            "held_for_review": held.get(fig.id, []),
         })
     chans = []
     for ch in cfg.monitor.channels:
@@ -103,8 +110,12 @@ def render(data: dict[str, Any]) -> str:
         rev = g["last_revision"]
         line = f"  {g['id']}: {fmt_number(g['current'])}"
         if rev:
-            line += (f" (last revision {fmt_number(rev['previous'])} -> {fmt_number(rev['value'])}, "
-                     f"{rev['source']}, {rev['published'] or 'undated'})")
+            line += (f" (last {rev['kind']} {fmt_number(rev['previous'])} -> "
+                     f"{fmt_number(rev['value'])}, {rev['source']}, "
+                     f"{rev['published'] or 'undated'})")
+        for h in g["held_for_review"]:
+            line += (f"; held for review: {fmt_number(h['value'])} ({h['source']}, "
+                     f"{h['date'] or 'undated'})")
         out.append(line)
     out.append("channels:")
     for c in data["channels"]:

@@ -113,3 +113,49 @@ def test_status_shows_instances_and_leases(store_url: str, tmp_path: Path) -> No
     assert store.list_instances() == []
     assert store.feed_state("f", "https://x.example/f").lease_owner is None
     store.close()
+
+
+def test_held_values_and_corrections_survive_the_store_and_show_in_status(
+        store_url: str, tmp_path: Path) -> None:
+    """Issue 13 through the daemon's path: a far value is held (stored aside, not current),
+    a second outlet promotes it, a stated correction is recorded as one; status shows both."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from monitor.config import WatchlistConfig
+    from monitor.feeds import content_hash
+    from monitor.models import Item
+    from monitor.status import collect, render
+
+    cfg = WatchlistConfig.model_validate({"figures": [{
+        "id": "toll", "label": "Storm toll", "subject": ["storm"], "unit": ["dead"],
+        "measure": ["toll"], "only_rises": True,
+        "history": [{"value": 40, "date": "2025-11-01", "source": "Seed"}]}]})
+    wl = compile_watchlist(cfg)
+    store = open_store(store_url, tmp_path)
+    store.seed_figures(wl)
+
+    def item(n: int, source: str, text: str) -> Item:
+        return Item(f"u{n}", "Storm", text, f"https://news.example/{n}",
+                    datetime(2025, 11, 1 + n, tzinfo=UTC), None, source,
+                    content_hash("Storm", text, None), feed="f")
+
+    _st, evs = store.judge_item(wl, item(1, "A", "The storm toll now stands at 400."))
+    assert [e.kind for e in evs if e.kind != "match"] == ["held_for_review"]
+    status = collect(store, SimpleNamespace(  # type: ignore[arg-type]
+        monitor=SimpleNamespace(feeds=[], channels=[]), watchlist=cfg, secrets={}))
+    (fig,) = status["figures"]
+    assert fig["current"] == 40 and [h["value"] for h in fig["held_for_review"]] == [400]
+    assert "held for review: 400 (A," in render(status)
+    _st, evs = store.judge_item(wl, item(2, "B", "The storm toll rose to 400."))
+    assert [(e.kind, e.value, e.link) for e in evs if e.kind != "match"] == [
+        ("revision", 400, "https://news.example/1"), ("corroboration", 400, "https://news.example/2")]
+    _st, evs = store.judge_item(wl, item(3, "C", "The storm toll was revised down to 380."))
+    assert [(e.kind, e.previous, e.value) for e in evs if e.kind != "match"] == [
+        ("correction", 400, 380)]
+    status = collect(store, SimpleNamespace(  # type: ignore[arg-type]
+        monitor=SimpleNamespace(feeds=[], channels=[]), watchlist=cfg, secrets={}))
+    (fig,) = status["figures"]
+    assert fig["current"] == 380 and fig["held_for_review"] == []
+    assert fig["last_revision"]["kind"] == "correction"
+    store.close()
