@@ -151,3 +151,30 @@ def test_thirty_edits_with_a_new_value_each_give_thirty_revisions(tmp_path: Path
     assert revisions == [(3000, 11_000)] + [(11_000 + 1_000 * (n - 1), 11_000 + 1_000 * n)
                                            for n in range(1, 30)]
     assert res.stderr.count("not judged again (churn protection)") == 3, res.stderr
+
+
+def test_the_values_a_figure_knows_do_not_depend_on_reading_order() -> None:
+    """Several instances read feeds in any order: a report older than the figure's newest is
+    judged against the value the figure had on its date (intervals, only_rises and review
+    included), so the values known at the end are those of reading in time order. Failed
+    before: 'more than 700,000' read after 'about 750,000' counted as consistent, and a
+    newer undated value made older ones look outdated."""
+    import random
+
+    from monitor.config import load_watchlist
+    from monitor.engine.pipeline import Engine
+    from monitor.engine.watchlist import compile_watchlist
+    from monitor.replay import load_items
+
+    wl = compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml"))
+    items = load_items([f for f in FILES if f.name != "yonhap_update.xml"])
+
+    def known(order: list) -> dict[str, list[float]]:  # type: ignore[type-arg]
+        engine = Engine(wl)
+        for item in order:
+            engine.process(item)
+        return {f: sorted({h.value for h in st.history}) for f, st in engine.states.items()}
+
+    in_time = known(items)
+    for seed in range(25):
+        assert known(random.Random(seed).sample(items, len(items))) == in_time, seed

@@ -30,10 +30,23 @@ from monitor.engine.words import (
     YEAR,
 )
 from monitor.models import Quantity
+from monitor.text import fold_text
 
 _PART_BEFORE = {phrase_of(w) for w in PART_BEFORE}
 _PART_AFTER = {phrase_of(w) for w in PART_AFTER}
 _WHOLE = {phrase_of(w) for w in WHOLE_WORDS}
+# Parts and wholes are read only in sentences with numbers, by one scan of the folded text
+# (kept out of the watchlist's matcher: "more", "dont" are in most sentences of the news).
+_FUNCTION = {" ".join(p): p for p in _PART_BEFORE | _PART_AFTER | _WHOLE}
+_FUNCTION_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _FUNCTION), key=len,
+                                                       reverse=True)) + r")\b")
+
+
+def _function_hits(sentence: str) -> list[PhraseHit]:
+    """Hits of the part and whole words in a sentence (folded: `supplémentaires` too)."""
+    folded = re.sub(r"[-'’]", " ", fold_text(sentence))
+    return [PhraseHit(_FUNCTION[m.group(0)], m.start(), m.end(), 100.0)
+            for m in _FUNCTION_RE.finditer(folded) if m.group(0) in _FUNCTION]
 MEASURE_WORDS = 12  # a measure word governs a number at most this many words before it
 _SAYS = re.compile(r"\b(?:according to|selon|d['’]après|said|says|say|told|estimates?|"
                    r"estime|estiment|a indiqué|indique|a annoncé|annonce|a recensé|recense|"
@@ -400,6 +413,7 @@ def attribute(
         hits = wl.matcher.find(sentence)
     if ms is None:
         ms = scoping.mentions(wl, sentence, hits)
+    hits = sorted([*hits, *_function_hits(sentence)], key=lambda h: h.start)
     title_hits = context.title_hits
     exact = [h for h in hits if h.score >= 100]
     present = {h.phrase for h in exact}

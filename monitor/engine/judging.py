@@ -146,12 +146,12 @@ def _restates(new: HistoryEntry, old: HistoryEntry, rule: Rule) -> bool:
         old.low is not None and same_value(new.value, old.low, rule.tolerance))
 
 
-def _value_at(state: FigureState, day: str) -> Number | None:
-    """The value the figure had on `day`: its latest entry dated on or before it."""
+def _entry_at(state: FigureState, day: str) -> HistoryEntry | None:
+    """The entry the figure stood at on `day`: its latest entry dated on or before it."""
     dated = [h for h in state.history if h.date is not None and h.date <= day]
     if not dated:
-        return state.history[0].value if state.history else None
-    return max(enumerate(dated), key=lambda p: (p[1].date, p[0]))[1].value
+        return state.history[0] if state.history else None
+    return max(enumerate(dated), key=lambda p: (p[1].date, p[0]))[1]
 
 
 def _far(value: Number, current: Number, factor: float) -> bool:
@@ -176,16 +176,32 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
     entry = HistoryEntry(value=q.value, low=q.low, high=q.high, qualifier=q.qualifier,
                          source=obs.source, quote=obs.sentence, date=day, link=obs.link)
     cur = state.current_entry()
+    # the newest date the figure knows (the current value itself may be undated)
+    current_day = max((h.date for h in state.history if h.date), default=None)
+    undated_current = cur is not None and cur.date is None and current_day is not None
+    if day is not None and (current_day is not None and day < current_day or undated_current):
+        # (an undated current value: whether this report is older cannot be told, so it is
+        # recorded beside it rather than set against it)
+        # A backlog report (a feed read late, instances reading out of order) is judged
+        # against the value the figure had on its date, so the values a figure knows do not
+        # depend on reading order; recorded, never made current, never reviewed.
+        if cur is not None and _restates(entry, cur, rule):  # an older report of the same value
+            if obs.source in state.sources:
+                return state, "repeat", state.current
+            return (replace(state, sources=state.sources | {obs.source}), "corroboration",
+                    state.current)
+        then = _entry_at(state, day)
+        if any(_restates(entry, h, rule) for h in state.history) or (
+                then is not None and consistent(entry, then, rule)):
+            return state, "restatement", state.current
+        return (replace(state, history=(*state.history, entry)), "revision",
+                then.value if then is not None else None)
     if cur is not None and consistent(entry, cur, rule):
         if obs.source in state.sources:
             return state, "repeat", state.current
         return replace(state, sources=state.sources | {obs.source}), "corroboration", state.current
     if any(_restates(entry, h, rule) for h in state.history):
         return state, "restatement", state.current
-    current_day = cur.date if cur is not None else None
-    if day is not None and current_day is not None and day < current_day:
-        # a backlog report: recorded, never made current, never reviewed
-        return replace(state, history=(*state.history, entry)), "revision", _value_at(state, day)
     lower = cur is not None and _of(entry, rule).hi < _of(cur, rule).lo
     if rule.only_rises and lower and not says_correction:
         return state, "outdated", state.current

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from monitor.config import FigureConfig, WatchlistConfig
-from monitor.engine.words import FORECAST, PART_WORDS, WHOLE_WORDS
+from monitor.engine.words import FORECAST
 from monitor.models import HistoryEntry, as_number
 from monitor.text import TOKEN, fold_text, tokens
 
@@ -287,8 +287,6 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
         for p in fig.unit | fig.cues | fig.exclude | fig.not_subject | fig.measure:
             thresholds.setdefault(p, 100.0)
         figures.append(fig)
-    for p in _phrases([*PART_WORDS, *WHOLE_WORDS]):
-        thresholds.setdefault(p, 100.0)
     home = frozenset(pc.id for pc in cfg.places if pc.home)
     groups = tuple((pc.id, frozenset(pc.parts)) for pc in cfg.places if pc.parts)
     return Watchlist(tuple(terms), tuple(figures), Matcher(thresholds), tuple(places), home,
