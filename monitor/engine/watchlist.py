@@ -55,9 +55,13 @@ class Matcher:
         self.vocab = {tok for p in self.thresholds for tok in p}
         self.long_vocab = sorted(v for v in self.vocab if len(v) >= MIN_FUZZY_LEN)
         self.floor = min(self.thresholds.values(), default=100.0)
-        self.by_first: dict[str, list[Phrase]] = defaultdict(list)
+        # Each phrase is looked for from its most telling word (the longest), not its first:
+        # "in total", "by December", "d'ici" would make every sentence a candidate.
+        self.by_anchor: dict[str, list[tuple[Phrase, int]]] = defaultdict(list)
         for p in self.thresholds:
-            self.by_first[p[0]].append(p)
+            a = max(range(len(p)), key=lambda k: (len(p[k]), k))
+            self.by_anchor[p[a]].append((p, a))
+        self._anchored: dict[str, bool] = {}
         self._cache: dict[str, dict[str, float]] = {}
 
     def token_matches(self, tok: str) -> dict[str, float]:
@@ -87,35 +91,50 @@ class Matcher:
         self._cache[tok] = result
         return result
 
+    def _anchors(self, tok: str) -> bool:
+        """Whether this text word stands for a phrase's anchor word (cached)."""
+        found = any(w in self.by_anchor for w in self.token_matches(tok))
+        if len(self._anchored) > CACHE_LIMIT:
+            self._anchored.clear()
+        self._anchored[tok] = found
+        return found
+
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
         folded = fold_text(text)
+        words = TOKEN.findall(folded)
+        known = self._anchored.get
+        # most sentences hold no anchor word: decided on plain strings, one lookup a word
+        if not any(f or (f is None and self._anchors(t)) for t in words for f in (known(t),)):
+            return []
         cache = self._cache
         look = self.token_matches
-        # many sentences match nothing: find that out on plain strings, offsets only if needed
-        matches = [m if (m := cache.get(t)) is not None else look(t)
-                   for t in TOKEN.findall(folded)]
-        if not any(matches):
-            return []
-        toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(folded)]
+        matches = [m if (m := cache.get(t)) is not None else look(t) for t in words]
+        spans: list[tuple[int, int]] = []
         hits: list[PhraseHit] = []
         for i, here in enumerate(matches):
             if not here:
                 continue
             for word, score in here.items():
-                for phrase in self.by_first.get(word, ()):
-                    n = len(phrase)
-                    if i + n > len(toks):
+                for phrase, a in self.by_anchor.get(word, ()):
+                    start, n = i - a, len(phrase)
+                    if start < 0 or start + n > len(matches):
                         continue
                     worst = score
-                    for k in range(1, n):
-                        s = matches[i + k].get(phrase[k])
-                        if s is None:
+                    for k in range(n):
+                        if k == a:
+                            continue
+                        got = matches[start + k].get(phrase[k])
+                        if got is None:
                             worst = -1
                             break
-                        worst = min(worst, s)
+                        worst = min(worst, got)
                     if worst >= self.thresholds[phrase]:
-                        hits.append(PhraseHit(phrase, toks[i][1], toks[i + n - 1][2], worst))
+                        if not spans:
+                            spans = [m.span() for m in TOKEN.finditer(folded)]
+                        hits.append(PhraseHit(phrase, spans[start][0], spans[start + n - 1][1],
+                                              worst))
+        hits.sort(key=lambda h: (h.start, h.end))
         return hits
 
 
