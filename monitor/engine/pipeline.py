@@ -98,7 +98,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
     observations: list[Observation] = []
     title_fixes = bool(item.title and CORRECTION.search(item.title))
     for (sentence, is_title), hits in zip(chunks, found_hits, strict=True):
-        if not is_title:
+        if hits and not is_title:
             all_hits += hits
             mentioned |= _mentions(wl, hits)
         found = quantities(sentence, lang)
@@ -114,6 +114,8 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
             if here.places:
                 context = Context(title_hits, title_scope, here, item_phrases, year)
         readings.append(SentenceReading(sentence, hits, atts))
+        if not atts:
+            continue
         fixes = title_fixes or (any(a.figure for a in atts) and bool(CORRECTION.search(sentence)))
         for figure, a in _first_per_figure(atts):
             mentioned.add(figure)
