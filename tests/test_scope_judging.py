@@ -323,3 +323,26 @@ def test_an_exact_value_above_a_nearly_is_new() -> None:
     s = state(39_000, "nearly")
     assert judge(s, obs(39_105), Rule())[1] == "revision"  # "nearly 39,000" is below it
     assert judge(s, obs(38_900, source="B"), Rule())[1] == "corroboration"
+
+
+def test_a_slipped_digit_of_a_recent_value_is_held_even_near_the_current_one() -> None:
+    s = state(12)
+    s, v, _ = judge(s, obs(14, source="A", day=11), Rule())
+    assert v == "revision"
+    # "120 morts" for 12: only 8.6 times the current 14, but ten times a value just reported
+    assert judge(s, obs(120, source="B", day=12), Rule())[1] == "held_for_review"
+    assert judge(s, obs(20, source="B", day=12), Rule())[1] == "revision"
+
+
+@pytest.mark.parametrize(("title", "text", "want"), [
+    # a measure word and the figure's own place stand for an unnamed event
+    ("Morocco toll passes 320", "Morocco's toll passed 320 on Friday, the ministry said.",
+     [(320, "deaths-ma")]),
+    ("Maroc : le bilan dépasse 320 morts", "Au Maroc, le bilan s'élève à 320 morts.",
+     [(320, "deaths-ma")]),
+    # without a measure word the event must still be named
+    ("Rif", "Au Maroc, 320 personnes sont mortes.", [(320, None)]),
+])
+def test_a_measure_word_and_the_figure_s_place_stand_for_its_subject(
+        title: str, text: str, want: list[tuple[float, str | None]]) -> None:
+    assert read_homed(text, title) == want

@@ -299,6 +299,12 @@ def _evaluate(
     if not unit_ok:
         reasons.append(f"unit {q.unit!r} is not one of the figure's, and no measure word"
                        if q.unit else "no unit noun after the number, and no measure word")
+    if (subject_where is None and not subject_after_whole and measure and fig.scope
+            and bound is not None and bound.places == fig.scope
+            and bound.where in ("after the number", "before the number", "title")):
+        # "Morocco toll passes 320": a measure word of the figure and its own place stand
+        # for its subject; the event need not be named
+        subject_where = "measure and place"
     if subject_where is None:
         reasons.append(
             "subject only inside a larger whole (dont/including)"

@@ -14,9 +14,10 @@ bounds, a bare N itself (within the figure's tolerance). Against the current val
 * **restates** an older value (stored nowhere, no event);
 * for a figure that only rises, a lower inconsistent value is a **correction** when the
   report says so ("revised down", "révisé à la baisse", "erratum"), else an outdated quote;
-* a value `review_factor` times (or more) above or below the current one is **held for
-  review**: kept aside, not current, and promoted to a revision when a second outlet
-  reports it (the revision carries the first report's link, the second is its corroboration).
+* a value `review_factor` times (or more) above or below the current one, or exactly ten
+  times (or a tenth of) one of its last three values (a slipped digit), is **held for
+  review**: kept aside, not current, and promoted to a revision when a second outlet reports
+  it (the revision carries the first report's link, the second is its corroboration).
 """
 
 from __future__ import annotations
@@ -161,6 +162,12 @@ def _far(value: Number, current: Number, factor: float) -> bool:
     return ratio >= factor or ratio <= 1 / factor  # a slipped digit is exactly x10
 
 
+def _slipped_digit(value: Number, state: FigureState) -> bool:
+    """Ten times, or a tenth of, one of the figure's last three values: a typo of a figure
+    just reported ("120 morts" for 12, "70" for 7), however near the current value it falls."""
+    return any(h.value and value in (h.value * 10, h.value / 10) for h in state.history[-3:])
+
+
 def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
           says_correction: bool = False) -> tuple[FigureState, Verdict, Number | None]:
     """Decide what an observation means for its figure; returns the new state, the verdict
@@ -205,7 +212,8 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
     lower = cur is not None and _of(entry, rule).hi < _of(cur, rule).lo
     if rule.only_rises and lower and not says_correction:
         return state, "outdated", state.current
-    if state.current is not None and _far(q.value, state.current, rule.review_factor):
+    if state.current is not None and rule.review_factor and (
+            _far(q.value, state.current, rule.review_factor) or _slipped_digit(q.value, state)):
         # a far value waits for a second outlet, a stated correction too ("revised down to
         # 19, two victims counted twice": the 2 is no correction of 21)
         held = [h for h in state.held if _restates(entry, h, rule) or same_value(
