@@ -134,7 +134,7 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-TOKEN = _TOKEN = re.compile(r"[^\W_]+")  # a word of folded text
+TOKEN = re.compile(r"[^\W_]+")  # a word of folded text
 
 
 def fmt_number(x: float | None, language: str = "en") -> str:
@@ -154,4 +154,4 @@ def fold_text(text: str) -> str:
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """Folded word tokens with offsets; hyphens and apostrophes split words (`nord-coréens`)."""
     folded = text.translate(_FOLD)
-    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+    return [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(folded)]

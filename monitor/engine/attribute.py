@@ -137,14 +137,8 @@ def _np_end(sentence: str, start: int, limit: int) -> int:
 
 
 def _after_end(sentence: str, start: int, limit: int) -> int:
-    stop = _AFTER_STOP.search(sentence, start, limit)
-    hi = stop.start() if stop else limit
-    pos = start
-    for n, m in enumerate(_WORD.finditer(sentence, start, hi)):
-        if n >= AFTER_WORDS:
-            break
-        pos = m.end()
-    return pos
+    """A few words after the number's noun phrase (its clause's end for cues and excludes)."""
+    return scoping.window_end(sentence, start, limit, _AFTER_STOP, AFTER_WORDS)
 
 
 def _words_back(sentence: str, end: int, n: int) -> int:

@@ -138,8 +138,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
         if not h:
             body.setdefault(float(o.quantity.value), set()).add(o.figure)
     observations = [o for o, h in zip(observations, head, strict=True)
-                    if not h or body.get(float(o.quantity.value), {o.figure}) >= {o.figure}
-                    or not body.get(float(o.quantity.value))]
+                    if not h or o.figure in body.get(float(o.quantity.value), {o.figure})]
     observations.sort(key=lambda o: bool(item.title) and o.sentence == item.title)
     terms = tuple((t.id, score) for t, score in wl.terms_in(all_hits))
     figures = tuple(f.id for f in wl.figures if f.id in mentioned)

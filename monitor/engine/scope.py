@@ -136,12 +136,24 @@ def _including(text: str, grp: Sequence[Mention], scope: Scope) -> Scope:
     return scope
 
 
+_WORD = re.compile(r"[^\s,;:.()«»\"“”!?]+")
+
+
+def window_end(text: str, start: int, limit: int, stop: re.Pattern[str], words: int) -> int:
+    """The end of the phrase after `start`: at most `words` words, up to the first `stop`
+    match or `limit` (the next number). Attribution and scope read such windows alike."""
+    found = stop.search(text, start, limit)
+    pos = start
+    for n, m in enumerate(_WORD.finditer(text, start, found.start() if found else limit)):
+        if n >= words:
+            break
+        pos = m.end()
+    return pos
+
+
 def after_end(text: str, start: int, limit: int) -> int:
     """Where the number's own phrase ends for scope: punctuation, a `dont`, the next number."""
-    stop = _AFTER_STOP.search(text, start, limit)
-    hi = stop.start() if stop else limit
-    words = list(re.finditer(r"\S+", text[start:hi]))
-    return start + words[AFTER_WORDS - 1].end() if len(words) > AFTER_WORDS else hi
+    return window_end(text, start, limit, _AFTER_STOP, AFTER_WORDS)
 
 
 def bind(text: str, ms: Sequence[Mention], q_start: int, q_end: int, before_lo: int,
@@ -151,15 +163,16 @@ def bind(text: str, ms: Sequence[Mention], q_start: int, q_end: int, before_lo: 
     `claimed` spans (another number's own phrase) are not this number's."""
     after = [m for m in ms if q_end <= m.start and m.end <= after_hi]
     # a joint phrase may hold a number word of its own ("dans les deux pays"): look past it
-    joint_after = bool(JOINT.search(text, q_end, after_end(text, q_end, len(text))))
+    own_hi = after_end(text, q_end, len(text))
+    joint_after = bool(JOINT.search(text, q_end, own_hi))
     if after:
         grp = _group(list(ms), text, ms.index(after[0]))
         return _including(text, grp, Scope(frozenset(m.key for m in grp if m.start >= q_end),
                                            joint_after, "after the number"))
-    many = MANY.search(text, q_end, after_end(text, q_end, len(text)))
+    many = MANY.search(text, q_end, own_hi)
     if many:  # "273 morts dans trois pays": more places than the figures count in
         return Scope(frozenset({"?" + many.group(0).strip()}), True, "after the number")
-    if joint_after and BOTH.search(text, q_end, after_end(text, q_end, len(text))):
+    if joint_after and BOTH.search(text, q_end, own_hi):
         # "358 in Morocco, 362 in both countries": its own joint phrase, whatever came before
         return Scope(frozenset(), True, "after the number")
     before = [m for m in ms if before_lo <= m.start and m.end <= q_start

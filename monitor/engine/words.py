@@ -11,7 +11,6 @@ PART_BEFORE = ("additional", "another", "further", "extra", "encore", "nouveaux"
                "de plus")
 PART_AFTER = ("supplémentaires", "supplémentaire", "additional", "more", "extra", "further",
               "de plus")
-PART_WORDS = tuple(sorted(set(PART_BEFORE + PART_AFTER)))
 
 # A number for a larger whole that merely includes them ("50 000 soldats, dont des unités
 # nord-coréennes") is not the figure's value either; after these words, a place names a part.
