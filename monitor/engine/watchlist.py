@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
@@ -213,7 +214,7 @@ class Watchlist:
     home: frozenset[str] = frozenset()  # places a number bound to none counts in
     groups: tuple[tuple[str, frozenset[str]], ...] = ()  # group place id -> its parts
 
-    @property
+    @cached_property
     def scope_places(self) -> frozenset[str]:
         """Places some figure counts in (with the groups made of them and the home place):
         only these give a title's or an earlier sentence's place to a sentence naming none;
