@@ -82,27 +82,158 @@ def html_to_text(html: str) -> str:
     return clean(text)
 
 
-_ABBREV = (
-    r"(?<![A-Za-zÀ-ÿ])(?:[A-Z]|M|Mr|Mrs|Ms|Dr|St|Mme|Mlle|Gen|Col|Lt|Sgt|Sen|Rep|Gov|Jan|Feb|Mar|"
-    r"Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|No|vs|etc|Inc|Corp|U\.S|U\.K|U\.N|approx|env)\."
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Sentence ends. A candidate is a run of . ! ? … with any closing quotes or brackets (French
+# ones after a space: "pas. »"), then spaces and what can open a sentence: a capital or a digit,
+# maybe after an opening quote or bracket. A line break always ends a sentence.
+_SPACE = " \u00a0\u202f"
+_OPENERS = "\"“«‘'(["
+_END = re.compile(  # led by one character class, so re skips ahead to the next candidate fast
+    r"[\n.!?…](?:(?<=\n)|[.!?…]*(?P<close>(?:[ \u00a0\u202f]?[\"”»’')\]])*)[^\S\n]+"
+    r"(?=[\"“«‘'(\[]?[ \u00a0\u202f]?[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ0-9]))"
 )
-_SPLIT = re.compile(r"(?<=[.!?…])[\"”»’)]*\s+(?=[\"“«(]?[A-ZÀ-ÖØ-Þ0-9])|\n+")
-_ABBREV_END = re.compile(_ABBREV + r"$")
+# Words a full stop never ends: titles before a name, "approx."/"env." before a number.
+_TITLES = _words(
+    "Mr Mrs Ms Messrs Dr Drs Prof Profs Mt Ft Gen Lt Col Maj Capt Cpt Cmdr Cdr Adm Brig Sgt Cpl "
+    "Pvt Sen Sens Rep Reps Gov Pres Supt Insp Det Rev Hon Msgr Atty Amb vs v viz approx ca c cf "
+    "e.g i.e eg ie incl excl esp resp M MM Mme Mmes Mlle Mlles Mgr Pr Ste Sts Gal Cdt env av apr "
+    "bd c.-à-d"
+)
+# Abbreviations that can also end a sentence ("... in the U.S. They ...", "le 5 déc. Il ..."):
+# they end one only before a word that usually starts a sentence; never before a digit.
+# Initials and dotted acronyms (F., J.-L., U.S., D.C., J.-C.) read the same way.
+_ABBREVS = _words(
+    "No Nos no nos Nr nr n p pp art Art arts vol Vol ch chap fig Fig figs para al tel Tel tél "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec janv Janv févr fév avr juil sept oct nov "
+    "déc Déc etc Inc Corp Co Ltd Plc plc Bros Jr Sr St Ave Blvd Rd Sq Ala Ariz Ark Calif Colo "
+    "Conn Del Fla Ga Ill Ind Kan Ky Md Mass Mich Minn Miss Mo Mont Neb Nev Okla Ore Pa Tenn Va "
+    "Vt Wash Wis Wyo"
+)
+_INITIALS = re.compile(r"(?:[A-ZÀ-Þ]\.-?)*[A-ZÀ-Þ]")
+_CLOCK = _words("a.m p.m A.M P.M")  # "at 9 p.m. Police said" ends; "9 p.m. Monday" not
+_STARTERS = _words(
+    "The A An It Its He She They We I You This That These Those There Their His Her Our In On At "
+    "By For From With But And Or So Yet If When While After Before As Since Although Though "
+    "However Meanwhile Also Still Then Now Here Some Many Most Several Other Others Both Each All "
+    "None One Two Three Four Five Six Seven Eight Nine Ten Asked According "
+    "Le La Les L' Un Une Des Du Il Elle Ils Elles On Nous Vous Je Ce Cet Cette Ces C' Cela Ça "
+    "Son Sa Ses Leur Leurs En Dans Au Aux À Pour Par Sur Selon Mais Et Ou Donc Puis Après Avant "
+    "Depuis Alors Ainsi Pourtant Cependant Toutefois Enfin Aussi Plus Moins Deux Trois Quatre "
+    "Cinq Six Sept Huit Neuf Dix Quelque Quelques Certains Certaines Plusieurs Aucun Aucune Tous "
+    "Toutes D' Qu' S' J' N'"
+)
+_NOT_AFTER_CLOCK = _words(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept "
+    "Oct Nov Dec"
+)
+_NEXT_WORD = re.compile(r"[ \u00a0\u202f]?([^\W\d_]+)(['’]?)(\.?)")
+# "?" or "!" closing a quotation, then who spoke: '"Enough!" Mayor Karen Bass told reporters'.
+_SPEAKER = re.compile(
+    r"(?:[A-ZÀ-Þ][\w'’.-]*[ \u00a0]+){1,3}(?:said|says|asked|asks|told|tells|added|adds|"
+    r"shouted|shouts|cried|cries|wrote|writes|replied|replies|insisted|insists|declared|"
+    r"exclaimed|demanded|wondered|(?:a |s'est |s’est )?(?:demandé|lancé|dit|déclaré|écrit|"
+    r"crié|répondu|ajouté|interrogé|exclamé)|demande|lance|dit|déclare|écrit|crie|répond|"
+    r"ajoute|interroge)\b"
+)
+_PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
+_MARKER = re.compile(r"\d{1,3}|[A-Za-z]|[ivxIVX]{1,5}")  # "1." "b." "iv." opening a paragraph
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; lines are sentences, abbreviations do not end one."""
+    """(start, end) of each sentence, as an editor would cut the text.
+
+    A line (headline, bullet, time stamp, paragraph) is never joined to the next. Inside a
+    line a sentence ends at . ! ? or an ellipsis before a capital or a digit, with its closing
+    quotes or brackets, except: after a title or an abbreviation ("Dr. Smith", "M. Macron",
+    "Jan. 8", "p. 12", "env. 300", "John F. Kennedy", "U.S. officials"; an abbreviation still
+    ends one before a word that starts sentences: "in the U.S. They"); inside a quotation or a
+    parenthesis closed later on the line; at "?" or "!" closing a quotation its speaker
+    follows ('"Why?" Zelensky asked'); at a bracketed ellipsis ("[...]"); after a paragraph
+    number ("1. The ...")."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _SPLIT.finditer(text):
-        if m.group(0).strip() and _ABBREV_END.search(text[max(start, m.start() - 8) : m.start()]):
+    for m in _END.finditer(text):
+        dot = m.start()
+        if text[dot] == "\n":
+            if start < dot:
+                _add(spans, text, start, dot)
+            start = m.end()
             continue
-        if text[start : m.start()].strip():
-            spans.append(_trim(text, start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append(_trim(text, start, len(text)))
+        stop, end = text[dot : m.start("close")], m.end("close")
+        if _ends(text, start, dot, stop, m.group("close"), end, m.end()):
+            _add(spans, text, start, end)
+            start = m.end()
+    if start < len(text):
+        _add(spans, text, start, len(text))
     return spans
+
+
+def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    if text[start:end].strip():
+        spans.append(_trim(text, start, end))
+
+
+def _ends(text: str, start: int, dot: int, stop: str, close: str, end: int, nxt: int) -> bool:
+    """Whether the candidate at `dot` (its `stop` and `close` marks up to `end`, the next
+    sentence from `nxt`) ends the sentence begun at `start`."""
+    if close:
+        if stop == "…" or stop.startswith(".."):
+            if close.lstrip(_SPACE)[0] in ")]" and text[dot - 1 : dot] in "([":
+                return False  # "[...]", "(…)": words left out of a quotation
+        elif stop[-1] in "?!" and _SPEAKER.match(text, nxt):
+            return False
+    elif stop == "." and not _after_word(text, start, dot, nxt):
+        return False
+    return not _inside(text, start, end)
+
+
+def _after_word(text: str, start: int, dot: int, nxt: int) -> bool:
+    """Whether a lone full stop after the word before `dot` ends a sentence."""
+    i = dot
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    word = text[i:dot].lstrip(_OPENERS)
+    if not word:
+        return True
+    if word in _TITLES:
+        return False
+    if word in _CLOCK:
+        w = _NEXT_WORD.match(text, nxt)
+        return not w or not (w.group(1) in _NOT_AFTER_CLOCK or w.group(1).isupper())
+    if word in _ABBREVS or _INITIALS.fullmatch(word):
+        return _starts_sentence(text, nxt)
+    return not (i == start and _MARKER.fullmatch(word))  # "1. The ...": a numbered paragraph
+
+
+def _starts_sentence(text: str, nxt: int) -> bool:
+    """Whether the text at `nxt` (after an abbreviation) reads as a new sentence."""
+    c = text[nxt]
+    if c.isdigit():
+        return False
+    if c in "\"“«":  # a quotation opens: "... in the U.S. « Nous ... »"
+        return True
+    w = _NEXT_WORD.match(text, nxt + (c in "(["))
+    if not w or w.group(3):  # "A. Smith": an initial
+        return False
+    word = w.group(1) + ("'" if w.group(2) else "")
+    return word in _STARTERS
+
+
+def _inside(text: str, start: int, end: int) -> bool:
+    """Whether `end` lies inside a quotation or parenthesis that closes later on its line."""
+    segment = text[start:end]
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        line_end = len(text)
+    for opening, closing in _PAIRS:
+        if (opening in segment and segment.count(opening) > segment.count(closing)
+                and text.find(closing, end, line_end) >= 0):
+            return True
+    return segment.count('"') % 2 == 1 and text.find('"', end, line_end) >= 0
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
