@@ -130,6 +130,8 @@ _NOT_AFTER_CLOCK = _words(
     "June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept "
     "Oct Nov Dec"
 )
+_PARTICLES = _words("Le La Les Du Des")
+_NAME = re.compile(r" [A-ZÀ-Þ][a-zà-ÿ]")
 _NEXT_WORD = re.compile(r"[ \u00a0\u202f]?([^\W\d_]+)(['’]?)(\.?)")
 # "?" or "!" closing a quotation, then who spoke: '"Enough!" Mayor Karen Bass told reporters'.
 _SPEAKER = re.compile(
@@ -196,7 +198,7 @@ def _after_word(text: str, start: int, dot: int, nxt: int) -> bool:
     i = dot
     while i > start and not text[i - 1].isspace():
         i -= 1
-    word = text[i:dot].lstrip(_OPENERS)
+    word = text[i:dot].lstrip(_OPENERS).rsplit("'", 1)[-1].rsplit("’", 1)[-1]  # "d'env."
     if not word:
         return True
     if word in _TITLES:
@@ -220,6 +222,8 @@ def _starts_sentence(text: str, nxt: int) -> bool:
     if not w or w.group(3):  # "A. Smith": an initial
         return False
     word = w.group(1) + ("'" if w.group(2) else "")
+    if word in _PARTICLES and _NAME.match(text, w.end()):
+        return False  # "J.-M. Le Pen", "Jean-Yves Le Drian": a name goes on
     return word in _STARTERS
 
 

@@ -30,7 +30,7 @@ def load(path: Path) -> list[Case]:
     def close() -> None:
         if head is None:
             return
-        body = [line for line in lines]
+        body = list(lines)
         while body and not body[-1].strip():
             body.pop()
         text = "\n".join(body).replace(MARK, " ")
@@ -108,4 +108,8 @@ def test_scores_on_labelled_paragraphs() -> None:
           f"precision {precision:.3f} recall {recall:.3f}")
     for m in misses:
         print("  MISS", m)
-    assert exact >= 0.0, misses
+    # Before issue 16: 0.616 exact, precision 0.725, recall 0.920. After: 0.988, 1.000, 0.990
+    # (the misses: "Jr. Day ... in the U.S. Markets", "across the U.K. Junior doctors": an
+    # abbreviation before a capital that is not a usual sentence opener is read as going on).
+    assert exact >= 0.97, misses
+    assert precision >= 0.98 and recall >= 0.97, misses
