@@ -462,6 +462,26 @@ class PlaceConfig(Strict):
         return v
 
 
+HEADLINE_RULES = ("latest", "highest", "lowest")
+
+
+class ClaimantConfig(Strict):
+    id: str = Field(description="Unique id of the claimant, named by figures' `headline`.")
+    label: str = Field("", description="Name shown in digests and by explain; default the id.")
+    variants: list[str] = Field(
+        description="Names the press gives this claimant, short and long, in every language "
+        "(the Pentagon, US Department of Defense, Washington, américain): a number said by one "
+        "of them is its estimate."
+    )
+
+    @field_validator("variants")
+    @classmethod
+    def _variants(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("must list at least one name")
+        return v
+
+
 class JudgingConfig(Strict):
     about_band: float = Field(
         0.05, description="How far 'about N' / 'nearly N' / 'up to N' reach from N (0.05 = 5%)."
@@ -494,6 +514,8 @@ class HistoryConfig(Strict):
     source: str = Field("", description="Where it was read (seed file or feed).")
     quote: str = Field("", description="The sentence it was read from.")
     date: str | None = Field(None, description="Date of the report, YYYY-MM-DD, if known.")
+    claimant: str = Field("", description="Who stands behind the value: a [[claimants]] id, "
+                          "a name as read, or empty (unattributed).")
 
 
 class FigureConfig(Strict):
@@ -520,6 +542,11 @@ class FigureConfig(Strict):
     )
     review_factor: float | None = Field(
         None, description="Per-figure [judging].review_factor."
+    )
+    headline: str = Field(
+        "latest", description="The value shown as the figure's when claimants disagree: "
+        "latest (the last report's), highest, lowest, or the id of a [[claimants]] entry "
+        "(that claimant's, else the latest)."
     )
     cues: list[str] = Field(
         default_factory=list,
@@ -599,7 +626,30 @@ class WatchlistConfig(Strict):
     places: list[PlaceConfig] = Field(
         default_factory=list, description="Places and bodies figures count in (scope)."
     )
+    claimants: list[ClaimantConfig] = Field(
+        default_factory=list, description="Who stands behind figures (governments, agencies, "
+        "organisers): each value is judged in its claimant's own series."
+    )
     figures: list[FigureConfig] = Field(default_factory=list, description="Tracked figures.")
+
+    @model_validator(mode="after")
+    def _claimants_known(self) -> WatchlistConfig:
+        ids = {c.id for c in self.claimants}
+        seen: dict[str, str] = {}
+        for i, c in enumerate(self.claimants):
+            for v in c.variants:
+                key = " ".join(v.casefold().split())
+                if key in seen and seen[key] != c.id:
+                    raise ValueError(f"claimants[{i}].variants: {v!r} already names claimant "
+                                     f"{seen[key]!r}; a name can stand for one claimant only")
+                seen[key] = c.id
+        for i, f in enumerate(self.figures):
+            if f.headline not in HEADLINE_RULES and f.headline not in ids:
+                raise ValueError(
+                    f"figures[{i}].headline: {f.headline!r} is not latest, highest, lowest or "
+                    "the id of a [[claimants]] entry"
+                )
+        return self
 
     @model_validator(mode="after")
     def _scopes_known(self) -> WatchlistConfig:
@@ -827,7 +877,8 @@ def load_watchlist(path: Path) -> WatchlistConfig:
     if data is not None:
         wl, errors = _validate(WatchlistConfig, data, path, text)
     if wl is not None:
-        errors += _duplicates(path, [("terms", wl.terms, "id"), ("figures", wl.figures, "id")])
+        errors += _duplicates(path, [("terms", wl.terms, "id"), ("figures", wl.figures, "id"),
+                                   ("claimants", wl.claimants, "id")])
         if not wl.terms and not wl.figures:
             errors.append(f"{path}: terms: no terms and no figures: the watchlist watches "
                           "nothing (add a [[terms]] or [[figures]] entry)")

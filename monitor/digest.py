@@ -1,15 +1,17 @@
 """Group events into a digest and render it (Jinja2; the HTML form is autoescaped).
 
-Pure: events in, `Digest` and text out. Per revised figure: previous -> new value, change,
-the first source with its quote, the outlets that corroborate it, and the figure's timeline;
-then related coverage grouped by term, with near-identical headlines folded into one line.
+Pure: events in, `Digest` and text out. Per revised figure and claimant: who moved it,
+previous -> new value, change, the first source with its quote, the outlets that corroborate
+it, the claimant's timeline and, when sources disagree, every claimant's current value side
+by side (a competing estimate is shown the same way, with no previous value); then related
+coverage grouped by term, with near-identical headlines folded into one line.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from markupsafe import Markup
 from rapidfuzz import fuzz
 
 from monitor.feeds import safe_link
-from monitor.models import Event, HistoryEntry, Number
+from monitor.models import Estimate, Event, HistoryEntry, Number
 from monitor.netguard import mask_credentials
 from monitor.text import clean, fmt_number
 
@@ -30,14 +32,18 @@ LABELS = {
            "source": "First reported by", "also": "Also reported by", "history": "History",
            "related": "Related coverage", "more": "and {n} more", "nothing": "Nothing new.",
            "change": "change", "undated": "undated", "outlets": "outlets",
-           "correction": "correction", "in": "in",
+           "correction": "correction", "in": "in", "competing": "competing estimate",
+           "estimates": "Estimates now", "claimant": "Claimant", "value": "Value",
+           "date": "Date", "unattributed": "unattributed", "says": "says",
            "held": "Held for review", "held_why": "one outlet so far, far from the current value "
            "{current}; not made current until a second outlet reports it"},
     "fr": {"title": "Résumé news-monitor", "revised": "Chiffres révisés", "from": "contre",
            "source": "Annoncé d'abord par", "also": "Repris par", "history": "Historique",
            "related": "Articles liés", "more": "et {n} de plus", "nothing": "Rien de nouveau.",
            "change": "variation", "undated": "non daté", "outlets": "médias",
-           "correction": "correction", "in": "en",
+           "correction": "correction", "in": "en", "competing": "estimation concurrente",
+           "estimates": "Estimations actuelles", "claimant": "Source", "value": "Valeur",
+           "date": "Date", "unattributed": "non attribué", "says": "selon",
            "held": "En attente de vérification", "held_why": "un seul média jusqu'ici, loin de "
            "la valeur actuelle {current} ; retenu jusqu'à ce qu'un second média le confirme"},
 }
@@ -71,8 +77,12 @@ class Revision:
     first: Source
     corroborations: tuple[Source, ...]
     history: tuple[HistoryEntry, ...]
-    kind: str = "revision"  # or "correction": a lower value the report says corrects it
+    kind: str = "revision"  # "correction": a lower value the report says corrects it;
+    # "competing": a claimant's first value, disagreeing with the others
     scope: tuple[str, ...] = ()
+    claimant: str = ""  # whose series moved: a claimant id, "?name as read", "" unattributed
+    claimant_label: str = ""
+    estimates: tuple[Estimate, ...] = ()  # every claimant's current value, side by side
 
     @property
     def change(self) -> float | None:
@@ -95,6 +105,7 @@ class Held:
     unit: str | None
     source: Source
     scope: tuple[str, ...] = ()
+    claimant_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,32 +166,55 @@ def build(
     event_ids: Iterable[int] = (),
     labels: Mapping[str, str] | None = None,
 ) -> Digest:
-    """Group a period's events: one block per revised figure (its last revision, the
-    corroborations of that value), then related coverage folded by headline."""
+    """Group a period's events: one block per revised figure and claimant (its last
+    revision, the corroborations of that value), then related coverage folded by headline."""
     revisions: list[Revision] = []
-    by_figure: dict[str, list[Event]] = {}
+    by_series: dict[tuple[str, str], list[Event]] = {}
+    latest: dict[str, Event] = {}  # the figure's last event: its estimates are the newest
     for ev in events:
-        if ev.kind in ("revision", "correction", "corroboration") and ev.figure:
-            by_figure.setdefault(ev.figure, []).append(ev)
+        if ev.kind in ("revision", "correction", "corroboration", "competing") and ev.figure:
+            by_series.setdefault((ev.figure, ev.claimant), []).append(ev)
+            latest[ev.figure] = ev
     far = datetime.max.replace(tzinfo=UTC)
-    for fig, evs in by_figure.items():
-        revs = sorted((e for e in evs if e.kind in ("revision", "correction")),
+    for (fig, claimant), evs in by_series.items():
+        revs = sorted((e for e in evs if e.kind in ("revision", "correction", "competing")),
                       key=lambda e: e.published or far)  # stable: same time keeps event order
         if not revs:
             continue
         last = revs[-1]
         # a correction is shown against the value it corrects, not the period's first one
         first_prev = last.previous if last.kind == "correction" else revs[0].previous
+        if first_prev is None and len(revs) > 1:  # a first value, then revised: from it
+            first_prev = revs[0].value
+        # its corroborations: the claimant's own, and unattributed reports of its value
         corr = [e for e in evs if e.kind == "corroboration" and e.value == last.value]
-        timeline = tuple(sorted(histories.get(fig, ()), key=lambda h: h.date or ""))
+        if claimant:
+            corr += [e for e in by_series.get((fig, ""), []) if e.kind == "corroboration"
+                     and e.value == last.value]
+        # the claimant's own values; unattributed, the values no declared claimant gave
+        series = [h for h in histories.get(fig, ()) if h.claimant == claimant or not claimant
+                  and (not h.claimant or h.claimant.startswith("?"))]
+        if not claimant and len(series) < 2:  # judged against the headline: the figure's
+            series = list(histories.get(fig, ()))
+        timeline = tuple(sorted(series, key=lambda h: h.date or ""))
+        estimates = latest[fig].estimates if len(latest[fig].estimates) > 1 else ()
         revisions.append(Revision(
             fig, last.label or fig, first_prev, last.value or 0, last.low, last.high,
             last.qualifier, last.unit, _source(last),
-            tuple(_source(e) for e in corr), timeline, last.kind, last.scope,
+            tuple(_source(e) for e in corr), _distinct(timeline), last.kind, last.scope,
+            claimant, clean(last.claimant_label), estimates,
         ))
+    # a figure's blocks together, in order of first appearance; its estimates shown once
+    order = {fig: i for i, (fig, _c) in enumerate(dict.fromkeys(by_series))}
+    revisions.sort(key=lambda r: order[r.figure])
+    shown_estimates: set[str] = set()
+    for i, r in enumerate(revisions):
+        if r.figure in shown_estimates:
+            revisions[i] = replace(r, estimates=())
+        shown_estimates.add(r.figure)
     held = tuple(
         Held(e.figure or "", e.label or e.figure or "", e.previous, e.value or 0, e.low,
-             e.qualifier, e.unit, _source(e), e.scope)
+             e.qualifier, e.unit, _source(e), e.scope, clean(e.claimant_label))
         for e in events
         if e.kind == "held_for_review" and e.figure not in {r.figure for r in revisions
                                                              if r.value == e.value}
@@ -189,6 +223,16 @@ def build(
     shown = related[:max_related]
     return Digest(channel, language, tuple(revisions), tuple(shown),
                   max(0, len(related) - len(shown)), now, tuple(event_ids), held)
+
+
+def _distinct(history: Sequence[HistoryEntry]) -> tuple[HistoryEntry, ...]:
+    """A timeline without a value repeated from the entry before it (two claimants or
+    outlets giving the same value the same day show once)."""
+    out: list[HistoryEntry] = []
+    for h in history:
+        if not out or out[-1].value != h.value:
+            out.append(h)
+    return tuple(out)
 
 
 def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = None
@@ -268,6 +312,7 @@ def payload(d: Digest) -> dict[str, object]:
         "revisions": [
             {
                 "figure": r.figure, "label": r.label, "kind": r.kind, "scope": list(r.scope),
+                "claimant": claimant_json(r.claimant, r.claimant_label),
                 "previous": r.previous, "value": r.value,
                 "low": r.low, "high": r.high, "qualifier": r.qualifier, "unit": r.unit,
                 "change": r.change,
@@ -277,12 +322,14 @@ def payload(d: Digest) -> dict[str, object]:
                 "corroborated_by": [{"outlet": c.outlet, "link": c.link} for c in r.corroborations],
                 "history": [{"value": h.value, "date": h.date, "source": h.source}
                             for h in r.history],
+                "estimates": [estimate_json(e) for e in r.estimates],
             }
             for r in d.revisions
         ],
         "held_for_review": [
             {"figure": h.figure, "label": h.label, "current": h.current, "value": h.value,
              "low": h.low, "qualifier": h.qualifier, "unit": h.unit, "scope": list(h.scope),
+             "claimant": h.claimant_label or None,
              "source": {"outlet": h.source.outlet, "title": h.source.title, "link": h.source.link,
                         "published": h.source.published.isoformat() if h.source.published
                         else None, "quote": h.source.quote}}
@@ -293,3 +340,20 @@ def payload(d: Digest) -> dict[str, object]:
                     for x in d.related],
         "more_related": d.more_related,
     }
+
+
+def claimant_json(key: str, label: str) -> dict[str, object] | None:
+    """A claimant in JSON: its id (null for one read but not declared), its name as shown,
+    and whether the watchlist declares it; null when the value is unattributed."""
+    if not key:
+        return None
+    declared = not key.startswith("?")
+    return {"id": key if declared else None, "label": clean(label or key.lstrip("?")),
+            "declared": declared}
+
+
+def estimate_json(e: Estimate) -> dict[str, object]:
+    """One claimant's current value in JSON (webhook body, replay)."""
+    return {"claimant": claimant_json(e.claimant, e.label), "value": e.value, "low": e.low,
+            "high": e.high, "qualifier": e.qualifier, "date": e.date,
+            "source": clean(e.source), "link": _link(e.link)}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.config import WatchlistConfig
+from monitor.engine import claimant as claiming
 from monitor.engine.attribute import Attribution
 from monitor.engine.pipeline import Analysis, analyse
 from monitor.engine.watchlist import Watchlist, compile_watchlist
@@ -15,7 +16,20 @@ from monitor.models import Item
 from monitor.text import fmt_number
 
 
-def _attribution(a: Attribution, sentence: str, wl: Watchlist) -> list[str]:
+def _claimant(wl: Watchlist, claim: claiming.Claim | None, observed: str | None) -> str:
+    """Who stands behind the value, and the words read as it."""
+    if observed is not None and (claim is None or claim.key != observed):
+        return (f"{wl.claimant_label(observed)} (from the title)" if observed
+                else "none (unattributed)")
+    if claim is None:
+        return "none (unattributed)"
+    kind = "declared" if not claim.key.startswith("?") else "not declared, kept as read"
+    return f"{wl.claimant_label(claim.key)} ({kind}; read \"{claim.words}\", {claim.how})"
+
+
+def _attribution(a: Attribution, sentence: str, wl: Watchlist,
+                 claim: claiming.Claim | None = None, observed: str | None = None
+                 ) -> list[str]:
     q = a.quantity
     rng = f" (range {fmt_number(q.low)}-{fmt_number(q.high)})" if q.low is not None else ""
     lines = [
@@ -25,6 +39,8 @@ def _attribution(a: Attribution, sentence: str, wl: Watchlist) -> list[str]:
     ]
     if wl.places:
         lines.append(f"    scope: {a.scope.shown(wl)}")
+    if a.figure is not None:
+        lines.append(f"    claimant: {_claimant(wl, claim, observed)}")
     for e in sorted(a.evidence, key=lambda e: (not e.accepted, -e.score)):
         mark = "+" if e.accepted else "-"
         details = [f"unit {'yes' if e.unit else 'no'}"]
@@ -45,12 +61,21 @@ def render(analysis: Analysis, wl: Watchlist) -> str:
     else:
         out.append("terms: none")
     out.append("figures spoken of: " + (", ".join(analysis.figures) or "none"))
-    for reading in analysis.readings:
+    observed = {(o.sentence, o.quantity.start, o.figure): o.claimant
+                for o in analysis.observations}
+    for k, reading in enumerate(analysis.readings):
         if not reading.attributions:
             continue
         out.append(f"sentence: {reading.text}")
-        for a in reading.attributions:
-            out += _attribution(a, reading.text, wl)
+        title = k == 0 and bool(analysis.item.title)
+        claims = claiming.read_claims(wl, reading.text, reading.hits, headline=title)
+        governing = claiming.claimants(claims, reading.text,
+                                       [a.quantity for a in reading.attributions])
+        for d in (c for c in claims if c.denies):
+            out.append(f"  denial read: {wl.claimant_label(d.key) or d.words} (\"{d.words}\")")
+        for a, claim in zip(reading.attributions, governing, strict=True):
+            seen = observed.get((reading.text, a.quantity.start, a.figure or ""))
+            out += _attribution(a, reading.text, wl, claim, seen)
     if len(out) == 3:
         out.append("no quantities found")
     return "\n".join(out)

@@ -98,6 +98,23 @@ class HistoryEntry:
     quote: str = ""
     date: str | None = None
     link: str | None = None
+    claimant: str = ""  # a [[claimants]] id, "?name as read", or "" (unattributed)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """One claimant's current value of a figure: what a digest shows side by side when
+    sources disagree."""
+
+    claimant: str  # a [[claimants]] id, "?name as read", or "" (unattributed)
+    label: str  # the claimant's name as shown ("" when unattributed)
+    value: Number
+    low: Number | None = None
+    high: Number | None = None
+    qualifier: Qualifier | None = None
+    date: str | None = None
+    source: str = ""
+    link: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +131,11 @@ class Observation:
     published: datetime | None
     scope: tuple[str, ...] = ()  # the places the number was bound to (labels)
     says_correction: bool = False  # the report says it corrects a figure ("revised down")
+    claimant: str = ""  # who stands behind the value: a claimant id, "?name as read", or ""
 
 
 EventKind = Literal["match", "revision", "correction", "corroboration", "held_for_review",
-                    "restatement"]
+                    "restatement", "competing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +159,6 @@ class Event:
     quote: str | None = None
     item_uid: str = ""
     scope: tuple[str, ...] = ()
+    claimant: str = ""  # who stands behind the value: a claimant id, "?name as read", or ""
+    claimant_label: str = ""  # the claimant's name as shown
+    estimates: tuple[Estimate, ...] = ()  # every claimant's current value after this event

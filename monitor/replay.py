@@ -5,9 +5,13 @@ time (file order breaks ties; undated entries last), judged on a fresh in-memory
 from the watchlist, one JSON object a line:
 
     {"event": "match", "link", "title", "watches"}
-    {"event": "revision" | "correction" | "corroboration" | "held_for_review", "figure",
-     "label", "previous", "value", "low", "high", "qualifier", "unit", "link", "source",
-     "published", "quote", "scope"}
+    {"event": "revision" | "correction" | "corroboration" | "held_for_review" | "competing",
+     "figure", "label", "previous", "value", "low", "high", "qualifier", "unit", "link",
+     "source", "published", "quote", "scope", "claimant", "estimates"}
+
+`claimant` is null (unattributed) or {"id", "label", "declared"}; `estimates` lists every
+claimant's current value after the event ({"claimant", "value", "low", "high", "qualifier",
+"date", "source", "link"}), empty while no value of the figure has a claimant.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from monitor.config import WatchlistConfig
+from monitor.digest import claimant_json, estimate_json
 from monitor.engine.pipeline import Engine
 from monitor.engine.watchlist import compile_watchlist
 from monitor.feeds import Backend, NotAFeed, order_items, parse_bytes
@@ -36,6 +41,8 @@ def event_json(ev: Event) -> dict[str, object]:
         if key == "published" and value is not None:
             value = value.isoformat()
         out[key] = list(value) if isinstance(value, tuple) else value
+    out["claimant"] = claimant_json(ev.claimant, ev.claimant_label)
+    out["estimates"] = [estimate_json(e) for e in ev.estimates]
     return out
 
 

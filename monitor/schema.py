@@ -65,6 +65,8 @@ figures = Table(
     Column("id", String(200), primary_key=True),
     Column("current", Float),
     Column("sources", Text, nullable=False, default="[]"),  # JSON list of outlets
+    # JSON list of each claimant's series at its current value, latest last
+    Column("claims", Text, nullable=False, default="[]"),
     Column("updated_at", DateTime(timezone=True)),
 )
 
@@ -82,6 +84,7 @@ history = Table(
     Column("date", String(32)),
     Column("link", Text),
     Column("origin", String(16), nullable=False),  # seed, observed, or held (for review)
+    Column("claimant", Text, nullable=False, default=""),  # id, "?name as read", or ""
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_history_figure", "figure", "id"),
 )
@@ -107,6 +110,9 @@ events = Table(
     Column("watches", Text, nullable=False, default="[]"),  # JSON list
     Column("item_uid", String(2000), nullable=False),
     Column("scope", Text, nullable=False, default="[]"),  # JSON list of place labels
+    Column("claimant", Text, nullable=False, default=""),
+    Column("claimant_label", Text, nullable=False, default=""),
+    Column("estimates", Text, nullable=False, default="[]"),  # JSON, see models.Estimate
     Column("feed", String(64), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -27,6 +27,7 @@ from typing import Any
 import tomlkit
 
 from monitor.config import HistoryConfig, WatchlistConfig, load_watchlist
+from monitor.engine import claimant as claiming
 from monitor.engine.judging import same_value
 from monitor.engine.pipeline import analyse
 from monitor.engine.watchlist import compile_watchlist, phrase_of
@@ -128,7 +129,11 @@ def derive(wl: WatchlistConfig, files: Sequence[Path]) -> SeedResult:
                     source=source, content_hash=content_hash("", text, None))
         analysis = analyse(compiled, item)
         for reading in analysis.readings:
-            for a in reading.attributions:
+            claims: list[claiming.Claim | None] = []
+            if any(a.figure for a in reading.attributions):
+                claims = claiming.read(compiled, reading.text,
+                                       [a.quantity for a in reading.attributions], reading.hits)
+            for k, a in enumerate(reading.attributions):
                 q = a.quantity
                 if a.figure is None:
                     if q.unit:
@@ -136,9 +141,11 @@ def derive(wl: WatchlistConfig, files: Sequence[Path]) -> SeedResult:
                                              reading.text))
                     continue
                 when = sentence_date(reading.text, doc)
+                claim = claims[k] if claims else None
                 entry = HistoryEntry(value=q.value, low=q.low, high=q.high, qualifier=q.qualifier,
                                      source=source, quote=reading.text,
-                                     date=when.isoformat() if when else None)
+                                     date=when.isoformat() if when else None,
+                                     claimant=claim.key if claim else "")
                 observations.append(SeedObservation(a.figure, entry, order))
                 order += 1
         lower_words = set(re.findall(r"\b[a-zà-ÿ][\w’'-]*", text))
@@ -163,7 +170,8 @@ def render_report(result: SeedResult) -> str:
         out.append(f"{fid}:")
         for h in hist:
             q = f" ({h.qualifier})" if h.qualifier else ""
-            out.append(f"  {fmt_number(h.value)}{q}  {h.date or 'undated'}  {h.source}")
+            who = f"  by {h.claimant.lstrip('?')}" if h.claimant else ""
+            out.append(f"  {fmt_number(h.value)}{q}  {h.date or 'undated'}  {h.source}{who}")
             out.append(f"      \"{h.quote}\"")
         if not hist:
             out.append("  (nothing found)")
@@ -193,6 +201,8 @@ def history_toml(hist: Sequence[HistoryEntry]) -> str:
         parts.append(f"source = {_toml_str(h.source)}")
         if h.date:
             parts.append(f'date = "{h.date}"')
+        if h.claimant:
+            parts.append(f"claimant = {_toml_str(h.claimant)}")
         parts.append(f"quote = {_toml_str(h.quote)}")
         lines.append("  { " + ", ".join(parts) + " },")
     lines.append("]")
@@ -202,7 +212,7 @@ def history_toml(hist: Sequence[HistoryEntry]) -> str:
 def _entry(h: HistoryConfig) -> HistoryEntry:
     return HistoryEntry(value=as_number(h.value) or 0, low=as_number(h.low),
                         high=as_number(h.high), qualifier=h.qualifier, source=h.source,
-                        quote=h.quote, date=h.date)
+                        quote=h.quote, date=h.date, claimant=h.claimant)
 
 
 def merged_history(old: Sequence[HistoryEntry], result: SeedResult, figure: str,
@@ -217,7 +227,7 @@ def merged_history(old: Sequence[HistoryEntry], result: SeedResult, figure: str,
 
 
 def _key(h: HistoryEntry) -> tuple[Any, ...]:
-    return (float(h.value), h.low, h.high, h.qualifier, h.source, h.date, h.quote)
+    return (float(h.value), h.low, h.high, h.qualifier, h.source, h.date, h.quote, h.claimant)
 
 
 def seeded_text(text: str, wl: WatchlistConfig, result: SeedResult) -> str:

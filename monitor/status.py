@@ -15,6 +15,9 @@ from sqlalchemy import select
 
 from monitor.config import Config
 from monitor.deliver import gone
+from monitor.digest import estimate_json
+from monitor.engine.pipeline import estimates
+from monitor.engine.watchlist import compile_watchlist
 from monitor.netguard import mask_credentials
 from monitor.schema import events, figures, history, outbox
 from monitor.store import Store, utc
@@ -59,6 +62,8 @@ def collect(store: Store, cfg: Config) -> dict[str, Any]:
                 {"value": h["value"], "source": h["source"], "date": h["date"], "link": h["link"]})
         failed = conn.execute(select(outbox.c.channel, outbox.c.key, outbox.c.last_error)
                               .where(outbox.c.status == "failed")).all()
+    wl = compile_watchlist(cfg.watchlist) if cfg.watchlist.figures else None
+    fig_states = store.figure_states(wl) if wl is not None else {}
     figs = []
     for fig in cfg.watchlist.figures:
         rev = last_rev.get(fig.id)
@@ -67,8 +72,10 @@ def collect(store: Store, cfg: Config) -> dict[str, Any]:
             "last_revision": None if rev is None else {
                 "kind": rev["kind"], "previous": rev["previous"], "value": rev["value"],
                 "source": rev["source"], "published": _iso(utc(rev["published"])),
-                "link": rev["link"]},
+                "link": rev["link"], "claimant": rev["claimant_label"] or None},
             "held_for_review": held.get(fig.id, []),
+            "estimates": [estimate_json(e) for e in estimates(wl, fig_states[fig.id])]
+            if wl is not None else [],
         })
     chans = []
     for ch in cfg.monitor.channels:
@@ -110,13 +117,18 @@ def render(data: dict[str, Any]) -> str:
         rev = g["last_revision"]
         line = f"  {g['id']}: {fmt_number(g['current'])}"
         if rev:
-            line += (f" (last {rev['kind']} {fmt_number(rev['previous'])} -> "
+            who = f"{rev['claimant']}: " if rev.get("claimant") else ""
+            line += (f" (last {rev['kind']} {who}{fmt_number(rev['previous'])} -> "
                      f"{fmt_number(rev['value'])}, {rev['source']}, "
                      f"{rev['published'] or 'undated'})")
         for h in g["held_for_review"]:
             line += (f"; held for review: {fmt_number(h['value'])} ({h['source']}, "
                      f"{h['date'] or 'undated'})")
         out.append(line)
+        for e in g.get("estimates", []):
+            who = e["claimant"]["label"] if e["claimant"] else "unattributed"
+            out.append(f"    {who}: {fmt_number(e['value'])} ({e['date'] or 'undated'}, "
+                       f"{e['source']})")
     out.append("channels:")
     for c in data["channels"]:
         line = f"  {c['name']} ({c['kind']}): " + (f"disabled: {c['reason']}" if c["disabled"]

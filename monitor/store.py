@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,14 +34,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
-from monitor.engine.judging import FigureState
+from monitor.engine.judging import Claim, FigureState
 from monitor.engine.pipeline import analyse, churned, decide, should_judge
 from monitor.engine.watchlist import Watchlist
-from monitor.models import Event, HistoryEntry, Item, as_number
+from monitor.models import Estimate, Event, HistoryEntry, Item, as_number
 from monitor.schema import channels, events, feeds, figures, history, instances, items, outbox
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_HEAD = "0003"  # the newest migration; a test checks it against Alembic's head
+SCHEMA_HEAD = "0004"  # the newest migration; a test checks it against Alembic's head
 # PostgreSQL advisory lock keys (one namespace per database)
 SEED_LOCK = 7321001  # instances starting together seed figures one after the other
 EVENTS_LOCK = 7321002  # shared by each judging transaction, exclusive to read the high mark
@@ -411,13 +411,14 @@ class Store:
                     seeded = FigureState.seeded(fig)
                     conn.execute(insert(figures).values(
                         id=fig.id, current=seeded.current,
-                        sources=json.dumps(sorted(seeded.sources)), updated_at=now))
+                        sources=json.dumps(sorted(seeded.sources)),
+                        claims=_claims_json(seeded.claims), updated_at=now))
                 for h in fig.history:
                     if (float(h.value), h.source) not in have:
                         conn.execute(insert(history).values(
                             figure=fig.id, value=h.value, low=h.low, high=h.high,
                             qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
-                            link=h.link, origin="seed", created_at=now))
+                            link=h.link, origin="seed", claimant=h.claimant, created_at=now))
 
     def _figure_state(self, conn: Connection, fid: str, tolerance: float,
                       for_update: bool = False) -> FigureState:
@@ -432,13 +433,16 @@ class Store:
         def entry(h: Any) -> HistoryEntry:
             return HistoryEntry(value=as_number(h.value) or 0, low=as_number(h.low),
                                 high=as_number(h.high), qualifier=h.qualifier, source=h.source,
-                                quote=h.quote, date=h.date, link=h.link)
+                                quote=h.quote, date=h.date, link=h.link, claimant=h.claimant)
 
         entries = tuple(entry(h) for h in hist if h.origin != "held")
         held = tuple(entry(h) for h in hist if h.origin == "held")
         current = as_number(row.current) if row is not None else None
         sources = frozenset(json.loads(row.sources)) if row is not None else frozenset()
-        return FigureState(fid, tolerance, entries, current, sources, held)
+        claims = tuple(Claim(c["claimant"], as_number(c["current"]) or 0,
+                             frozenset(c["sources"]))
+                       for c in json.loads(row.claims or "[]")) if row is not None else ()
+        return FigureState(fid, tolerance, entries, current, sources, held, claims)
 
     def figure_states(self, wl: Watchlist) -> dict[str, FigureState]:
         with self.engine.connect() as conn:
@@ -447,23 +451,25 @@ class Store:
     def _save_figure(self, conn: Connection, old: FigureState, new: FigureState,
                      now: datetime) -> None:
         conn.execute(update(figures).where(figures.c.id == new.figure).values(
-            current=new.current, sources=json.dumps(sorted(new.sources)), updated_at=now))
+            current=new.current, sources=json.dumps(sorted(new.sources)),
+            claims=_claims_json(new.claims), updated_at=now))
         for h in new.history[len(old.history):]:
             conn.execute(insert(history).values(
                 figure=new.figure, value=h.value, low=h.low, high=h.high,
                 qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
-                link=h.link, origin="observed", created_at=now))
+                link=h.link, origin="observed", claimant=h.claimant, created_at=now))
         for h in new.held:  # values held for review: kept aside, never current
             if h not in old.held:
                 conn.execute(insert(history).values(
                     figure=new.figure, value=h.value, low=h.low, high=h.high,
                     qualifier=h.qualifier, source=h.source, quote=h.quote, date=h.date,
-                    link=h.link, origin="held", created_at=now))
+                    link=h.link, origin="held", claimant=h.claimant, created_at=now))
         for h in old.held:  # promoted: the history now holds it
             if h not in new.held:
                 conn.execute(delete(history).where(
                     history.c.figure == new.figure, history.c.origin == "held",
-                    history.c.value == h.value, history.c.source == h.source))
+                    history.c.value == h.value, history.c.source == h.source,
+                    history.c.claimant == h.claimant))
 
     # ------------------------------------------------------------ judging
 
@@ -702,7 +708,9 @@ def _event_row(ev: Event, feed: str, now: datetime) -> dict[str, Any]:
                 value=ev.value, low=ev.low, high=ev.high, qualifier=ev.qualifier, unit=ev.unit,
                 link=ev.link, title=ev.title, source=ev.source, published=ev.published,
                 quote=ev.quote, watches=json.dumps(list(ev.watches)), item_uid=ev.item_uid,
-                feed=feed, created_at=now, scope=json.dumps(list(ev.scope)))
+                feed=feed, created_at=now, scope=json.dumps(list(ev.scope)),
+                claimant=ev.claimant, claimant_label=ev.claimant_label,
+                estimates=json.dumps([asdict(e) for e in ev.estimates]))
 
 
 def _row_event(r: Any) -> Event:
@@ -711,7 +719,14 @@ def _row_event(r: Any) -> Event:
                  previous=as_number(r["previous"]), value=as_number(r["value"]), low=as_number(r["low"]),
                  high=as_number(r["high"]), qualifier=r["qualifier"], unit=r["unit"],
                  quote=r["quote"], item_uid=r["item_uid"],
-                 scope=tuple(json.loads(r.get("scope") or "[]")))
+                 scope=tuple(json.loads(r.get("scope") or "[]")),
+                 claimant=r.get("claimant") or "", claimant_label=r.get("claimant_label") or "",
+                 estimates=tuple(Estimate(**e) for e in json.loads(r.get("estimates") or "[]")))
+
+
+def _claims_json(claims: Sequence[Claim]) -> str:
+    return json.dumps([{"claimant": c.claimant, "current": c.current,
+                        "sources": sorted(c.sources)} for c in claims])
 
 
 def where(url: str) -> str:

@@ -21,6 +21,12 @@ def test_demo_prints_a_digest(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "== Revised figures ==" in out
-    assert "* North Korean soldiers sent to Russia: 3,000 -> nearly 14,000 soldats" in out
-    assert "1,500 (2024-10-18) -> 3,000 (2024-10-23) -> 10,000 (2024-10-2" in out
+    # each claimant's series moves on its own: Kyiv from its first 3,000 (Oct 26) to nearly
+    # 14,000; Seoul from its seeded 1,500 to about 13,000, whatever Kyiv says meanwhile
+    assert "* North Korean soldiers sent to Russia, says Ukraine: 3,000 -> nearly 14,000 soldats" \
+        in out
+    assert ("* North Korean soldiers sent to Russia, says South Korean intelligence: 1,500 -> "
+            "about 13,000 soldats") in out
+    assert "1,500 (2024-10-18) -> 3,000 (2024-10-25) -> 10,000 (2024-10-29)" in out
+    assert "Estimates now:\n    United States (Pentagon): about 10,000 (2024-10-28" in out
     assert "== Related coverage ==" in out

@@ -28,7 +28,7 @@ def expected() -> list[tuple[object, ...]]:
             def num(x: str) -> float | None:
                 return None if x == "-" else float(x)
 
-            out.append(({"R": "revision", "C": "corroboration"}[kind], fig, num(prev), num(val),
+            out.append(({"R": "revision", "C": "corroboration", "X": "competing"}[kind], fig, num(prev), num(val),
                         num(low), num(high), None if qual == "-" else qual,
                         "https://news.example/" + link, source))
     return out
@@ -75,23 +75,36 @@ def test_replay_prints_exactly_the_expected_events() -> None:
 def test_replay_contract_fields() -> None:
     events = run_replay(*FILES)
     kinds = {e["event"] for e in events}
-    assert kinds == {"match", "revision", "corroboration"}
+    assert kinds == {"match", "revision", "corroboration", "competing"}
     for e in events:
         if e["event"] == "match":
             assert set(e) == {"event", "link", "title", "watches"}
         else:
-            # issue 13 added "scope" beside the original fields (the contract only grows)
+            # issue 13 added "scope", issue 14 "claimant" and "estimates", beside the original
+            # fields (the contract only grows)
             assert set(e) == {"event", "figure", "label", "previous", "value", "low", "high",
                               "qualifier", "unit", "link", "source", "published", "quote",
-                              "scope"}
+                              "scope", "claimant", "estimates"}
             assert e["scope"] == []  # the shipped watchlist names no places
             assert str(e["published"]).endswith("+00:00") or e["published"] is None
             assert e["quote"] and e["label"]
     first = next(e for e in events if e["event"] == "revision")
-    assert first["quote"] == ("Environ 10 000 soldats nord-coréens ont été envoyés en Russie, "
-                              "selon le Pentagone.")
-    assert first["published"] == "2024-10-28T19:30:00+00:00"
-    assert first["unit"] == "soldats"
+    # Seoul, seeded at 1,500, says 3,000: a revision of its own series
+    assert first["quote"] == ("Les renseignements sud-coréens estiment que 3 000 soldats "
+                              "nord-coréens se trouvent en Russie.")
+    assert first["claimant"] == {"id": "south-korea", "label": "South Korean intelligence",
+                                 "declared": True}
+    pentagon = next(e for e in events if e["event"] == "revision"
+                    and e["claimant"] == {"id": "united-states",
+                                          "label": "United States (Pentagon)", "declared": True})
+    assert pentagon["quote"] == ("Environ 10 000 soldats nord-coréens ont été envoyés en Russie, "
+                                 "selon le Pentagone.")
+    assert pentagon["published"] == "2024-10-28T19:30:00+00:00"
+    assert pentagon["unit"] == "soldats"
+    assert (pentagon["previous"], pentagon["value"]) == (3000, 10000)
+    assert [(x["claimant"]["id"], x["value"]) for x in pentagon["estimates"]] == [  # type: ignore[index, union-attr]
+        # the latest changed last; Kyiv's first 3,000 agreed, so it moved no headline
+        ("ukraine", 3000), ("south-korea", 3000), ("united-states", 10000)]
 
 
 def test_file_order_does_not_matter_but_time_does() -> None:
@@ -105,15 +118,16 @@ def test_updated_entry_is_judged_again_only_when_it_changes(tmp_path: Path) -> N
     once = run_replay(DATA / "yonhap.xml")
     twice = run_replay(DATA / "yonhap.xml", DATA / "yonhap.xml")
     assert [as_tuple(e) for e in once] == [as_tuple(e) for e in twice]
-    # Yonhap alone: 3,000 -> 10,000 (item 6), 10,000 -> 11,000 (item 30), 11,000 -> 12,000
-    # (item 36); the republished item 30 then says 13,000 and is judged again.
+    # Yonhap alone: Seoul 1,500 -> 10,000 (item 6), 10,000 -> 11,000 (item 30); a lawmaker's
+    # unattributed 11,000-12,000 (item 36) is no value of Seoul's; the republished item 30
+    # then says the NIS counts 13,000 and is judged again: Seoul 11,000 -> 13,000.
     def revisions_of_30(events: list[dict[str, object]]) -> list[tuple[object, object]]:
         return [(e["previous"], e["value"]) for e in events
                 if e["event"] == "revision" and str(e["link"]).endswith("/30")]
 
     assert revisions_of_30(once) == [(10000, 11000)]
     updated = run_replay(DATA / "yonhap.xml", DATA / "yonhap_update.xml")
-    assert revisions_of_30(updated) == [(10000, 11000), (12000, 13000)]
+    assert revisions_of_30(updated) == [(10000, 11000), (11000, 13000)]
     # no second match event for the same item
     assert sum(1 for e in updated if e["event"] == "match" and str(e["link"]).endswith("/30")) == 1
 

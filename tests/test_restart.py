@@ -104,7 +104,8 @@ def test_sigkill_at_random_moments_loses_and_repeats_nothing(server: FeedServer,
 
     with sqlite3.connect(db) as conn:
         items = conn.execute("SELECT uid, changes FROM items").fetchall()
-        events = conn.execute("SELECT kind, figure, value, source, item_uid, watches FROM events"
+        events = conn.execute("SELECT kind, figure, value, source, item_uid, watches, claimant "
+                              "FROM events"
                               ).fetchall()
     want = list(replay_events(load_watchlist(ROOT / "config" / "watchlist.toml"),
                               [tmp_path / f for f in FEEDS]))
@@ -112,15 +113,16 @@ def test_sigkill_at_random_moments_loses_and_repeats_nothing(server: FeedServer,
     assert len(items) == 63 + STEP * (KILLS + 1) * len(FEEDS)
     assert all(changes == 0 for _uid, changes in items)
     # matches: one per item, the same items as replay's
-    matches = Counter(uid for kind, _f, _v, _s, uid, _w in events if kind == "match")
+    matches = Counter(uid for kind, _f, _v, _s, uid, _w, _c in events if kind == "match")
     assert max(matches.values()) == 1
     assert set(matches) == {e.item_uid for e in want if e.kind == "match"}
-    # revisions: at most one per (figure, value); and the values the figures end up knowing
+    # revisions: at most one per (figure, claimant, value) (two claimants may each move to
+    # the same value: Seoul and the Pentagon both said 10,000); and the values the figures end up knowing
     # (every value and range bound in their histories) are the ones a sequential replay ends
     # up knowing. Which report is the revision and which the corroboration depends on the
     # order feeds were polled in; "between 11,000 and 12,000" before "11,000" makes the
     # latter known already. So the sets are compared, not the event lists.
-    revisions = Counter((f, v) for kind, f, v, _s, _u, _w in events if kind == "revision")
+    revisions = Counter((f, c, v) for kind, f, v, _s, _u, _w, c in events if kind == "revision")
     assert max(revisions.values()) == 1
     engine = Engine(compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml")))
     for item in load_items([tmp_path / f for f in FEEDS]):
@@ -134,12 +136,12 @@ def test_sigkill_at_random_moments_loses_and_repeats_nothing(server: FeedServer,
                     | {float(h.low) for h in st.history if h.low is not None}
                     for fid, st in engine.states.items()}
     assert known_db == known_replay
-    assert {(f, v) for f, v in revisions} <= {(f, v) for f, vs in known_replay.items()
+    assert {(f, v) for f, _c, v in revisions} <= {(f, v) for f, vs in known_replay.items()
                                               for v in vs}
-    corroborations = Counter((f, v, s) for kind, f, v, s, _u, _w in events
+    corroborations = Counter((f, c, v, s) for kind, f, v, s, _u, _w, c in events
                              if kind == "corroboration")
     assert not corroborations or max(corroborations.values()) == 1
-    assert all(json.loads(w) for kind, *_r, w in events if kind == "match")
+    assert all(json.loads(w) for kind, *_r, w, _c in events if kind == "match")
 
 
 def _polled(db: Path) -> int:

@@ -98,8 +98,10 @@ def without_history(text: str, figure: str, empty: bool) -> str:
 
 OTHER = ("En date du : 5 novembre 2024\n"
          "Le Pentagone a déclaré que 11 000 soldats nord-coréens avaient été envoyés en Russie.\n")
-NEW_LINE = ('  { value = 11000, source = "seeds/other.txt", date = "2024-11-05", quote = "Le '
-            'Pentagone a déclaré que 11 000 soldats nord-coréens avaient été envoyés en Russie." },\n')
+# "Le Pentagone a déclaré": seed records the claimant, the United States
+NEW_LINE = ('  { value = 11000, source = "seeds/other.txt", date = "2024-11-05", '
+            'claimant = "united-states", quote = "Le Pentagone a déclaré que 11 000 soldats '
+            'nord-coréens avaient été envoyés en Russie." },\n')
 
 
 def test_seed_write_of_another_file_keeps_every_other_history(tmp_path: Path) -> None:

@@ -74,7 +74,8 @@ def test_signature_payload_and_idempotency_key(tmp_path: Path) -> None:
     assert data["held_for_review"] == []
     (rev,) = data["revisions"]
     assert set(rev) == {"figure", "label", "kind", "scope", "previous", "value", "low", "high",
-                        "qualifier", "unit", "change", "source", "corroborated_by", "history"}
+                        "qualifier", "unit", "change", "source", "corroborated_by", "history",
+                        "claimant", "estimates"}
     assert rev["kind"] == "revision" and rev["scope"] == []
     assert (rev["figure"], rev["previous"], rev["value"], rev["qualifier"]) == (
         "nk-troops-sent", 3000, 10000, "about")

@@ -18,6 +18,16 @@ bounds, a bare N itself (within the figure's tolerance). Against the current val
   times (or a tenth of) one of its last three values (a slipped digit), is **held for
   review**: kept aside, not current, and promoted to a revision when a second outlet reports
   it (the revision carries the first report's link, the second is its corroboration).
+
+Each value has a claimant (who stands behind it: a government, an agency, the organisers)
+or none. A figure keeps a series per declared claimant (one read but not declared is judged
+with the unattributed values), and a claimed value is judged as above
+against its own claimant's series only: Seoul going from 11,000 to 12,000 is a revision of
+Seoul's estimate, whatever Kyiv says. A claimant's first value, when other claimants have
+series, is a **competing** estimate (or corroborates them when it agrees with one). An
+unattributed value is judged against the headline value, as a figure with no claimants.
+The headline value (what the figure is said to be) follows the figure's `headline` rule:
+the latest report's value, the highest or lowest claimant's, or a preferred claimant's.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ from monitor.engine.watchlist import Figure
 from monitor.models import HistoryEntry, Number, Observation, Qualifier
 
 Verdict = Literal["revision", "correction", "corroboration", "restatement", "repeat",
-                  "outdated", "held_for_review", "promoted"]
+                  "outdated", "held_for_review", "promoted", "competing"]
 INF = math.inf
 
 
@@ -42,16 +52,29 @@ class Rule:
     about_band: float = 0.05
     only_rises: bool = False
     review_factor: float = 10.0
+    headline: str = "latest"  # latest, highest, lowest or a claimant id
 
     @classmethod
     def of(cls, fig: Figure) -> Rule:
-        return cls(fig.tolerance, fig.about_band, fig.only_rises, fig.review_factor)
+        return cls(fig.tolerance, fig.about_band, fig.only_rises, fig.review_factor,
+                   fig.headline)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One claimant's series at its current value: the value and the outlets that reported
+    it. The claimant "" holds the unattributed values."""
+
+    claimant: str
+    current: Number
+    sources: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True, slots=True)
 class FigureState:
-    """A figure's history as the judge sees it: every value taken, the current one, the
-    sources that reported the current value, and the values held for review."""
+    """A figure's history as the judge sees it: every value taken, the current (headline)
+    one, the sources that reported it, the values held for review, and each claimant's
+    current value (`claims`, the latest changed last)."""
 
     figure: str
     tolerance: float
@@ -59,19 +82,72 @@ class FigureState:
     current: Number | None
     sources: frozenset[str] = field(default_factory=frozenset)
     held: tuple[HistoryEntry, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    series: str | None = None  # judging the headline: its claimant's entries come first
 
     @classmethod
     def seeded(cls, fig: Figure) -> FigureState:
-        current = fig.history[-1].value if fig.history else None
-        sources = frozenset(h.source for h in fig.history if h.value == current)
-        return cls(fig.id, fig.tolerance, fig.history, current, sources)
+        last: dict[str, HistoryEntry] = {}
+        for h in fig.history:
+            last.pop(h.claimant, None)
+            last[h.claimant] = h
+        claims = tuple(
+            Claim(c, h.value, frozenset(e.source for e in fig.history
+                                        if e.claimant == c and e.value == h.value))
+            for c, h in last.items())
+        return with_headline(cls(fig.id, fig.tolerance, fig.history, None, frozenset(), (),
+                                 claims), Rule.of(fig))
+
+    def claim(self, claimant: str) -> Claim | None:
+        for k in self.all_claims():
+            if k.claimant == claimant:
+                return k
+        return None
+
+    def all_claims(self) -> tuple[Claim, ...]:
+        """The claims; a state from before claimants were read has one, unattributed."""
+        if self.claims or self.current is None:
+            return self.claims
+        return (Claim("", self.current, self.sources),)
+
+    def attributed(self) -> tuple[Claim, ...]:
+        return tuple(k for k in self.all_claims() if k.claimant)
 
     def current_entry(self) -> HistoryEntry | None:
-        """The latest history entry that holds the current value."""
-        for h in reversed(self.history):
-            if self.current is not None and same_value(h.value, self.current, self.tolerance):
-                return h
+        """The latest history entry that holds the current value (of the headline's
+        claimant first, when the headline is judged)."""
+        if self.current is None:
+            return None
+        found = [h for h in reversed(self.history)
+                 if same_value(h.value, self.current, self.tolerance)]
+        if self.series is not None:
+            mine = [h for h in found if h.claimant == self.series
+                    or not self.series and h.claimant.startswith("?")]
+            found = mine or found
+        return found[0] if found else None
+
+
+def headline_claim(claims: tuple[Claim, ...], rule: Rule) -> Claim | None:
+    """The claim whose value is shown as the figure's, by the figure's headline rule."""
+    if not claims:
         return None
+    if rule.headline == "highest":
+        return max(reversed(claims), key=lambda k: k.current)
+    if rule.headline == "lowest":
+        return min(reversed(claims), key=lambda k: k.current)
+    if rule.headline != "latest":
+        for k in claims:
+            if k.claimant == rule.headline:
+                return k
+    return claims[-1]
+
+
+def with_headline(state: FigureState, rule: Rule) -> FigureState:
+    """The state with its current value and sources set from its claims."""
+    top = headline_claim(state.claims, rule)
+    if top is None:
+        return state
+    return replace(state, current=top.current, sources=top.sources)
 
 
 def same_value(a: Number, b: Number, tolerance: float) -> bool:
@@ -147,6 +223,15 @@ def _restates(new: HistoryEntry, old: HistoryEntry, rule: Rule) -> bool:
         old.low is not None and same_value(new.value, old.low, rule.tolerance))
 
 
+def _restatable(state: FigureState) -> tuple[HistoryEntry, ...]:
+    """The entries a report may restate: judging the headline, the values nobody (declared)
+    claimed and the headline claimant's; another claimant's value is its series' business."""
+    if state.series is None:
+        return state.history
+    return tuple(h for h in state.history if not h.claimant or h.claimant.startswith("?")
+                 or h.claimant == state.series)
+
+
 def _entry_at(state: FigureState, day: str) -> HistoryEntry | None:
     """The entry the figure stood at on `day`: its latest entry dated on or before it."""
     dated = [h for h in state.history if h.date is not None and h.date <= day]
@@ -168,20 +253,12 @@ def _slipped_digit(value: Number, state: FigureState) -> bool:
     return any(h.value and value in (h.value * 10, h.value / 10) for h in state.history[-3:])
 
 
-def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
-          says_correction: bool = False) -> tuple[FigureState, Verdict, Number | None]:
-    """Decide what an observation means for its figure; returns the new state, the verdict
-    and the value the figure had before (for a revision or correction).
-
-    A report older than the current value's (a feed read late, a first poll over a backlog)
-    still revises if its value is new, but the current value stays the newer one, and
-    `previous` is the value the figure had on that report's date. `promoted` means a value
-    held for review was confirmed: the caller reports the held entry as the revision."""
-    rule = rule or Rule(state.tolerance)
-    q = obs.quantity
-    day = obs.published.date().isoformat() if obs.published else None
-    entry = HistoryEntry(value=q.value, low=q.low, high=q.high, qualifier=q.qualifier,
-                         source=obs.source, quote=obs.sentence, date=day, link=obs.link)
+def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
+                  says_correction: bool) -> tuple[FigureState, Verdict, Number | None]:
+    """Judge a report against one series (a claimant's, or the figure's headline value
+    with every entry); returns the new series state, the verdict and the value before."""
+    day = entry.date
+    source = entry.source
     cur = state.current_entry()
     # the newest date the figure knows (the current value itself may be undated)
     current_day = max((h.date for h in state.history if h.date), default=None)
@@ -193,40 +270,158 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
         # against the value the figure had on its date, so the values a figure knows do not
         # depend on reading order; recorded, never made current, never reviewed.
         if cur is not None and _restates(entry, cur, rule):  # an older report of the same value
-            if obs.source in state.sources:
+            if source in state.sources:
                 return state, "repeat", state.current
-            return (replace(state, sources=state.sources | {obs.source}), "corroboration",
+            return (replace(state, sources=state.sources | {source}), "corroboration",
                     state.current)
         then = _entry_at(state, day)
-        if any(_restates(entry, h, rule) for h in state.history) or (
+        if any(_restates(entry, h, rule) for h in _restatable(state)) or (
                 then is not None and consistent(entry, then, rule)):
             return state, "restatement", state.current
         return (replace(state, history=(*state.history, entry)), "revision",
                 then.value if then is not None else None)
     if cur is not None and consistent(entry, cur, rule):
-        if obs.source in state.sources:
+        if source in state.sources:
             return state, "repeat", state.current
-        return replace(state, sources=state.sources | {obs.source}), "corroboration", state.current
-    if any(_restates(entry, h, rule) for h in state.history):
+        return replace(state, sources=state.sources | {source}), "corroboration", state.current
+    if any(_restates(entry, h, rule) for h in _restatable(state)):
         return state, "restatement", state.current
     lower = cur is not None and _of(entry, rule).hi < _of(cur, rule).lo
     if rule.only_rises and lower and not says_correction:
         return state, "outdated", state.current
     if state.current is not None and rule.review_factor and (
-            _far(q.value, state.current, rule.review_factor) or _slipped_digit(q.value, state)):
+            _far(entry.value, state.current, rule.review_factor) or _slipped_digit(entry.value, state)):
         # a far value waits for a second outlet, a stated correction too ("revised down to
         # 19, two victims counted twice": the 2 is no correction of 21)
         held = [h for h in state.held if _restates(entry, h, rule) or same_value(
             h.value, entry.value, rule.tolerance)]
         if not held:
             return replace(state, held=(*state.held, entry)), "held_for_review", state.current
-        if all(h.source == obs.source for h in held):
+        if all(h.source == source for h in held):
             return state, "repeat", state.current
         first = held[0]
         new = replace(state, history=(*state.history, first), current=first.value,
-                      sources=frozenset({first.source, obs.source}),
+                      sources=frozenset({first.source, source}),
                       held=tuple(h for h in state.held if h not in held))
         return new, "promoted", state.current
-    new = replace(state, history=(*state.history, entry), current=q.value,
-                  sources=frozenset({obs.source}))
+    new = replace(state, history=(*state.history, entry), current=entry.value,
+                  sources=frozenset({source}))
     return new, "correction" if rule.only_rises and lower else "revision", state.current
+
+
+def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
+          says_correction: bool = False) -> tuple[FigureState, Verdict, Number | None]:
+    """Decide what an observation means for its figure; returns the new state, the verdict
+    and the value before (the claimant's own for a revision or correction of its series).
+
+    A backlog report (older than the current value's) still revises if its value is new,
+    but the current value stays the newer one, and `previous` is the value the series had
+    on that report's date. `promoted` means a value held for review was confirmed: the
+    caller reports the held entry as the revision. `competing` is a claimant's first value
+    when others have series and none of them agrees with it."""
+    rule = rule or Rule(state.tolerance)
+    q = obs.quantity
+    day = obs.published.date().isoformat() if obs.published else None
+    entry = HistoryEntry(value=q.value, low=q.low, high=q.high, qualifier=q.qualifier,
+                         source=obs.source, quote=obs.sentence, date=day, link=obs.link,
+                         claimant=obs.claimant)
+    # a series per declared claimant; one read but not declared ("?Reuters") is shown as
+    # read but judged with the unattributed values: a misread or second spelling of a name
+    # must not split a figure into competing series
+    c = "" if obs.claimant.startswith("?") else obs.claimant
+    attributed = state.attributed()
+    own = state.claim(c) if c else None
+    if not c or (own is None and not attributed):
+        # unattributed, or the first claimant of a figure: against the headline value
+        top = headline_claim(state.all_claims(), rule)
+        series = top.claimant if top is not None else None
+        view = replace(state, claims=(), held=tuple(h for h in state.held if h.claimant == c),
+                       series=series)
+        if not c and attributed and state.current is not None:
+            # the very value another claimant stands at is not news, even unattributed
+            # (a claimant that disagrees with the headline: one that agrees is the headline)
+            head = claim_entry(state, top) if top is not None else None
+            for k in attributed:
+                if k is top or same_value(entry.value, view.current or 0, rule.tolerance):
+                    continue
+                if same_value(entry.value, k.current, rule.tolerance) and not (
+                        head is not None and consistent(claim_entry(state, k), head, rule)):
+                    return state, "restatement", state.current
+        new, verdict, previous = _judge_series(view, entry, rule, says_correction)
+        if c and verdict == "corroboration":
+            # the first claimant agrees with the figure: its series starts at what it said
+            # (first in line: agreeing moves no headline)
+            claim = Claim(c, entry.value, frozenset({obs.source}))
+            agreed = replace(state, history=(*state.history, entry),
+                             claims=(claim, *state.all_claims()))
+            return with_headline(agreed, rule), verdict, previous
+        return _merge(state, view, new, c, rule), verdict, previous
+    if own is not None:
+        view = FigureState(state.figure, state.tolerance,
+                           tuple(h for h in state.history if h.claimant == c), own.current,
+                           own.sources, tuple(h for h in state.held if h.claimant == c))
+        new, verdict, previous = _judge_series(view, entry, rule, says_correction)
+        return _merge(state, view, new, c, rule), verdict, previous
+    # a claimant's first value while others have theirs
+    for k in state.all_claims():
+        if consistent(entry, claim_entry(state, k), rule):
+            claim = Claim(c, entry.value, frozenset({obs.source}))
+            return (with_headline(replace(state, history=(*state.history, entry),
+                                          claims=(claim, *state.all_claims())), rule),
+                    "corroboration", k.current)
+    headline = state.current
+    held = [h for h in state.held if h.claimant == c and (
+        _restates(entry, h, rule) or same_value(h.value, entry.value, rule.tolerance))]
+    if held:
+        if all(h.source == obs.source for h in held):
+            return state, "repeat", headline
+        first = held[0]
+        claim = Claim(c, first.value, frozenset({first.source, obs.source}))
+        new_state = replace(state, history=(*state.history, first),
+                            held=tuple(h for h in state.held if h not in held),
+                            claims=(*state.all_claims(), claim))
+        return with_headline(new_state, rule), "promoted", None
+    if headline is not None and rule.review_factor and _far(entry.value, headline,
+                                                            rule.review_factor):
+        return replace(state, held=(*state.held, entry)), "held_for_review", headline
+    claim = Claim(c, entry.value, frozenset({obs.source}))
+    new_state = replace(state, history=(*state.history, entry),
+                        claims=(*state.all_claims(), claim))
+    return with_headline(new_state, rule), "competing", None
+
+
+def claim_entry(state: FigureState, k: Claim) -> HistoryEntry:
+    """The history entry a claim stands at (its latest with that value; the unattributed
+    series holds the values of claimants not declared too)."""
+    for h in reversed(state.history):
+        mine = h.claimant == k.claimant or not k.claimant and h.claimant.startswith("?")
+        if mine and same_value(h.value, k.current, state.tolerance):
+            return h
+    return HistoryEntry(value=k.current)
+
+
+def _merge(state: FigureState, view: FigureState, new: FigureState, claimant: str,
+           rule: Rule) -> FigureState:
+    """Put a series judged on its own back into the figure: its new entries, its held
+    values, its claim (moved last when its value changed), and the headline again."""
+    if new is view:
+        return state
+    added = new.history[len(view.history):]
+    held = tuple(h for h in state.held if h not in view.held) + new.held
+    claims = list(state.all_claims())
+    old = next((k for k in claims if k.claimant == claimant), None)
+    gained = new.sources - view.sources
+    if new.current is not None and new.current != view.current:
+        claims = [k for k in claims if k.claimant != claimant]
+        claims.append(Claim(claimant, new.current, new.sources))
+    elif gained and old is not None and (claimant or old.current == view.current):
+        claims[claims.index(old)] = replace(old, sources=old.sources | gained)
+    elif gained and claimant and new.current is not None:
+        claims.append(Claim(claimant, new.current, gained))  # a first claimant agreeing
+    elif gained:  # an unattributed report of the headline value corroborates its claim
+        top = headline_claim(tuple(claims), rule)
+        if top is not None:
+            claims[claims.index(top)] = replace(top, sources=top.sources | gained)
+    merged = replace(state, history=(*state.history, *added), held=held, claims=tuple(claims),
+                     series=None)
+    return with_headline(merged, rule)

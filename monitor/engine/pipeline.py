@@ -13,12 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from monitor.engine import claimant as claiming
 from monitor.engine import scope as scoping
 from monitor.engine.attribute import Attribution, Context, attribute
-from monitor.engine.judging import FigureState, Rule, judge
+from monitor.engine.judging import FigureState, Rule, claim_entry, judge
 from monitor.engine.watchlist import PhraseHit, Watchlist
 from monitor.engine.words import CORRECTION
-from monitor.models import Event, Item, Observation
+from monitor.models import Estimate, Event, Item, Observation
 from monitor.numbers import quantities
 from monitor.text import sentences
 
@@ -97,6 +98,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
     mentioned: set[str] = set(_mentions(wl, title_hits))
     observations: list[Observation] = []
     title_fixes = bool(item.title and CORRECTION.search(item.title))
+    title_claim: str | None = None  # read when a body value has no claimant of its own
     for (sentence, is_title), hits in zip(chunks, found_hits, strict=True):
         if hits and not is_title:
             all_hits += hits
@@ -117,7 +119,14 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
         if not atts:
             continue
         fixes = title_fixes or (any(a.figure for a in atts) and bool(CORRECTION.search(sentence)))
-        for figure, a in _first_per_figure(atts):
+        firsts = _first_per_figure(atts)
+        claims: dict[int, str] = {}
+        if firsts:
+            found_claims = claiming.read(wl, sentence, found, hits, headline=is_title)
+            claims = {q.start: c.key for q, c in zip(found, found_claims, strict=True) if c}
+            if not is_title and len(claims) < len(firsts) and title_claim is None:
+                title_claim = _title_claimant(wl, item.title, title_hits)
+        for figure, a in firsts:
             mentioned.add(figure)
             observations.append(
                 Observation(
@@ -127,6 +136,8 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
                     scope=tuple(sorted(wl.place_label(p) if not p.startswith("?") else p[1:]
                                        for p in a.scope.places if p != scoping.INCLUDING)),
                     says_correction=fixes,
+                    claimant=claims.get(a.quantity.start) or (
+                        title_claim if not is_title and title_claim else ""),
                 )
             )
     # A headline compresses its body: the body's reading of a value is judged first (it
@@ -181,7 +192,9 @@ def decide(
             continue
         q = obs.quantity
         common = dict(figure=obs.figure, label=fig.label, previous=previous,
-                      quote=obs.sentence, item_uid=obs.item_uid, scope=obs.scope)
+                      quote=obs.sentence, item_uid=obs.item_uid, scope=obs.scope,
+                      claimant=obs.claimant, claimant_label=wl.claimant_label(obs.claimant),
+                      estimates=estimates(wl, new))
         if verdict == "promoted":  # the held report becomes the revision, this one its source
             first = new.history[-1]
             out.append(Event(
@@ -198,6 +211,16 @@ def decide(
     return Decision(tuple(out), changed, matched)
 
 
+def _title_claimant(wl: Watchlist, title: str, hits: Sequence[PhraseHit]) -> str:
+    """The one claimant a title names ("Seoul: 12,000 troops in Russia", "Kyiv says..."),
+    which speaks for the body's unattributed values; "" if it names none or several."""
+    if not title:
+        return ""
+    keys = {c.key for c in claiming.read_claims(wl, title, hits, headline=True)
+            if c.key and not c.denies}
+    return keys.pop() if len(keys) == 1 else ""
+
+
 def _first_per_figure(atts: Sequence[Attribution]) -> list[tuple[str, Attribution]]:
     """One value per figure per sentence: the first. A sentence that gives a figure two
     values names the old one after the new ("revised down to 19, two victims counted
@@ -211,7 +234,23 @@ def _first_per_figure(atts: Sequence[Attribution]) -> list[tuple[str, Attributio
     return out
 
 
-REPORTED = frozenset({"revision", "correction", "corroboration", "held_for_review", "promoted"})
+REPORTED = frozenset({"revision", "correction", "corroboration", "held_for_review", "promoted",
+                      "competing"})
+
+
+def estimates(wl: Watchlist, state: FigureState) -> tuple[Estimate, ...]:
+    """Every claimant's current value, when some value has a claimant (what a digest shows
+    side by side); none for a figure whose values nobody claimed."""
+    claims = state.all_claims()
+    if not any(k.claimant for k in claims):  # only declared claimants make estimates
+        return ()
+    out = []
+    for k in claims:
+        h = claim_entry(state, k)
+        who = h.claimant if not k.claimant else k.claimant  # "?Reuters" read, not declared
+        out.append(Estimate(who, wl.claimant_label(who), k.current, h.low, h.high,
+                            h.qualifier, h.date, h.source, h.link))
+    return tuple(out)
 
 
 def _when(day: str | None) -> datetime | None:

@@ -159,6 +159,64 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class Claimant:
+    """Who stands behind figures (a government, an agency, the organisers), with the names
+    the press gives it folded to phrases, and those of them that are acronyms (WHO, UN,
+    US: matched in capitals only, not as "who", "un", "us")."""
+
+    id: str
+    label: str
+    phrases: frozenset[Phrase]
+    acronyms: frozenset[Phrase] = frozenset()
+    declared: frozenset[Phrase] = frozenset()  # the phrases of its variants as written
+
+
+# Adjectives of a name ("Ukraine" -> "Ukrainian", "ukrainien"; "police" -> "policière")
+_STEM_END = re.compile(r"(?:ie|ia|a|e|y)$")
+_ADJ_ENDINGS = ("an", "ans", "ian", "ians", "ien", "iens", "ienne", "iennes", "ais", "aise",
+                "aises", "ois", "oise", "oises", "ese", "ish", "ier", "iere", "iers", "ieres",
+                "al", "ale", "ales", "aux", "ol", "ols", "ole", "oles", "en", "ens", "enne",
+                "ennes", "ain", "ains", "aine", "aines")
+# the minister speaks for the ministry: "Education Minister Gabriel Attal said"
+_OFFICE = {"ministry": "minister", "ministere": "ministre"}
+
+
+def _adjectives(word: str) -> set[str]:
+    """Adjectives a single-word name may take in the press, folded ("ukraine" ->
+    "ukrainian", "ukrainien", ...): exact forms, so no fuzzy score is stretched for them."""
+    if len(word) < 4 or not word.isalpha():
+        return set()
+    stem = _STEM_END.sub("", word)
+    return {stem + e for e in _ADJ_ENDINGS} - {word} if len(stem) >= 4 else set()
+
+
+_GLUE = frozenset(["de", "du", "des", "d", "la", "le", "les", "l", "of", "the", "for", "and", "et", "pour", "en", "in", "on", "at", "to", "a", "au", "aux", "un", "une", "an", "s"])
+
+
+def claimant_phrases(variants: Sequence[Sequence[str]]) -> list[set[Phrase]]:
+    """Per claimant, the phrases that name it: its variants, the adjectives of one-word
+    names, and the parts of longer names that name no other claimant ("health ministry"
+    of "Sudanese health ministry", "gouvernement régional" of "gouvernement régional
+    valencien")."""
+    own = [{p for p in (phrase_of(v) for v in vs) if p} for vs in variants]
+    parts: list[set[Phrase]] = []
+    for phrases in own:
+        mine: set[Phrase] = {tuple(_OFFICE.get(t, t) for t in p) for p in phrases} - phrases
+        for p in phrases | mine.copy():
+            if len(p) == 1:
+                mine |= {(a,) for a in _adjectives(p[0])}
+            for n in range(2, len(p)):
+                mine |= {p[:n], p[-n:]}
+        parts.append(mine)
+    out = []
+    for i, phrases in enumerate(own):
+        others = set().union(*(own[j] | parts[j] for j in range(len(own)) if j != i))
+        out.append(phrases | {p for p in parts[i] if p not in others
+                              and p[0] not in _GLUE and p[-1] not in _GLUE})
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A tracked figure with its word sets folded to phrases and its judging rules."""
 
@@ -182,6 +240,7 @@ class Figure:
     unit_words: frozenset[str] = frozenset()  # one-word units, for the hot path
     cue_participles: frozenset[str] = frozenset()  # one-word cues that count people
     forecast: bool = False  # a planned or expected figure: forecast words do not push out
+    headline: str = "latest"  # the value shown when claimants disagree (see judging)
 
 
 def _phrases(words: Iterable[str]) -> frozenset[Phrase]:
@@ -198,6 +257,7 @@ def _history(cfg: FigureConfig) -> tuple[HistoryEntry, ...]:
             source=h.source,
             quote=h.quote,
             date=h.date,
+            claimant=h.claimant,
         )
         for h in cfg.history
     )
@@ -213,6 +273,31 @@ class Watchlist:
     places: tuple[Place, ...] = ()
     home: frozenset[str] = frozenset()  # places a number bound to none counts in
     groups: tuple[tuple[str, frozenset[str]], ...] = ()  # group place id -> its parts
+    claimants: tuple[Claimant, ...] = ()
+
+    @cached_property
+    def claimant_phrases(self) -> dict[Phrase, str]:
+        """Phrase -> id of the claimant it names."""
+        return {p: c.id for c in self.claimants for p in c.phrases}
+
+    @cached_property
+    def claimant_declared(self) -> frozenset[Phrase]:
+        """The phrases of the claimants' variants as written."""
+        return frozenset(p for c in self.claimants for p in c.declared)
+
+    @cached_property
+    def claimant_acronyms(self) -> frozenset[Phrase]:
+        return frozenset(p for c in self.claimants for p in c.acronyms)
+
+    def claimant_label(self, key: str) -> str:
+        """How a claimant is shown: a declared one by its label, one read but not declared
+        ("?Amnesty International") as read, none as ""."""
+        if key.startswith("?"):
+            return key[1:]
+        for c in self.claimants:
+            if c.id == key:
+                return c.label
+        return key
 
     @cached_property
     def scope_places(self) -> frozenset[str]:
@@ -296,6 +381,7 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
             about_band=cfg.judging.about_band,
             percent=bool({u.strip().lower() for u in f.unit} & PERCENT_UNITS),
             forecast=any(FORECAST.search(c) for c in f.cues),
+            headline=f.headline,
             unit_words=frozenset(p[0] for p in _phrases(f.unit) if len(p) == 1),
             cue_participles=frozenset(p[0] for p in _phrases(f.cues)
                                       if len(p) == 1 and PARTICIPLE.search(p[0])),
@@ -307,7 +393,17 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
         for p in fig.unit | fig.cues | fig.exclude | fig.not_subject | fig.measure:
             thresholds.setdefault(p, 100.0)
         figures.append(fig)
+    claimants = []
+    named = claimant_phrases([cc.variants for cc in cfg.claimants])
+    for cc, names in zip(cfg.claimants, named, strict=True):
+        declared = _phrases(cc.variants)
+        for p in names:  # names fuzzy like places; derived forms exact
+            thresholds[p] = min(thresholds.get(p, 100.0), default if p in declared else 100.0)
+        acronyms = frozenset(phrase_of(v) for v in cc.variants
+                             if v.replace(".", "").isupper() and len(v) <= 6)
+        claimants.append(Claimant(cc.id, cc.label or cc.id, frozenset(names), acronyms,
+                                  declared))
     home = frozenset(pc.id for pc in cfg.places if pc.home)
     groups = tuple((pc.id, frozenset(pc.parts)) for pc in cfg.places if pc.parts)
     return Watchlist(tuple(terms), tuple(figures), Matcher(thresholds), tuple(places), home,
-                     groups)
+                     groups, tuple(claimants))
