@@ -49,6 +49,13 @@ Reader = Callable[[str, str], Sequence[Reading] | None]  # None: the reader has 
 
 
 def ours(text: str, lang: str) -> list[Reading]:
+    """The reader with vague plurals on ("dozens" as 12-120), as a reader of text."""
+    return [Reading(q.value, q.low, q.high, q.qualifier)
+            for q in quantities(text, lang, vague=True)]
+
+
+def engine(text: str, lang: str) -> list[Reading]:
+    """What the engine reads: vague plurals left out (no figure's value)."""
     return [Reading(q.value, q.low, q.high, q.qualifier) for q in quantities(text, lang)]
 
 

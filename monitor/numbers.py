@@ -252,8 +252,8 @@ _QUAL_BEFORE = re.compile(
     + r")\s*$",
     re.IGNORECASE,
 )
-_QUAL_AFTER = re.compile(
-    r"[ \u00a0]*(?:(?P<lo>or\s+more|ou\s+plus|et\s+plus|and\s+more|and\s+above|or\s+above|"
+_QUAL_AFTER = re.compile(  # "500 or more", "40 dead or more", "40 morts ou moins"
+    r"(?:[ \u00a0]+[^\W\d_][\w'’-]*)?[ \u00a0]*(?:(?P<lo>or\s+more|ou\s+plus|et\s+plus|and\s+more|and\s+above|or\s+above|"
     r"or\s+greater|or\s+higher|ou\s+davantage)|(?P<hi>or\s+less|ou\s+moins|or\s+fewer|"
     r"or\s+below|or\s+lower|at\s+most|au\s+plus|au\s+maximum))(?![\w])(?!\s*(?:than|que|d[e'’]))",
     re.IGNORECASE,
@@ -263,7 +263,7 @@ _RANGE_OPEN = re.compile(r"(?:^|[\s'’(])(?P<w>entre|between|de|d['’]|from)\s
 _RISE = (r"rose|risen|rises?|rising|increas(?:e|es|ed|ing)|grew|grown|grows?|growing|"
          r"jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|gain(?:s|ed|ing)?|add(?:s|ed|ing)?|"
          r"soar(?:s|ed|ing)?|surg(?:e|es|ed|ing)|swell(?:s|ed|ing)?|swollen|rais(?:e|es|ed|ing)|"
-         r"revis(?:e|es|ed|ing)|went|pass(?:es|ed|ing|era|erait|eraient|ent|ait)|grimp\w*|augment\w*|porté|portée|"
+         r"revis(?:e|es|ed|ing)|révis\w*|went|pass(?:es|ed|ing|era|erait|eraient|ent|ait)|grimp\w*|augment\w*|porté|portée|"
          r"portés|portées|monté|montée|montés|relev\w*|hauss\w*|progress(?:é|e|ed|ing)|bondi|"
          r"passé|passée|passés|passées|revu|revue|revus|revues")
 _FALL = (r"fell|falls?|falling|fallen|drop(?:s|ped|ping)?|decreas(?:e|es|ed|ing)|"
@@ -666,7 +666,7 @@ def _one_counts(text: str, start: int, end: int) -> bool:
     return not _ONE_AFTER_DET.search(text[max(0, start - 12) : start])
 
 
-def _vague_atoms(text: str) -> list[_Atom]:
+def _vague_atoms(text: str, plural: bool) -> list[_Atom]:
     """Vague amounts: a range for plurals ("dozens" 12-120, "des centaines" 100-1,000, "tens
     of thousands" 10,000-100,000: from one to ten of the word's unit) and "about" for a
     singular ("une douzaine", "a dozen", "un millier": about 12, about 1,000)."""
@@ -678,6 +678,8 @@ def _vague_atoms(text: str) -> list[_Atom]:
         low: int | None = None
         value: int
         qual: Qualifier | None = "about"
+        if not plural and (g("en") or g("fr") or g("few")):
+            continue
         if g("en") or g("fr"):
             base = _VAGUE_BASE[(g("en") or g("fr")).lower()]
             mult = g("pre") or g("fr2")
@@ -740,7 +742,8 @@ def _unit_of(text: str, a: _Atom) -> None:
         if noun in ("dollars", "dollar"):
             near = text[pos : pos + 60].lower().replace("’", "'")
             at = near.find(noun)
-            around = re.findall(r"[\w.'-]+", near[:at]) + re.findall(r"[\w.'-]+", near[at:])[1:2]
+            around = [w.strip(".") for w in re.findall(r"[\w.'-]+", near[:at])
+                      + re.findall(r"[\w.'-]+", near[at:])[1:2]]
             code = next((_DOLLAR_ADJ[w] for w in around if w in _DOLLAR_ADJ), "USD")
         elif noun in _POUND_WORDS and re.match(r"\s+sterling\b",
                                                text[pos:].lower().split(noun, 1)[-1]):
@@ -750,10 +753,15 @@ def _unit_of(text: str, a: _Atom) -> None:
     a.unit = noun
 
 
-def quantities(text: str, lang: str | None = None) -> list[Quantity]:
-    """Every quantity in `text`, in text order (see the module docstring for what counts)."""
+def quantities(text: str, lang: str | None = None, *, vague: bool = False) -> list[Quantity]:
+    """Every quantity in `text`, in text order (see the module docstring for what counts).
+
+    Vague plurals ("dozens", "des centaines", "tens of thousands") are read as ranges only
+    with `vague=True`: they are no figure's value ("thousands of troops" does not revise
+    3,000), so the engine leaves them unread; "une douzaine", "a dozen", "un millier" are
+    read either way, as "about" 12 or 1,000."""
     try:
-        return _quantities(text, lang)
+        return _quantities(text, lang, vague)
     except Exception:  # pragma: no cover - the contract is "never raises"
         return []
 
@@ -783,13 +791,13 @@ def _merge_worded(text: str, atoms: list[_Atom]) -> list[_Atom]:
     return out
 
 
-def _quantities(text: str, lang: str | None) -> list[Quantity]:
+def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quantity]:
     if not _has_number(text):
         return []
     masked = _mask(text)
     atoms = _digit_atoms(masked, lang)
     if _has_number_word(masked):
-        vague = _vague_atoms(masked)
+        vague = _vague_atoms(masked, plural)
         taken = [(a.start, a.end) for a in atoms]
         vague = [v for v in vague if not any(s < v.end and v.start < e for s, e in taken)]
         taken += [(a.start, a.end) for a in vague]
@@ -842,12 +850,16 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
     $2.3 billion", "to 138,285 lots from 212,577"), or None."""
     prev: Number | None
     between = text[a.uend : b.start]
+    if len(between) > 48:
+        return None
+    connect = _CONNECT.fullmatch(between)
+    if not connect and "from" not in between and " à" not in between and " to" not in between:
+        return None
     before = text[max(0, a.start - 48) : a.start]
     opener = _RANGE_OPEN.search(before[-12:])
     word = opener.group("w").lower() if opener else ""
     change_from = bool(opener) and word not in ("entre", "between") and bool(
         _CHANGE_VERB.search(before[: len(before) - len(opener.group(0))] + " ")) if opener else False
-    connect = _CONNECT.fullmatch(between)
     joined = between.strip().lower()
     if change_from and not connect and _CONNECT_CHANGE.fullmatch(between):
         connect, joined = None, "to"
