@@ -7,6 +7,9 @@ English cases (stored in that folder) scored the same way beside it. Each file s
 scored in its `scoring` field; this bench applies it as written. The cases are read at run
 time and never copied into the repository.
 
+`quantities()` is run with `vague=True` (vague plurals such as "dozens" read as ranges); the
+engine's own reading (vague plurals left out) is shown on extra NewsQuant rows.
+
 Run: python bench/numbers_public.py [-v]   (-v lists every case or value missed)
 Set NEWS_MONITOR_BENCHMARKS to read another folder.
 """
@@ -225,6 +228,12 @@ def main() -> None:
         rows.append((f"... {bucket}", frac(*ga), frac(*gb)))
     rows.append(("NewsQuant qualifier, on values found", frac(a.qual_ok, a.qual_total),
                  frac(b.qual_ok, b.qual_total)))
+    e = score_newsquant(nq, engine)
+    assert e.by_bucket is not None
+    rows.append(("NewsQuant values, engine's reading (no vague plurals)", frac(e.found, e.total),
+                 "-"))
+    rows.append(("... count", frac(*e.by_bucket.get("count", [0, 0])), "-"))
+    rows.append(("NewsQuant qualifier, engine's reading", frac(e.qual_ok, e.qual_total), "-"))
 
     for lang, name in (("en", "English"), ("fr", "French")):
         cases = load(f"cases_rt_{lang}_number.json")

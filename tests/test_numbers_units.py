@@ -96,6 +96,10 @@ def test_percentages_and_points(text: str, lang: str, value: float, unit: str) -
     ("The fires burnt 12m hectares.", "en", 12_000_000, "hectares"),
     ("Le fonds pèse 10M.", "fr", 10_000_000, None),
     ("The fund holds 10M.", "en", 10_000_000, None),
+    ("Le groupe a vendu 35 M d'appareils.", "fr", 35_000_000, "appareils"),
+    ("The group has sold 35m of its devices.", "en", 35_000_000, None),
+    ("Sa fortune ($1.762bn) a doublé.", "fr", 1_762_000_000, "USD"),
+    ("His fortune ($1.762bn) doubled.", "en", 1_762_000_000, "USD"),
     ("Le barrage retient 35k tonnes.", "fr", 35_000, "tonnes"),
     ("The dam holds 35k tonnes.", "en", 35_000, "tonnes"),
 ])
@@ -136,6 +140,8 @@ def test_il_y_a_is_not_an_article() -> None:
     ("Pas moins de 30 morts.", "fr", "at_least"),
     ("No less than 30 dead.", "en", "at_least"),
     ("No fewer than 30 dead.", "en", "at_least"),
+    ("Pas moins de trente morts.", "fr", "at_least"),
+    ("No less than thirty dead.", "en", "at_least"),
     ("Pas plus de 12 blessés.", "fr", "up_to"),
     ("No more than 12 injured.", "en", "up_to"),
     ("At most 12 injured.", "en", "up_to"),
@@ -155,7 +161,8 @@ def test_il_y_a_is_not_an_article() -> None:
 ])
 def test_bounds_in_both_directions(text: str, lang: str, qualifier: str) -> None:
     (q,) = quantities(text, lang)
-    assert (q.value, q.qualifier) == (40 if "40" in text else 30 if "30" in text else 12, qualifier)
+    want = 40 if "40" in text else 30 if "30" in text or "thirty" in text or "trente" in text else 12
+    assert (q.value, q.qualifier) == (want, qualifier)
 
 
 def test_a_conversion_in_brackets_keeps_the_bound() -> None:
