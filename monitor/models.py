@@ -24,7 +24,10 @@ Number = int | float
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A number read from text: value (upper bound for a range), its qualifier and unit noun."""
+    """A number read from text: value (upper bound for a range), its qualifier and unit
+    (the noun after it; an ISO code for money, "%" for a percentage, "points" for
+    percentage points). `previous` is the value a change phrase says it moved from ("rose
+    from 12 to 14", "passé de 12 à 14", "rose by 2 to 14"): the quantity is the new value."""
 
     value: Number
     low: Number | None
@@ -33,6 +36,7 @@ class Quantity:
     unit: str | None
     start: int
     end: int
+    previous: Number | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,26 @@
-"""Quantities in French and English news text: value, range, qualifier and unit noun.
+"""Quantities in French and English news text: value, range, qualifier, unit and change.
 
 `quantities(text, lang)` is pure and never raises. It reads digits with every thousands
-separator news uses (`1 500`, `1.500`, `12,000`, `1'500`), decimals before a scale word
-(`1,2 million`, `1.5bn`, `12k`), number words (through text2num), ranges and qualifiers,
-and leaves out what is not a count: years, dates, times, ordinals, URLs, handles, phone
-numbers and model names (`F-16`, `KN-23`). Offsets always refer to the text given.
+separator news uses (`1 500`, `1.500`, `12,000`, `1'500`, `27,349.19`), scales written out
+or abbreviated (`1,2 million`, `1.5bn`, `12k`, `3 Mds`, `10M`, `$1.762bn`), number words
+(through text2num), money (a currency symbol, code or word before or after the number, read
+as an ISO code: `$`, `USD10m`, `M€`, `euros` -> USD, EUR), percentages (`%`, `per cent`,
+`pour cent` -> "%"; percentage points -> "points"), glued measure units (`2,000km`),
+ranges, one-sided bounds and their negations (`no less than 30` = at least 30), vague
+amounts (`dozens`, `des centaines`, `une douzaine`: a range or an "about", never an exact
+count) and change phrases (`rose by 3,000 to 14,000`, `passé de 12 à 14`: one quantity, the
+new value, with `previous`). Values are exact: the digits go through Decimal, so `4,1
+millions` is 4100000 and `27,349.19` stays a float only because its decimals remain. It
+leaves out what is not a count: years, dates, times, ordinals, URLs, handles, phone numbers
+and model names (`F-16`, `KN-23`). Offsets always refer to the text given. What it reads is
+described in docs/numbers.md.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from text_to_num import text2num
@@ -71,56 +81,145 @@ def _mask(text: str) -> str:
     return _MASK_NUMBERS.sub(blank, text)
 
 
+# ------------------------------------------------------------------ money, percent, units
+
+CURRENCY_SIGNS: dict[str, str] = {
+    "$": "USD", "€": "EUR", "£": "GBP", "₩": "KRW", "₽": "RUB", "₴": "UAH", "¥": "JPY", "₹": "INR",
+}
+# the letters before a dollar sign: US$, A$, $A, C$, HK$, NZ$, S$, R$
+_DOLLAR_PREFIX: dict[str, str] = {
+    "US": "USD", "U.S.": "USD", "A": "AUD", "AU": "AUD", "C": "CAD", "CA": "CAD", "HK": "HKD",
+    "NZ": "NZD", "S": "SGD", "R": "BRL",
+}
+CURRENCY_CODES = frozenset(
+    ["USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "NZD", "HKD", "SGD", "INR", "KRW", "KPW", "RUB", "UAH", "BRL", "MXN", "ZAR", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "TRY", "ILS", "SAR", "AED", "MYR"]
+)
+_CODE_ALIASES: dict[str, str] = {"RM": "MYR", "Rs": "INR", "Rs.": "INR"}
+# a currency named by a word after the number ("12 millions d'euros", "300 roubles")
+CURRENCY_WORDS: dict[str, str] = {
+    "euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "rouble": "RUB",
+    "roubles": "RUB", "ruble": "RUB", "rubles": "RUB", "hryvnia": "UAH", "hryvnias": "UAH",
+    "hryvnas": "UAH", "hryvnya": "UAH", "hryvnyas": "UAH", "hryvnies": "UAH", "hryvni": "UAH",
+    "grivnas": "UAH", "won": "KRW", "yen": "JPY", "yens": "JPY", "yuan": "CNY", "yuans": "CNY",
+    "renminbi": "CNY", "rupees": "INR", "rupee": "INR", "roupies": "INR", "roupie": "INR",
+    "ringgit": "MYR",
+}
+# "Canadian dollars", "dollars canadiens": the adjective says which dollar
+_DOLLAR_ADJ: dict[str, str] = {
+    "canadian": "CAD", "canadiens": "CAD", "canadien": "CAD", "australian": "AUD",
+    "australiens": "AUD", "australien": "AUD", "hong": "HKD", "singapore": "SGD",
+    "singapouriens": "SGD", "zealand": "NZD", "néo-zélandais": "NZD", "us": "USD", "u.s.": "USD",
+    "american": "USD", "américains": "USD", "americains": "USD",
+}
+_POUND_WORDS = frozenset({"pound", "pounds", "livre", "livres"})  # money with "sterling"
+_PERCENT_AFTER = re.compile(
+    r"[ \u00a0\u202f]*(?:(?:per|pour)[ \u00a0-]?cent|percent|pourcent|pct|p\.c\.)(?![\w])",
+    re.IGNORECASE)
+_POINTS_AFTER = re.compile(
+    r"[ \u00a0\u202f]*(?:percentage[ \u00a0]+points?|points?[ \u00a0]+de[ \u00a0]+pourcentage|"
+    r"pts?[ \u00a0]+de[ \u00a0]+pourcentage|ppts?|pp)(?![\w])", re.IGNORECASE)
+
 # ------------------------------------------------------------------ digits
 
 _SCALES: dict[str, int] = {
-    "thousand": 10**3, "thousands": 10**3, "mille": 10**3, "k": 10**3,
-    "million": 10**6, "millions": 10**6, "mn": 10**6, "m": 10**6, "mio": 10**6,
-    "milliard": 10**9, "milliards": 10**9, "billion": 10**9, "billions": 10**9, "bn": 10**9,
-    "md": 10**9, "mds": 10**9, "trillion": 10**12, "trillions": 10**12,
+    "hundred": 2, "cent": 2, "cents": 2,
+    "thousand": 3, "thousands": 3, "mille": 3, "k": 3,
+    "million": 6, "millions": 6, "mn": 6, "m": 6, "mio": 6, "mln": 6, "mil": 6, "mm": 6,
+    "milliard": 9, "milliards": 9, "billion": 9, "billions": 9, "bn": 9, "bln": 9, "b": 9,
+    "md": 9, "mds": 9, "trillion": 12, "trillions": 12, "tn": 12, "tln": 12,
 }
-_SEPS = " \u00a0\u202f\u2009.,'’"
+_FR_BIG = {"billion": 12, "billions": 12, "trillion": 12, "trillions": 12}  # French usage
+_DOZEN = frozenset({"dozen", "dozens", "douzaine", "douzaines", "dz", "dzs", "doz", "dozs"})
+# letters glued to a number that are a unit of measure (2,000km, 256GB, 50mph, 164p)
+_GLUED_UNITS = frozenset(
+    ["km", "m", "cm", "mm", "nm", "µm", "kg", "g", "mg", "µg", "t", "kt", "mt", "lb", "lbs", "oz", "ft", "in", "yd", "mi", "mph", "kph", "kmh", "km/h", "km/hr", "m/s", "sq", "m2", "m²", "km2", "km²", "m3", "m³", "sqm", "sqft", "ha", "l", "ml", "cl", "dl", "hl", "kw", "mw", "gw", "w", "kwh", "mwh", "gwh", "twh", "v", "kv", "hz", "khz", "mhz", "ghz", "gb", "mb", "tb", "kb", "gbps", "mbps", "kbps", "bhp", "hp", "cc", "psi", "nm", "min", "mins", "sec", "secs", "ms", "yr", "yrs", "p", "pc"]
+)
+_ORDINAL = frozenset(
+    ["st", "nd", "rd", "th", "er", "re", "e", "è", "ème", "eme", "ième", "ieme", "nde", "nd", "ers", "res", "es", "èmes", "emes", "ièmes", "iemes", "o", "a", "s"]
+)  # 1st, 2e, 3ème, 1er; the 1990s, the 80s: not counts
+_SEP_CHARS = " \u00a0\u202f\u2009'’"
 
+_CODES_ALT = "|".join(sorted(CURRENCY_CODES))
+_SIGNS = "€$£₩₽₴¥₹"
+_SPACE = "[ \u00a0\u202f]"
 _DIGITS = re.compile(
-    r"""
-    (?<![\w.,'’§/])(?<![^\W\d_]-)            # not glued to a word, a number or a model prefix
-    (?P<cur>[$€£]\s?)?
+    rf"""
+    (?<![\w.,'’§/])(?:(?<![^\W\d_]{{2}}-)|(?<=\bsub-))(?<!\b[^\W\d_]-)   # not glued to a word, a number, a model name
+    (?:(?P<cur>
+        (?:(?P<dp>US|U\.S\.|AU|A|CA|C|HK|NZ|S|R){_SPACE}?)?\$(?P<ds>US|A)?
+      | [€£₩₽₴¥₹]
+      | (?:{_CODES_ALT}|RM|Rs\.?)(?={_SPACE}?\d)
+    ){_SPACE}?)?
     (?P<num>
-        \d{1,3}(?P<sep>[ \u00a0\u202f\u2009.,'’])\d{3}(?:(?P=sep)\d{3})*(?![\d])
+        \d{{1,3}}(?P<sep>[ \u00a0\u202f\u2009.,'’])\d{{3}}(?:(?P=sep)\d{{3}})*(?!\d)(?:(?!(?P=sep))[.,]\d+)?
       | \d+(?:[.,]\d+)?
-    )
-    (?:
-        (?P<glued>bn|mn|k|K|m|M|%)(?!\w)                              # 12k, 1.5bn, 50%
-      | [ \u00a0\u202f]?(?P<sym>[€$£%])
-      | [ \u00a0\u202f]+(?P<scale>(?i:thousands?|mille|millions?|milliards?|billions?|trillions?|mio|mds?)\b|M\b|bn\b|mn\b)
-    )?
-    (?![\w§])
+      | [.,]\d+
+    )(?!§)
+    (?P<glued>[^\W\d_][^\W_]*(?:/[^\W\d_]+)?[²³]?)?
+    (?:{_SPACE}?(?P<sym>[{_SIGNS}%]))?
+    (?:{_SPACE}+(?P<scale>(?i:thousands?|mille|millions?|milliards?|billions?|trillions?|hundred|
+        cents?|mio|mds?|bn|mn|mln|bln|tln|tn|dozens?|douzaines?|dzs?|dozs?)|M|k)(?![\w])
+       (?:{_SPACE}+(?P<scale2>(?i:thousand|millions?|milliards?|billions?)|bn)(?![\w]))?)?
+    (?:{_SPACE}?(?P<sym2>[{_SIGNS}]))?
+    (?:{_SPACE}(?P<code>{_CODES_ALT})(?![\w]))?
     """,
     re.VERBOSE,
 )
+_PLURAL_NEXT = re.compile(r"[ \u00a0]+(?:of\b|[^\W\d_]+s\b)")  # 12m hectares, 35m of its devices
 
 # ------------------------------------------------------------------ number words
 
-_WORDS_FR = ["un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "vingts", "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille", "million", "millions", "milliard", "milliards"]
-_WORDS_EN = ["a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "dozen", "dozens"]
+_WORDS_FR = ["un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "vingts", "trente", "quarante", "cinquante", "soixante", "septante", "huitante", "octante", "nonante", "cent", "cents", "mille", "million", "millions", "milliard", "milliards", "billion", "billions", "trillion", "trillions", "zéro", "douzaine", "douzaines"]
+_WORDS_EN = ["a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "trillion", "trillions", "dozen", "dozens", "zero", "nought"]
 _FR_SET, _EN_SET = set(_WORDS_FR), set(_WORDS_EN)
 _BIG = {"mille", "thousand", "thousands", "million", "millions", "milliard", "milliards",
-        "billion", "billions", "hundred", "hundreds", "cent", "cents", "dozen", "dozens"}
+        "billion", "billions", "trillion", "trillions", "hundred", "hundreds", "cent", "cents",
+        "dozen", "dozens", "douzaine", "douzaines"}
 _SCALE_WORDS = {"mille", "thousand", "million", "millions", "milliard", "milliards",
-                "billion", "billions", "thousands"}
+                "billion", "billions", "thousands", "trillion", "trillions"}
 _ARTICLES = {"un", "une", "a", "one"}
 
 _WORD_ALT = "|".join(sorted({*_WORDS_FR, *_WORDS_EN} - {"a"}, key=len, reverse=True))
 _NUMWORD = rf"(?:{_WORD_ALT})"
 _WORDS = re.compile(
     rf"""(?<![\w§-])(?i:
-        (?:a\s+|{_NUMWORD}(?:[\s-]+(?:et|and)[\s-]+|[\s-]+))*
+        (?:a\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b)
+          |{_NUMWORD}(?:[\s-]+(?:et|and)[\s-]+|[\s-]+))*
         {_NUMWORD}
-    )(?![\w-])""",
+    )(?![\w])(?:(?P<compound>-(?=[a-z]))|(?!-))""",
     re.VERBOSE,
 )
 _LETTERS = re.compile(r"[^\W\d_]+")
-_COUNT_WORDS = frozenset({*_WORDS_FR, *_WORDS_EN} - {"a", "un", "une", "one"})
+# vague amounts: "dozens", "des centaines", "tens of thousands", "une douzaine", "un millier"
+_VAGUE_WORDS = frozenset({
+    "dozens", "hundreds", "thousands", "millions", "billions", "dozen", "dizaines", "douzaines",
+    "centaines", "milliers", "dizaine", "douzaine", "quinzaine", "vingtaine", "trentaine",
+    "quarantaine", "cinquantaine", "soixantaine", "centaine", "millier", "milliards",
+})
+_COUNT_WORDS = frozenset({*_WORDS_FR, *_WORDS_EN, *_VAGUE_WORDS} - {"a", "un", "une"})
+_VAGUE_BASE: dict[str, int] = {
+    "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 10**6, "billions": 10**9,
+    "dizaines": 10, "douzaines": 12, "centaines": 100, "milliers": 1000, "milliards": 10**9,
+}
+_ABOUT_NOUN: dict[str, int] = {
+    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
+    "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000,
+    "dozen": 12,
+}
+_VAGUE = re.compile(
+    r"""(?<![\w§-])(?i:
+        (?:(?P<pre>tens|hundreds|dozens)\s+of\s+)?(?P<en>dozens|hundreds|thousands|millions|billions)
+          (?!\s+of\s+(?:thousands|millions|billions)\b)
+      | (?P<few>several|a\s+few)\s+(?P<fewbase>dozen|hundred|thousand|million|billion)s?
+      | (?P<det>des|plusieurs|quelques|de|d['’])\s*(?P<fr>dizaines|douzaines|centaines|milliers|millions|milliards)
+          (?:\s+de\s+(?P<fr2>milliers|millions|milliards)\b)?
+      | (?P<half>half\s+a|une\s+demi-?)\s*(?P<halfnoun>dozen|douzaine)
+      | (?P<art>a|one|une?|quelque)\s+(?P<noun>dizaine|douzaine|quinzaine|vingtaine|trentaine|
+          quarantaine|cinquantaine|soixantaine|centaine|millier|dozen)s?
+    )(?![\w-])""",
+    re.VERBOSE,
+)
+_NUMBER_BEFORE = re.compile(r"(?:\d|\b(?:" + _WORD_ALT + r"))[\s-]*$", re.IGNORECASE)
 
 
 def _has_number_word(text: str) -> bool:
@@ -130,16 +229,22 @@ def _has_number_word(text: str) -> bool:
 # ------------------------------------------------------------------ context words
 
 _QUALIFIERS: list[tuple[str, Qualifier]] = [
+    (r"no\s+(?:less|fewer)\s+than|not\s+(?:less|fewer)\s+than|pas\s+moins\s+d[e'’]|"
+     r"au\s+moins(?:\s+d[e'’])?|au\s+minimum(?:\s+d[e'’])?|at\s+least|a\s+minimum\s+of", "at_least"),
+    (r"no\s+more\s+than|not\s+more\s+than|pas\s+plus\s+d[e'’]|at\s+most|tout\s+au\s+plus|"
+     r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|jusqu['’]à|up\s+to|as\s+many\s+as|"
+     r"as\s+much\s+as", "up_to"),
     (r"environ|quelque|à peu près|approximativement|autour de|some|about|around|roughly|"
-     r"approximately|approx\.|an estimated", "about"),
+     r"approximately|approx\.|an estimated|circa|~|≈", "about"),
     (r"près d[e'’]|presque|quasiment|pas loin d[e'’]|nearly|almost|close to", "nearly"),
-    (r"au moins|au minimum|at least|a minimum of", "at_least"),
-    (r"plus d[e'’]|au-delà d[e'’]|more than|over|upwards of|in excess of|"
+    (r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards of|in excess of|"
+     r"greater than|higher than|larger than|bigger than|supérieure?s?\s+à|"
      r"dépass\w*(?:\s+(?:désormais|maintenant|déjà))?(?:\s+(?:les|la barre des))?|"
-     r"exceed\w*|surpass\w*|topp?\w*|has passed|franchi(?:t)?(?:\s+la barre)?\s+(?:des|de)",
+     r"exceed\w*|surpass\w*|topped|tops|topping|has passed|franchi(?:t)?(?:\s+la barre)?\s+(?:des|de)",
      "more_than"),
-    (r"jusqu['’]à|up to|as many as", "up_to"),
-    (r"moins d[e'’]|fewer than|less than|under", "less_than"),
+    (r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|"
+     r"inférieure?s?\s+à|en[ -]dessous\s+d[e'’]|au-dessous\s+d[e'’]|en\s+deçà\s+d[e'’]",
+     "less_than"),
 ]
 _QUAL_BEFORE = re.compile(
     r"(?:^|[\s'’(«“\"\-])(?P<q>"
@@ -147,17 +252,40 @@ _QUAL_BEFORE = re.compile(
     + r")\s*$",
     re.IGNORECASE,
 )
-_QUAL_AFTER = re.compile(r"^\s*(?:or more|ou plus|et plus|and more)\b", re.IGNORECASE)
-
-_RANGE_OPEN = re.compile(r"(?:^|[\s'’(])(?P<w>entre|between|de|d['’]|from)\s*$", re.IGNORECASE)
-_CHANGE_VERB = re.compile(
-    r"\b(?:rose|risen|rise|rising|increas\w*|grew|grown|grow\w*|jump\w*|climb\w*|fell|fall\w*|"
-    r"drop\w*|decreas\w*|went|revis\w*|rais\w*|swell\w*|pass\w*|grimp\w*|augment\w*|"
-    r"porté|portée|portés|revu|revue|réduit|tomb\w*|chut\w*|relev\w*|monté|montée)"
-    r"\s+(?:\w+\s+){0,2}$",
+_QUAL_AFTER = re.compile(  # "500 or more", "40 dead or more", "40 morts ou moins"
+    r"(?:[ \u00a0]+[^\W\d_][\w'’-]*)?[ \u00a0]*(?:(?P<lo>or\s+more|ou\s+plus|et\s+plus|and\s+more|and\s+above|or\s+above|"
+    r"or\s+greater|or\s+higher|ou\s+davantage)|(?P<hi>or\s+less|ou\s+moins|or\s+fewer|"
+    r"or\s+below|or\s+lower|at\s+most|au\s+plus|au\s+maximum))(?![\w])(?!\s*(?:than|que|d[e'’]))",
     re.IGNORECASE,
 )
-_CONNECT = re.compile(r"^\s*(?:-|–|—|à|to|et|and)\s*$", re.IGNORECASE)
+
+_RANGE_OPEN = re.compile(r"(?:^|[\s'’(])(?P<w>entre|between|de|d['’]|from)\s*$", re.IGNORECASE)
+_RISE = (r"rose|risen|rises?|rising|increas(?:e|es|ed|ing)|grew|grown|grows?|growing|"
+         r"jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|gain(?:s|ed|ing)?|add(?:s|ed|ing)?|"
+         r"soar(?:s|ed|ing)?|surg(?:e|es|ed|ing)|swell(?:s|ed|ing)?|swollen|rais(?:e|es|ed|ing)|"
+         r"revis(?:e|es|ed|ing)|révis\w*|went|pass(?:es|ed|ing|era|erait|eraient|ent|ait)|grimp\w*|augment\w*|porté|portée|"
+         r"portés|portées|monté|montée|montés|relev\w*|hauss\w*|progress(?:é|e|ed|ing)|bondi|"
+         r"passé|passée|passés|passées|revu|revue|revus|revues")
+_FALL = (r"fell|falls?|falling|fallen|drop(?:s|ped|ping)?|decreas(?:e|es|ed|ing)|"
+         r"declin(?:e|es|ed|ing)|lost|los(?:e|es|ing)|shed|cut|slid(?:e|es|ing)?|"
+         r"slipp(?:ed|ing)|slips?|sank|sunk|plung(?:e|es|ed|ing)|plummet\w*|tumbl(?:e|es|ed|ing)|"
+         r"narrow(?:s|ed|ing)|eas(?:ed|es|ing)|shrank|shrunk|reduc(?:e|es|ed|ing)|diminu\w*|"
+         r"baiss\w*|tomb(?:é|ée|és|ées|e|ent)|chut\w*|recul\w*|perdu|réduit\w*|abaiss\w*")
+_CHANGE_VERB = re.compile(
+    rf"\b(?:{_RISE}|{_FALL})\s+(?:[\w'’]+\s+){{0,2}}$", re.IGNORECASE)
+_FALL_VERB = re.compile(rf"\b(?:{_FALL})\b", re.IGNORECASE)
+# "rose by 3,000 to", "dropped 7% to", "a augmenté de 3 % à": the amount of a change
+_BY_BEFORE = re.compile(
+    rf"\b(?:{_RISE}|{_FALL}|up|down)\s+(?P<by>by\s+)?(?:(?:another|a\s+further|some|about|nearly|almost|"
+    r"around|roughly|just|over|more\s+than)\s+)?$", re.IGNORECASE)
+_CONNECT = re.compile(r"\s*(?:-|–|—|~|à|to|through|thru|et|and)\s*", re.IGNORECASE)
+_CONNECT_CHANGE = re.compile(  # "from 208 pounds to 193", "de 12 morts à 14"
+    r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]*(?:à|to)\s*", re.IGNORECASE)
+_FROM_AFTER = re.compile(  # "to 138,285 lots from 212,577", "3.9 million, up from 2.4 million"
+    r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]+(?P<dir>up\s+|down\s+)?from\s*",
+    re.IGNORECASE)
+_CONVERSION = re.compile(r"(?:[ \u00a0]+[^\W\d_][\w./-]*){0,3}[ \u00a0]*\([ \u00a0]*")
+_TO_BEFORE = re.compile(r"\b(?:to|at)\s*$", re.IGNORECASE)
 
 _STOP = set(
     ["le", "la", "les", "l", "de", "des", "du", "d", "un", "une", "et", "ou", "à", "au", "aux", "en", "dans", "sur", "pour", "par", "avec", "sans", "que", "qui", "ce", "cette", "ces", "se", "sa", "son", "ses", "leur", "leurs", "il", "ils", "elle", "elles", "on", "a", "ont", "est", "sont", "été", "être", "était", "étaient", "avait", "avaient", "ait", "aurait", "auraient", "sera", "seront", "selon", "dont", "mais", "plus", "moins", "ne", "pas", "y", "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "could", "should", "may", "might", "can", "that", "which", "who", "whom", "whose", "this", "these", "those", "it", "its", "their", "there", "than", "into", "onto", "per", "via", "since", "after", "before", "while", "when", "where", "if", "not", "no", "nor", "so", "but", "also", "then", "said", "says", "say", "over", "under", "about", "around", "between", "among", "during", "et/ou", "environ", "quelque", "some", "nearly", "almost", "près"]
@@ -174,7 +302,6 @@ _YEAR_BEFORE = re.compile(
     r"fall|l['’]an|an)|[(\[])\s*$",
     re.IGNORECASE,
 )
-_CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds", "%": "%"}
 
 
 @dataclass(slots=True)
@@ -187,16 +314,28 @@ class _Atom:
     scaled: bool
     digits: str  # the digit string as written, "" for words
     unit: str | None = None
+    uend: int = -1  # end of the unit written after it ("per cent"), for what follows
+    low: Number | None = None  # a vague amount's range ("dozens": 12-120)
+    high: Number | None = None
+    qual: Qualifier | None = None  # a vague amount's own qualifier ("une douzaine": about)
+    vague: bool = False
+    pow: int = 0  # the power of ten a scale word written out gave ("4 thousand": 3)
+    glued: bool = False  # a unit glued to the digits (2000km): never a year
 
 
-def _to_number(x: float) -> Number:
+def _exact(d: Decimal) -> Number:
+    """An int where the value is integral, else the float of the exact decimal."""
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def _to_number(x: float | Decimal) -> Number:
+    if isinstance(x, Decimal):
+        return _exact(x)
     return int(x) if float(x).is_integer() else x
 
 
-def _parse_digits(num: str, sep: str | None) -> float:
-    if sep:
-        return float(num.replace(sep, ""))
-    return float(num.replace(",", "."))
+def _dec(x: Number) -> Decimal:
+    return Decimal(x) if isinstance(x, int) else Decimal(repr(x))
 
 
 def _is_month(word: str) -> bool:
@@ -248,6 +387,7 @@ def _unit_after(text: str, pos: int, scaled: bool) -> str | None:
 def _year_like(atom: _Atom) -> bool:
     return (
         not atom.scaled
+        and not atom.glued
         and len(atom.digits) == 4
         and atom.digits.isdigit()
         and 1800 <= int(atom.digits) <= 2100
@@ -256,7 +396,7 @@ def _year_like(atom: _Atom) -> bool:
 
 def _is_year(text: str, atom: _Atom) -> bool:
     """A bare 1800-2100 is a year unless a count noun follows and no year word precedes."""
-    if not _year_like(atom):
+    if not _year_like(atom) or (atom.unit is not None and atom.unit in _MONEY):
         return False
     if _YEAR_BEFORE.search(text[max(0, atom.start - 12) : atom.start]):
         return True
@@ -266,7 +406,7 @@ def _is_year(text: str, atom: _Atom) -> bool:
 
 
 def _is_date_day(text: str, atom: _Atom) -> bool:
-    if atom.scaled or not atom.digits.isdigit() or not 1 <= int(atom.digits) <= 31:
+    if atom.scaled or atom.glued or not atom.digits.isdigit() or not 1 <= int(atom.digits) <= 31:
         return False
     nxt = _next_word(text, atom.end)
     prev = _prev_word(text, atom.start)
@@ -276,58 +416,151 @@ def _is_date_day(text: str, atom: _Atom) -> bool:
     )
 
 
-def _digit_atoms(text: str) -> list[_Atom]:
+_MONEY = CURRENCY_CODES
+
+
+def _parse_num(num: str, sep: str | None, scaled: bool) -> Decimal:
+    """The digits as written, exactly: `1 234 567,89`, `27,349.19`, `.08`, `3.000` (3000)."""
+    if sep:
+        if sep in ".," and scaled and len(num) <= 5:
+            return Decimal(num.replace(",", "."))  # 1.500 million reads as 1.5 million
+        dec = "," if sep in ".'’" else "." if sep == "," else None
+        if dec is None:  # a space: the decimal mark is whichever of . and , follows
+            dec = "," if "," in num else "."
+        head, _, tail = num.partition(dec)
+        head = head.replace(sep, "")
+        return Decimal(f"{head}.{tail}" if tail else head)
+    if num[0] in ".,":
+        return Decimal("0." + num[1:])
+    if "," in num or "." in num:
+        head, tail = re.split(r"[.,]", num)
+        if not scaled and len(tail) == 3 and len(head) <= 3:
+            return Decimal(head + tail)  # 3.000 or 1,500 without a scale: thousands
+        return Decimal(f"{head}.{tail}")
+    return Decimal(num)
+
+
+def _scale_pow(word: str, lang: str | None) -> int | None:
+    low = word.lower()
+    if lang == "fr" and low in _FR_BIG:
+        return _FR_BIG[low]
+    if low in ("cent", "cents") and lang != "fr":
+        return None  # 50 cents: money, not hundreds
+    return _SCALES.get(low)
+
+
+def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
     atoms: list[_Atom] = []
     for m in _DIGITS.finditer(text):
         num, sep = m.group("num"), m.group("sep")
-        if sep in (".", ",") and m.group("scale") and len(num) <= 5:
-            value = float(num.replace(",", "."))  # 1.500 million reads as 1.5 million
-        else:
-            value = _parse_digits(num, sep)
-        scaled = False
-        unit: str | None = None
         glued, sym, scale = m.group("glued"), m.group("sym"), m.group("scale")
-        cur = (m.group("cur") or "").strip()
-        if glued:
-            if glued == "%":
-                unit = "%"
-            elif glued in ("m", "M") and not cur and "." not in num and "," not in num:
-                continue  # 100m: metres, not millions, without a currency
-            else:
-                value *= _SCALES[glued.lower()]
-                scaled = True
-        elif scale:
-            value *= _SCALES[scale.lower()]
-            scaled = True
-        elif sym:
-            unit = _CURRENCY[sym]
+        cur = m.group("cur")
+        end = m.end()
+        unit: str | None = None
+        power = 0
+        worded = 0
+        dozen = False
+        is_glued_unit = False
         if cur:
-            unit = _CURRENCY[cur]
-        if not scaled and sep is None and re.fullmatch(r"\d+[.,]\d+", num):
-            # 3.000 or 1,500 without a scale: thousands, not decimals, when 3 digits follow
-            head, tail = re.split(r"[.,]", num)
-            if len(tail) == 3 and len(head) <= 3:
-                value = float(head + tail)
-        atoms.append(_Atom(m.start(), m.end(), _to_number(value), scaled, num, unit))
+            if "$" in cur:
+                unit = _DOLLAR_PREFIX.get(m.group("dp") or "", "USD")
+                if m.group("ds"):
+                    unit = "USD" if m.group("ds") == "US" else "AUD"
+            else:
+                c = cur.strip()
+                unit = CURRENCY_SIGNS.get(c) or _CODE_ALIASES.get(c) or c
+        if glued:
+            g = glued.lower()
+            if glued == "m" and not cur and not m.group("sym2") and not m.group("code") and (
+                    "." not in num and "," not in num) and not _PLURAL_NEXT.match(
+                    text, m.end("glued")):
+                continue  # 100m: metres or millions, the text does not say
+            elif g == "b" and not (cur or "." in num or "," in num):
+                continue  # 5b: a name, not billions
+            elif g == "mm" and glued != "MM":
+                unit, is_glued_unit = "mm", True
+            elif g in _SCALES and g not in ("hundred", "cent", "cents"):
+                power = _SCALES[g]
+            elif lang == "fr" and g in _FR_BIG:
+                power = _FR_BIG[g]
+            elif g == "pc":
+                unit = "%"
+            elif g in _GLUED_UNITS:
+                unit, is_glued_unit = glued, True
+            else:
+                continue  # 1er, 3rd, the 1990s, 2S19: not a count
+        if scale:
+            p = _scale_pow(scale, lang)
+            if scale.lower() in _DOZEN:
+                dozen = True
+            elif p is None or (glued and not power):
+                end = m.start("scale")  # "50 cents" in English: the scale word is the unit
+                while end > 0 and text[end - 1] in " \u00a0\u202f":
+                    end -= 1
+                scale = None
+            else:
+                power += p
+                worded = p if scale[0].islower() and len(scale) > 3 else 0
+            if scale and m.group("scale2"):
+                p2 = _scale_pow(m.group("scale2"), lang)
+                power += p2 or 0
+        if scale is None and (m.group("sym2") or m.group("code")) and not glued:
+            end = m.end("sym") if sym else m.end("num")
+        if sym:
+            unit = "%" if sym == "%" else CURRENCY_SIGNS[sym]
+        if scale and m.group("sym2"):
+            unit = CURRENCY_SIGNS[m.group("sym2")]
+        if m.group("code") and (scale or not m.group("sym2")):
+            unit = m.group("code")
+        scaled = bool(power) or dozen
+        try:
+            value = _parse_num(num, sep, scaled)
+        except (InvalidOperation, ValueError):
+            continue
+        if dozen:
+            value *= 12
+        if power:
+            value *= Decimal(10) ** power
+        atom = _Atom(m.start(), end, _exact(value), scaled, num, unit, end)
+        atom.pow = worded
+        atom.glued = is_glued_unit
+        atoms.append(atom)
     return atoms
 
 
+def _plain_value(words: list[str], lang: str) -> float | None:
+    if words and words[0] in ("a", "une", "one") and len(words) > 1:
+        words = ["one" if lang == "en" else "un", *words[1:]]
+    try:
+        return float(text2num(" ".join(words), lang))
+    except ValueError:
+        return None
+
+
 @lru_cache(maxsize=4096)
-def _words_value(phrase: str, lang: str) -> float | None:
-    """Value of a run of number words, or None (text2num does the arithmetic)."""
+def _words_value(phrase: str, lang: str) -> Decimal | None:
+    """Value of a run of number words, or None (text2num does the arithmetic; scales it
+    lacks, trillion and the French billion, are split off here)."""
     words = re.split(r"[\s-]+", phrase.lower())
     dozens = 1
-    if words[-1] in ("dozen", "dozens"):
+    if words[-1] in ("dozen", "dozens", "douzaine", "douzaines"):
         words = words[:-1]
         dozens = 12
         if not words or words == ["a"]:
-            return 12.0
-    if words and words[0] in ("a", "une", "one") and len(words) > 1:
-        words[0] = "one" if lang == "en" else "un"
-    try:
-        return float(text2num(" ".join(words), lang)) * dozens
-    except ValueError:
-        return None
+            return Decimal(12)
+    big = _FR_BIG if lang == "fr" else {"trillion": 12, "trillions": 12}
+    for i, w in enumerate(words):
+        if w in big:
+            left, right = words[:i], words[i + 1 :]
+            if right and right[0] in ("and", "et"):
+                right = right[1:]
+            lv = _words_value(" ".join(left), lang) if left else Decimal(1)
+            rv = _words_value(" ".join(right), lang) if right else Decimal(0)
+            if lv is None or rv is None:
+                return None
+            return (lv * Decimal(10) ** big[w] + rv) * dozens
+    v = _plain_value(words, lang)
+    return None if v is None else Decimal(int(v)) * dozens
 
 
 def _split_and(tokens: list[str]) -> list[list[str]]:
@@ -347,14 +580,27 @@ def _split_and(tokens: list[str]) -> list[list[str]]:
     return [g for g in groups if g]
 
 
+_ONE_NOT_COUNT = re.compile(r"[\s,]*(?:of|another|by|day|time|way|thing|"
+                            r"or\s+(?:two|the\s+other|another))\b",
+                            re.IGNORECASE)
+_ONE_AFTER_DET = re.compile(r"(?:\b(?:no|any|every|each|the|this|that|which|some|another|"
+                            r"someone|a|an)\s+|\w+'s\s+)$", re.IGNORECASE)
+
+
 def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> list[_Atom]:
     atoms: list[_Atom] = []
     for m in _WORDS.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        # re-tokenise with offsets
+        if m.group("compound") and (lang == "fr" or not _COMPOUND_EN.fullmatch(m.group(0))):
+            continue  # deux-roues, Trois-Rivières: names, not counts
+        # re-tokenise with offsets, less the words a digit atom took ("3 hundred and one")
         toks = [(t.group(0), m.start() + t.start(), m.start() + t.end())
                 for t in re.finditer(r"[^\s-]+", m.group(0))]
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            toks = [t for t in toks if not any(s < t[2] and t[1] < e for s, e in taken)]
+            while toks and toks[0][0].lower() in ("and", "et"):
+                toks = toks[1:]
+            if not toks or any(t[1] < e <= u[1] for t, u in zip(toks, toks[1:], strict=False) for _s, e in taken):
+                continue
         words = [t[0] for t in toks]
         groups = _split_and(words)
         pos = 0
@@ -365,8 +611,10 @@ def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> li
             low = [w.lower() for w in group]
             if low[0] == "a" and len(low) == 1:
                 continue
-            if len(low) == 1 and low[0] in _ARTICLES:
-                continue  # un char, une aide, one of
+            if len(low) == 1 and low[0] in _ARTICLES and not (
+                    low[0] == "one" and lang != "fr" and _one_counts(text, first[1], last[2])
+                    ) and not _AFTER_HUNDRED.search(text[max(0, first[1] - 8) : first[1]]):
+                continue  # un char, une aide, one of (but "3 cent un")
             if (len(low) == 1 and low[0] in ("cent", "cents")
                     and re.search(r"(?:pour|per)\s*$", text[max(0, first[1] - 6) : first[1]], re.I)):
                 continue  # pour cent, per cent
@@ -377,7 +625,8 @@ def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> li
             if low == ["sept"] and text[last[2] : last[2] + 1] == ".":
                 continue  # Sept. (month)
             if low[-1] in ("million", "millions", "milliard", "milliards", "billion", "billions",
-                           "thousand", "thousands", "mille") and len(low) == 1:
+                           "thousand", "thousands", "mille", "trillion", "trillions", "hundreds",
+                           "dozens", "douzaines", "douzaine", "cents") and len(low) == 1:
                 continue  # des millions, thousands of: no count
             lg = lang
             fr = sum(w in _FR_SET for w in low)
@@ -395,32 +644,124 @@ def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> li
             if half and low[0] == "a":
                 value /= 2
                 start -= len(half.group(0))
-            atoms.append(_Atom(start, last[2], _to_number(value), scaled, ""))
+            atom = _Atom(start, last[2], _exact(value), scaled, "")
+            atom.pow = (2 if low[-1] in ("hundred", "cent", "cents") else
+                        3 if low[-1] in ("thousand", "mille") else 0)
+            atoms.append(atom)
+    return atoms
+
+
+_AFTER_HUNDRED = re.compile(r"\d[\s\u00a0]+(?:cents?|mille|hundred|thousand)\s+$", re.IGNORECASE)
+# "four-cylinder", "a five-year journey": an English number word joined to its noun
+_COMPOUND_EN = re.compile(r"(?:[a-z]+-)*(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                          r"eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|"
+                          r"eighty|ninety|hundred|thousand)-", re.IGNORECASE)
+
+
+def _one_counts(text: str, start: int, end: int) -> bool:
+    """English "one" is a count ("one soldier", "One dead"), not in "one of", "no one",
+    "one another", "one day", "the one who"."""
+    if _ONE_NOT_COUNT.match(text, end) or text[end : end + 1] in ("-", "'", "’"):
+        return False
+    return not _ONE_AFTER_DET.search(text[max(0, start - 12) : start])
+
+
+def _vague_atoms(text: str, plural: bool) -> list[_Atom]:
+    """Vague amounts: a range for plurals ("dozens" 12-120, "des centaines" 100-1,000, "tens
+    of thousands" 10,000-100,000: from one to ten of the word's unit) and "about" for a
+    singular ("une douzaine", "a dozen", "un millier": about 12, about 1,000)."""
+    atoms: list[_Atom] = []
+    for m in _VAGUE.finditer(text):
+        if _NUMBER_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+            continue  # "3 dozens", "trois douzaines", "two hundred thousands": a count
+        g = m.group
+        low: int | None = None
+        value: int
+        qual: Qualifier | None = "about"
+        if not plural and (g("en") or g("fr") or g("few")):
+            continue
+        if g("en") or g("fr"):
+            base = _VAGUE_BASE[(g("en") or g("fr")).lower()]
+            mult = g("pre") or g("fr2")
+            if mult:
+                base *= _VAGUE_BASE[mult.lower()] if g("fr2") else {
+                    "tens": 10, "hundreds": 100, "dozens": 12}[mult.lower()]
+            low, value = base, base * 10
+        elif g("few"):
+            base = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6,
+                    "billion": 10**9}[g("fewbase").lower()]
+            low, value = base, base * 10
+        elif g("half"):
+            value = 6
+        else:
+            noun = g("noun").lower()
+            value = _ABOUT_NOUN[noun]
+            if g("art").lower() == "a" and noun != "dozen":
+                continue
+        atom = _Atom(m.start(), m.end(), value, True, "", None, m.end(), low,
+                     value if low is not None else None, qual, True)
+        atoms.append(atom)
     return atoms
 
 
 _DURATION_UNIT = re.compile(
-    r"^\s*(?:years?|months?|weeks?|days?|hours?|decades?|ans?|années?|mois|semaines?|jours?)\b",
+    r"\s*(?:years?|months?|weeks?|days?|hours?|decades?|ans?|années?|mois|semaines?|jours?)\b"
+    r"(?![\s-]+old\b)",
     re.IGNORECASE,
 )
 
 
 def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier | None, int]:
-    m = _QUAL_BEFORE.search(text[max(0, start - 24) : start])
+    window = text[max(0, start - 28) : start]
+    m = _QUAL_BEFORE.search(window)
     if not m:
         return None, start
-    if m.group("q").lower() == "over" and end is not None and _DURATION_UNIT.match(text[end:]):
+    if m.group("q").lower() == "over" and end is not None and _DURATION_UNIT.match(text, end):
         return None, start  # "over 10 years" is a duration, not "more than"
     for i, (_p, q) in enumerate(_QUALIFIERS):
         if m.group(f"g{i}"):
-            return q, start - (len(text[max(0, start - 24) : start]) - m.start("q"))
+            return q, start - (len(window) - m.start("q"))
     return None, start  # pragma: no cover
 
 
-def quantities(text: str, lang: str | None = None) -> list[Quantity]:
-    """Every quantity in `text`, in text order (see the module docstring for what counts)."""
+def _unit_of(text: str, a: _Atom) -> None:
+    """The unit after the number: "%" for per cent, "points" for percentage points, an ISO
+    code for a currency word ("euros", "Canadian dollars", "livres sterling"), else the noun."""
+    pos = a.end
+    m = _PERCENT_AFTER.match(text, pos)
+    if m:
+        a.unit, a.uend = "%", m.end()
+        return
+    m = _POINTS_AFTER.match(text, pos)
+    if m:
+        a.unit, a.uend = "points", m.end()
+        return
+    noun = _unit_after(text, pos, a.scaled)
+    if noun is not None:
+        code = CURRENCY_WORDS.get(noun)
+        if noun in ("dollars", "dollar"):
+            near = text[pos : pos + 60].lower().replace("’", "'")
+            at = near.find(noun)
+            around = [w.strip(".") for w in re.findall(r"[\w.'-]+", near[:at])
+                      + re.findall(r"[\w.'-]+", near[at:])[1:2]]
+            code = next((_DOLLAR_ADJ[w] for w in around if w in _DOLLAR_ADJ), "USD")
+        elif noun in _POUND_WORDS and re.match(r"\s+sterling\b",
+                                               text[pos:].lower().split(noun, 1)[-1]):
+            code = "GBP"
+        if code:
+            noun = code
+    a.unit = noun
+
+
+def quantities(text: str, lang: str | None = None, *, vague: bool = False) -> list[Quantity]:
+    """Every quantity in `text`, in text order (see the module docstring for what counts).
+
+    Vague plurals ("dozens", "des centaines", "tens of thousands") are read as ranges only
+    with `vague=True`: they are no figure's value ("thousands of troops" does not revise
+    3,000), so the engine leaves them unread; "une douzaine", "a dozen", "un millier" are
+    read either way, as "about" 12 or 1,000."""
     try:
-        return _quantities(text, lang)
+        return _quantities(text, lang, vague)
     except Exception:  # pragma: no cover - the contract is "never raises"
         return []
 
@@ -432,59 +773,149 @@ def _has_number(text: str) -> bool:
     return bool(_ANY_DIGIT.search(text)) or _has_number_word(text)
 
 
-def _quantities(text: str, lang: str | None) -> list[Quantity]:
+def _merge_worded(text: str, atoms: list[_Atom]) -> list[_Atom]:
+    """`4 thousand 3 hundred and 21` -> 4321; `3 cents et 21` -> 321 (a written-out hundred
+    or thousand followed by a smaller number)."""
+    out: list[_Atom] = []
+    for a in atoms:
+        p = out[-1] if out else None
+        if p is not None and p.pow in (2, 3) and not p.unit and not a.vague and not p.vague and (
+                0 < a.value < 10 ** p.pow and not a.pow >= p.pow):
+            between = text[p.end : a.start]
+            if between.strip() == "" or (p.pow == 2 and between.strip().lower() in ("and", "et")):
+                p.value = _exact(_dec(p.value) + _dec(a.value))
+                p.end, p.uend, p.unit, p.pow = a.end, a.uend, a.unit, a.pow
+                p.digits = ""
+                continue
+        out.append(a)
+    return out
+
+
+def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quantity]:
     if not _has_number(text):
         return []
     masked = _mask(text)
-    atoms = _digit_atoms(masked)
+    atoms = _digit_atoms(masked, lang)
     if _has_number_word(masked):
-        atoms += _word_atoms(masked, lang, [(a.start, a.end) for a in atoms])
-    atoms.sort(key=lambda a: a.start)
+        vague = _vague_atoms(masked, plural)
+        taken = [(a.start, a.end) for a in atoms]
+        vague = [v for v in vague if not any(s < v.end and v.start < e for s, e in taken)]
+        taken += [(a.start, a.end) for a in vague]
+        atoms += vague + _word_atoms(masked, lang, taken)
+        atoms.sort(key=lambda a: a.start)
+        atoms = _merge_worded(masked, atoms)
     for a in atoms:
         if a.unit is None:
-            a.unit = _unit_after(masked, a.end, a.scaled)
+            _unit_of(masked, a)
+        if a.uend < a.end:
+            a.uend = a.end
 
     out: list[Quantity] = []
     i = 0
     while i < len(atoms):
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
-        if b is not None and _CONNECT.match(masked[a.end : b.start]):
-            joined = masked[a.end : b.start].strip().lower()
-            hyphen = joined in ("-", "–", "—")
-            if hyphen and _year_like(a) and len(b.digits) in (2, 4) and not b.scaled:
-                i += 2  # 1950-1953, 1950-53
+        if b is not None and not a.vague and not b.vague:
+            pair = _pair(masked, a, b)
+            if pair is not None:
+                if pair is not _YEARS:
+                    out.append(pair)
+                i += 2
                 continue
-            opener = _RANGE_OPEN.search(masked[max(0, a.start - 12) : a.start])
-            needs_open = joined in ("et", "and")
-            ok_open = opener is not None and opener.group("w").lower() in ("entre", "between")
-            if (not needs_open or ok_open) and not _is_year(masked, a) and not _is_year(masked, b):
-                change = opener is not None and opener.group("w").lower() not in (
-                    "entre", "between") and _CHANGE_VERB.search(
-                    masked[max(0, a.start - 40) : a.start - len(opener.group(0))] + " ")
-                low = a.value
-                factor = _scale_of(b)
-                if not a.scaled and a.value < 1000 and a.value * factor <= b.value:
-                    low = _to_number(a.value * factor)
-                if not change and low <= b.value:
-                    start = a.start
-                    if opener is not None:
-                        start = a.start - len(opener.group(0).lstrip())
-                    q, qstart = _qualifier(masked, start)
-                    unit = b.unit or a.unit
-                    out.append(Quantity(b.value, low, b.value, q, unit, qstart if q else start, b.end))
-                    i += 2
-                    continue
         i += 1
-        if _is_year(masked, a) or _is_date_day(masked, a):
+        if not a.vague and (_is_year(masked, a) or _is_date_day(masked, a)):
             continue
         q, qstart = _qualifier(masked, a.start, a.end)
-        end = a.end
-        after = _QUAL_AFTER.match(masked[a.end : a.end + 16])
-        if q is None and after:
-            q, end = "at_least", a.end + after.end()
-        out.append(Quantity(a.value, None, None, q, a.unit, qstart if q else a.start, end))
+        end = a.uend if a.unit in ("%", "points") else a.end
+        after = _QUAL_AFTER.match(masked, end, end + 20)
+        if after and q in (None, "about"):
+            q = "at_least" if after.group("lo") else "up_to"
+            end = after.end()
+        if q is None and a.qual:
+            q = a.qual
+        if q is None and out and out[-1].qualifier and _CONVERSION.fullmatch(
+                masked, out[-1].end, a.start):
+            q = out[-1].qualifier  # "more than 100 kilometres (60 miles)": the same bound
+        start = qstart if q and qstart < a.start else a.start
+        out.append(Quantity(a.value, a.low, a.high, q, a.unit, start, end))
     return out
+
+
+_YEARS = Quantity(0, None, None, None, None, -1, -1)  # _pair's answer for "both are left out"
+
+
+def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
+    """Two numbers read as one: a range ("11 000 à 12 000", "between 20 and 30"), a change
+    ("rose from 12 to 14", "passé de 12 à 14", "rose by 3,000 to 14,000", "dropped 7% to
+    $2.3 billion", "to 138,285 lots from 212,577"), or None."""
+    prev: Number | None
+    between = text[a.uend : b.start]
+    if len(between) > 48:
+        return None
+    connect = _CONNECT.fullmatch(between)
+    if not connect and "from" not in between and " à" not in between and " to" not in between:
+        return None
+    before = text[max(0, a.start - 48) : a.start]
+    opener = _RANGE_OPEN.search(before[-12:])
+    word = opener.group("w").lower() if opener else ""
+    change_from = bool(opener) and word not in ("entre", "between") and bool(
+        _CHANGE_VERB.search(before[: len(before) - len(opener.group(0))] + " ")) if opener else False
+    joined = between.strip().lower()
+    if change_from and not connect and _CONNECT_CHANGE.fullmatch(between):
+        connect, joined = None, "to"
+    elif not connect:
+        back = _FROM_AFTER.fullmatch(between)
+        if back and (back.group("dir") or (_TO_BEFORE.search(before) and _CHANGE_VERB.search(
+                before[: _TO_BEFORE.search(before).start()] + " "))):  # type: ignore[union-attr]
+            if _is_year(text, b) or _is_year(text, a):
+                return None
+            prev = _shared_scale(b, a, rising=False)
+            return Quantity(a.value, None, None, None, a.unit or b.unit, a.start, a.end,
+                            previous=prev)
+        return None
+    if joined in ("-", "–", "—", "~") and _year_like(a) and not b.scaled and (
+            len(b.digits) == 2 or _year_like(b) or len(b.digits) == 4 and b.value > a.value * 2
+            or len(b.digits) == 4 and not b.unit):
+        return _YEARS  # 1950-1953, 1950-53, decree 2024-1234: years and references, left out
+    if _is_year(text, b) or (_is_year(text, a) and (_year_like(b) or not b.unit)):
+        return None
+    to = joined in ("to", "à")
+    by = _BY_BEFORE.search(before) if to and not opener else None
+    percent_by = a.unit in ("%", "points") and b.unit != a.unit
+    if to and (change_from or (by and (by.group("by") or percent_by))):
+        fall = bool(_FALL_VERB.search(before[-40:]))
+        if change_from and not percent_by:
+            prev = _shared_scale(a, b, rising=False)
+        elif a.unit in (None, b.unit) or (a.unit == "points" and b.unit == "%"):
+            amount = _dec(_shared_scale(a, b))
+            prev = _exact(_dec(b.value) + amount if fall else _dec(b.value) - amount)
+        else:
+            prev = None  # "dropped 7% to $2.3 billion": the old value is not said
+        start = a.start - len(opener.group(0).lstrip()) if opener else b.start
+        q, qstart = _qualifier(text, b.start, b.end)
+        return Quantity(b.value, None, None, q if not q or qstart >= a.uend else None,
+                        b.unit or (a.unit if not percent_by else None), start, b.end,
+                        previous=prev)
+    if joined in ("et", "and") and word not in ("entre", "between"):
+        return None
+    if change_from:
+        return None
+    low = _shared_scale(a, b)
+    if not low <= b.value:
+        return None
+    start = a.start - len(opener.group(0).lstrip()) if opener else a.start
+    q, qstart = _qualifier(text, start)
+    return Quantity(b.value, low, b.value, q, b.unit or a.unit, qstart if q else start, b.end)
+
+
+def _shared_scale(a: _Atom, b: _Atom, rising: bool = True) -> Number:
+    """a's value with b's scale when a has none ("from EUR 50 to 60 billion": 50 billion;
+    for a range, only where that keeps it below b)."""
+    factor = _scale_of(b)
+    if not a.scaled and a.value < 1000 and factor > 1 and (
+            a.value * factor <= b.value or not rising):
+        return _exact(_dec(a.value) * factor)
+    return a.value
 
 
 def _scale_of(atom: _Atom) -> int:

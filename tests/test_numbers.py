@@ -19,7 +19,7 @@ CASES = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitline
 
 def key(d: dict[str, object]) -> tuple[object, ...]:
     return (float(d["value"]), d["low"] and float(d["low"]), d["high"] and float(d["high"]),  # type: ignore[arg-type]
-            d["qualifier"])
+            d["qualifier"], d.get("previous") and float(d["previous"]))  # type: ignore[arg-type]
 
 
 def score() -> tuple[float, float, list[str]]:
@@ -27,7 +27,8 @@ def score() -> tuple[float, float, list[str]]:
     misses: list[str] = []
     for case in CASES:
         got = Counter(
-            key({"value": q.value, "low": q.low, "high": q.high, "qualifier": q.qualifier})
+            key({"value": q.value, "low": q.low, "high": q.high, "qualifier": q.qualifier,
+                 "previous": q.previous})
             for q in quantities(case["text"], case["lang"])
         )
         want = Counter(key(e) for e in case["expect"])

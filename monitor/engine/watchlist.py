@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from monitor.config import FigureConfig, WatchlistConfig
 from monitor.engine.words import FORECAST
 from monitor.models import HistoryEntry, as_number
+from monitor.numbers import CURRENCY_CODES, CURRENCY_SIGNS, CURRENCY_WORDS
 from monitor.text import TOKEN, fold_text, tokens
 
 Phrase = tuple[str, ...]
@@ -31,6 +32,8 @@ MIN_FUZZY_LEN = 5
 # a noun among the cues ("52 shelters") does not say what the figure counts
 PARTICIPLE = re.compile(r"(?:ed|en|e|es|ee|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes)$")
 PERCENT_UNITS = frozenset({"%", "percent", "per cent", "pour cent", "pourcent", "pct"})
+POINTS_UNITS = frozenset({"points", "point", "percentage points", "percentage point",
+                          "points de pourcentage", "point de pourcentage", "pp"})
 CACHE_LIMIT = 200_000
 
 
@@ -247,6 +250,22 @@ def _phrases(words: Iterable[str]) -> frozenset[Phrase]:
     return frozenset(p for p in (phrase_of(w) for w in words) if p)
 
 
+def unit_keys(units: Iterable[str]) -> list[str]:
+    """A figure's units with the keys the number reader gives money and shares: the ISO code
+    of a currency named by sign, code or word ("€", "euros", "EUR" -> "EUR"), "points" for
+    percentage points ("%" and its words are matched through `Figure.percent`)."""
+    keys = list(units)
+    for u in units:
+        low = u.strip().lower()
+        code = CURRENCY_SIGNS.get(u.strip()) or CURRENCY_WORDS.get(low) or (
+            u.strip().upper() if u.strip().upper() in CURRENCY_CODES else None)
+        if code and code not in keys:
+            keys.append(code)
+        if low in POINTS_UNITS and "points" not in keys:
+            keys.append("points")
+    return keys
+
+
 def _history(cfg: FigureConfig) -> tuple[HistoryEntry, ...]:
     return tuple(
         HistoryEntry(
@@ -361,11 +380,12 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
         places.append(Place(pc.id, pc.label or pc.id, phrases))
     figures = []
     for f in cfg.figures:
+        units = unit_keys(f.unit)
         fig = Figure(
             id=f.id,
             label=f.label,
             subject=_phrases(f.subject),
-            unit=_phrases(f.unit),
+            unit=_phrases(units),
             cues=_phrases(f.cues),
             exclude=_phrases(f.exclude),
             not_subject=_phrases(f.not_subject),
@@ -382,7 +402,7 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
             percent=bool({u.strip().lower() for u in f.unit} & PERCENT_UNITS),
             forecast=any(FORECAST.search(c) for c in f.cues),
             headline=f.headline,
-            unit_words=frozenset(p[0] for p in _phrases(f.unit) if len(p) == 1),
+            unit_words=frozenset(p[0] for p in _phrases(units) if len(p) == 1),
             cue_participles=frozenset(p[0] for p in _phrases(f.cues)
                                       if len(p) == 1 and PARTICIPLE.search(p[0])),
         )
