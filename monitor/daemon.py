@@ -79,6 +79,7 @@ class Service:
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
         self.store: Store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
+        self.store.archive_keep = cfg.monitor.daemon.archive
         self.wl: Watchlist = compile_watchlist(cfg.watchlist)
         self.store.seed_figures(self.wl)
         self.fetcher = Fetcher(cfg.monitor.fetch, cfg.monitor.daemon.user_agent_contact)
@@ -297,6 +298,7 @@ class Daemon:
             return
         old = self.svc.cfg
         self.svc.cfg = new
+        self.svc.store.archive_keep = new.monitor.daemon.archive
         self.svc.wl = compile_watchlist(new.watchlist)
         await asyncio.to_thread(self.svc.store.seed_figures, self.svc.wl)
         if new.monitor.fetch != old.monitor.fetch or (

@@ -117,7 +117,7 @@ class Observation:
 
 
 EventKind = Literal["match", "revision", "correction", "corroboration", "held_for_review",
-                    "restatement"]
+                    "restatement", "new_watch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +141,4 @@ class Event:
     quote: str | None = None
     item_uid: str = ""
     scope: tuple[str, ...] = ()
+    found: int | None = None  # new_watch: the values (figure) or items (term) the archive gave
