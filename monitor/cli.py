@@ -108,7 +108,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
     if args.files:
         return show(load_items(args.files, args.parser or cfg.monitor.fetch.parser),
-                    f"{len(args.files)} feed files")
+                    f"{len(args.files)} feed file{'s' if len(args.files) > 1 else ''}")
 
     def from_archive() -> int:
         store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
