@@ -18,7 +18,10 @@ an item, then `pipeline.decide` with the pending figures' observations only):
 * every other figure is untouched.
 
 While a figure is pending, live judging leaves it alone (`Store.pending_figures`), so no
-report is judged twice or against a half-built history. The archive is judged outside any
+report is judged twice or against a half-built history; the backfill judges the items read
+after the change too (those archived after the watch's `mark`), last, and their alerts are
+written as live judging would have written them: a report that arrives while a changed
+figure is being backfilled is alerted, not absorbed. The archive is judged outside any
 transaction (it may take minutes); one transaction then judges the items archived
 meanwhile, writes the figures' histories and events and clears the pending marks. A process
 killed before that commit leaves nothing behind but the pending marks: the next start
@@ -84,14 +87,17 @@ def sync(store: Store, cfg: WatchlistConfig, now: datetime | None = None) -> lis
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SEED_LOCK})")
         rows = {r.id: r for r in conn.execute(select(watches))}
         baseline = not rows
+        mark = archive.high(store, conn)  # items archived after it are read after the change
         for wid, (kind, fp) in wanted.items():
             r = rows.get(wid)
             if r is None:
                 conn.execute(insert(watches).values(id=wid, kind=kind, fingerprint=fp,
-                                                    pending=not baseline, changed_at=now))
+                                                    pending=not baseline, changed_at=now,
+                                                    mark=None if baseline else mark))
             elif r.fingerprint != fp or r.kind != kind:
                 conn.execute(update(watches).where(watches.c.id == wid).values(
-                    kind=kind, fingerprint=fp, pending=True, changed_at=now))
+                    kind=kind, fingerprint=fp, pending=True, changed_at=now,
+                    mark=r.mark if r.pending and r.mark is not None else mark))
         gone = [wid for wid in rows if wid not in wanted]
         if gone:
             conn.execute(delete(watches).where(watches.c.id.in_(gone)))
@@ -101,9 +107,15 @@ def sync(store: Store, cfg: WatchlistConfig, now: datetime | None = None) -> lis
 
 def pending(store: Store) -> dict[str, str]:
     """id -> fingerprint of the watches whose backfill is due."""
+    return {wid: fp for wid, (fp, _mark) in _pending(store).items()}
+
+
+def _pending(store: Store) -> dict[str, tuple[str, int]]:
+    """id -> (fingerprint, mark) of the watches whose backfill is due."""
     with store.engine.connect() as conn:
-        return {r.id: r.fingerprint for r in conn.execute(
-            select(watches.c.id, watches.c.fingerprint).where(watches.c.pending.is_(True)))}
+        return {r.id: (r.fingerprint, r.mark or 0) for r in conn.execute(
+            select(watches.c.id, watches.c.fingerprint, watches.c.mark)
+            .where(watches.c.pending.is_(True)))}
 
 
 @dataclass
@@ -113,8 +125,11 @@ class _Work:
     wl: Watchlist
     figures: frozenset[str]
     terms: frozenset[str]
+    marks: dict[str, int] = field(default_factory=dict)  # figure -> its archive mark
     states: dict[str, FigureState] = field(default_factory=dict)
+    quiet: dict[str, FigureState] = field(default_factory=dict)  # as of the items read before
     found: dict[str, int] = field(default_factory=dict)
+    live: list[tuple[Event, str]] = field(default_factory=list)  # (alert, feed) read after
     last: dict[str, Event] = field(default_factory=dict)  # the latest report of a value
     mentions: dict[str, dict[str, Item]] = field(default_factory=dict)  # term -> uid -> item
     done: set[int] = field(default_factory=set)  # archive ids judged
@@ -131,8 +146,15 @@ class _Work:
             return
         d = decide(self.wl, self.states, replace(analysis, observations=obs), True)
         self.states.update(d.states)
+        for fid in d.states:
+            if rid <= self.marks.get(fid, 0):  # what the archive said before the change
+                self.quiet[fid] = d.states[fid]
         for ev in d.events:
-            if ev.kind in FOUND and ev.figure:
+            if not ev.figure:
+                continue
+            if rid > self.marks.get(ev.figure, 0):  # read after the change: alerted as live
+                self.live.append((ev, item.feed))
+            elif ev.kind in FOUND:  # read before it: found quietly
                 self.found[ev.figure] = self.found.get(ev.figure, 0) + 1
                 self.last[ev.figure] = ev
 
@@ -140,12 +162,14 @@ class _Work:
 @dataclass(frozen=True, slots=True)
 class Result:
     """What one backfill did: the watches completed, the archived versions judged, the
-    events written (one `new_watch` each), and whether it stopped before the end."""
+    events written (one `new_watch` each), whether it stopped before the end, and the
+    alerts of items read after the change (judged here, alerted as live judging would)."""
 
     watches: tuple[str, ...] = ()
     items: int = 0
     events: tuple[Event, ...] = ()
     stopped: bool = False
+    live: tuple[Event, ...] = ()  # alerts of items read after the change
 
 
 def run(store: Store, wl: Watchlist, cfg: WatchlistConfig,
@@ -154,8 +178,9 @@ def run(store: Store, wl: Watchlist, cfg: WatchlistConfig,
     the results in one transaction. A stop request (`stop` set) leaves everything pending."""
     t0 = time.monotonic()
     wanted = fingerprints(cfg)
-    due = {wid: fp for wid, fp in pending(store).items()
-           if wid in wanted and wanted[wid][1] == fp}
+    marks = {wid: mark for wid, (fp, mark) in _pending(store).items()
+             if wid in wanted and wanted[wid][1] == fp}
+    due = {wid: wanted[wid][1] for wid in marks}
     if not due:
         return Result()
     if store.archive_keep <= 0 and archive.high(store) == 0:
@@ -166,11 +191,12 @@ def run(store: Store, wl: Watchlist, cfg: WatchlistConfig,
                  ", ".join(sorted(due)))
         return Result(tuple(sorted(due)))
     work = _Work(wl, frozenset(f.id for f in wl.figures if f.id in due),
-                 frozenset(t.id for t in wl.terms if t.id in due))
+                 frozenset(t.id for t in wl.terms if t.id in due), marks)
     cut = _oldest(store)
     with store.engine.connect() as conn:
         bases = {fid: _base(store, conn, wl, fid, cut) for fid in work.figures}
     work.states = dict(bases)
+    work.quiet = dict(bases)
     ids = archive.ordered_ids(store)
     for n, (rid, item) in enumerate(archive.load(store, ids)):
         if stop is not None and n % 50 == 0 and stop.is_set():
@@ -202,13 +228,17 @@ def run(store: Store, wl: Watchlist, cfg: WatchlistConfig,
             written.append(_term_event(wl, tid, work))
         for ev in written:
             conn.execute(insert(events).values(**_event_row(ev, "", now)))
+        live = [(ev, feed) for ev, feed in work.live if ev.figure in still]
+        for ev, feed in live:
+            conn.execute(insert(events).values(**_event_row(ev, feed, now)))
         conn.execute(update(watches).where(watches.c.id.in_(sorted(still)))
                      .values(pending=False, backfilled_at=now))
     for ev in written:
         log.info("backfill: %s", describe(ev))
     log.info("backfill of %s: %d archived items judged in %.1fs", ", ".join(sorted(still)),
              len(work.done), time.monotonic() - t0)
-    return Result(tuple(sorted(still)), len(work.done), tuple(written))
+    return Result(tuple(sorted(still)), len(work.done), tuple(written),
+                  live=tuple(ev for ev, _f in live))
 
 
 def _oldest(store: Store) -> datetime | None:
@@ -260,7 +290,7 @@ def _replace_history(store: Store, conn: Connection, fid: str, base: FigureState
 
 def _figure_event(wl: Watchlist, fid: str, work: _Work) -> Event:
     fig = wl.figure(fid)
-    state = work.states[fid]
+    state = work.quiet[fid]  # what the archive gave; later reports are alerted on their own
     last = work.last.get(fid)
     entry = state.current_entry()
     if last is not None and entry is not None and last.value == entry.value:

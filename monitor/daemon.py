@@ -192,6 +192,8 @@ class Service:
                 log.error("backfill failed; it is tried again at the next start or reload",
                           exc_info=True)
                 return
+            if res.live:  # reports read during the backfill, alerted as live ones
+                await self.immediate()
             if res.stopped or not self.backfill_again:
                 return
 

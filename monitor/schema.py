@@ -181,6 +181,7 @@ watches = Table(  # each watch's definition as last judged, and whether a backfi
     Column("kind", String(16), nullable=False),  # figure or term
     Column("fingerprint", String(64), nullable=False),  # of the definition (monitor/backfill.py)
     Column("pending", Boolean, nullable=False, default=False),  # archive not yet judged for it
+    Column("mark", Integer),  # the archive's highest id when it became pending: later ones alert
     Column("changed_at", DateTime(timezone=True), nullable=False),
     Column("backfilled_at", DateTime(timezone=True)),
 )

@@ -68,17 +68,20 @@ def test_a_figure_added_is_backfilled_quietly_with_one_new_watch_event(
     wl = compile_watchlist(FULL)
     store.seed_figures(wl)
     assert backfill.sync(store, FULL) == [FIG]
-    # while its backfill is due, live judging leaves the figure alone
-    late = Item("late-1", "Kyiv", "About 14,000 North Korean soldiers are in Russia now.",
-                "https://news.example/late/1", datetime(2024, 12, 11, tzinfo=UTC), None,
-                "Late Wire", content_hash("Kyiv", "About 14,000 North Korean soldiers", None),
-                feed="late")
+    # while its backfill is due, live judging leaves the figure alone; the backfill judges
+    # the report and, read after the change, it is alerted as live judging would
+    text = "Seoul says 15,000 North Korean soldiers are now in Russia."
+    late = Item("late-1", "Seoul", text, "https://news.example/late/1",
+                datetime(2024, 12, 11, tzinfo=UTC), None, "Late Wire",
+                content_hash("Seoul", text, None), feed="late")
     _status, evs = store.judge_item(wl, late)
     assert [e.kind for e in evs if e.figure == FIG] == []
     res = backfill.run(store, wl, FULL)
     assert res.watches == (FIG,) and res.items == 65  # 64 versions + the late one
     new = [e for _i, e in store.all_events()][before:]
-    assert [(e.kind, e.figure) for e in new if e.kind != "match"] == [("new_watch", FIG)]
+    assert [(e.kind, e.figure, e.previous, e.value) for e in new if e.kind != "match"] == [
+        ("new_watch", FIG, None, 14000), ("revision", FIG, 14000, 15000)]
+    assert [e.link for e in res.live] == ["https://news.example/late/1"]
     (nw,) = [e for e in new if e.kind == "new_watch"]
     assert (nw.found, nw.value, nw.qualifier, nw.source) == (
         5, 14000, "nearly", "Le Monde International")
@@ -87,20 +90,20 @@ def test_a_figure_added_is_backfilled_quietly_with_one_new_watch_event(
     assert "14 000 soldats nord-coréens" in (nw.quote or "")
     assert backfill.describe(nw) == ("new watch nk-troops-sent: 5 values found, current value "
                                      "14,000 (Le Monde International, 2024-12-05)")
-    # its history filled, no revision alerted for it
-    assert not [k for k, f, _v in _events(store) if f == FIG and k != "new_watch"]
+    # its history filled, no revision alerted for the archived reports
+    assert [k for k, f, _v in _events(store) if f == FIG] == ["new_watch", "revision"]
     state = store.figure_states(wl)[FIG]
-    assert [h.value for h in state.history] == [1500, 3000, 10000, 11000, 12000, 13000, 14000]
-    assert state.current == 14000
-    assert "Late Wire" in state.sources  # the late report corroborates the current value
+    assert [h.value for h in state.history] == [1500, 3000, 10000, 11000, 12000, 13000, 14000,
+                                                15000]
+    assert state.current == 15000
     # done: a second sync or run does nothing, the figure is judged live again
     assert backfill.sync(store, FULL) == [] and backfill.run(store, wl, FULL).watches == ()
-    text = "Seoul says 15,000 North Korean soldiers are now in Russia."
+    text = "Seoul says 16,000 North Korean soldiers are now in Russia."
     _st, evs = store.judge_item(wl, Item("late-2", "Seoul", text, "https://news.example/late/2",
                                          datetime(2024, 12, 12, tzinfo=UTC), None, "Late Wire",
                                          content_hash("Seoul", text, None), feed="late"))
     assert [(e.kind, e.previous, e.value) for e in evs if e.figure == FIG] == [
-        ("revision", 14000, 15000)]
+        ("revision", 15000, 16000)]
     store.close()
 
 

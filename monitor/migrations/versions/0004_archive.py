@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("fingerprint", sa.String(64), nullable=False),
         sa.Column("pending", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("mark", sa.Integer),
         sa.Column("changed_at", TS, nullable=False),
         sa.Column("backfilled_at", TS),
     )
