@@ -51,15 +51,73 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from monitor.explain import explain_entry, explain_text
 
     cfg = _config(args)
+    if args.link:
+        return _explain_link(args)
     if args.file:
         print(explain_entry(cfg.watchlist, args.file, args.entry, args.lang,
                             args.parser or cfg.monitor.fetch.parser))
     elif args.text:
         print(explain_text(cfg.watchlist, args.text, args.lang))
     else:
-        print("explain: give TEXT, or --file FEED --entry N", file=sys.stderr)
+        print("explain: give TEXT, --file FEED --entry N, or --link URL", file=sys.stderr)
         return 2
     return 0
+
+
+def _explain_link(args: argparse.Namespace) -> int:
+    """`explain --link URL`: an archived item, read from the store."""
+    from monitor import archive
+    from monitor.daemon import state_dir
+    from monitor.explain import explain_archived
+    from monitor.store import open_store
+
+    cfg = _store_config(args)
+
+    def show() -> int:
+        store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
+        try:
+            item = archive.by_link(store, args.link)
+        finally:
+            store.close()
+        print(explain_archived(cfg.watchlist, item, args.link, args.lang))
+        return 0 if item is not None else 1
+
+    return _service_errors(cfg, show)
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitor import archive
+    from monitor.backtest import as_json, render, run
+    from monitor.config import load_watchlist
+    from monitor.daemon import state_dir
+    from monitor.replay import load_items
+    from monitor.store import open_store
+
+    cfg = _store_config(args) if not args.files else _config(args)
+    candidate = load_watchlist(Path(args.candidate))
+
+    def show(items: object, origin: str) -> int:
+        bt = run(cfg.watchlist, candidate, items)  # type: ignore[arg-type]
+        if args.json:
+            print(json.dumps(as_json(bt, origin), ensure_ascii=False, indent=2))
+        else:
+            print(render(bt, origin))
+        return 0
+
+    if args.files:
+        return show(load_items(args.files, args.parser or cfg.monitor.fetch.parser),
+                    f"{len(args.files)} feed file{'s' if len(args.files) > 1 else ''}")
+
+    def from_archive() -> int:
+        store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
+        try:
+            return show(archive.all_items(store), "the archive")
+        finally:
+            store.close()
+
+    return _service_errors(cfg, from_archive)
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
@@ -263,15 +321,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "explain",
         cmd_explain,
-        "Show every quantity in TEXT (or one feed entry), the evidence for and against each "
-        "figure, the verdict, and the terms matched.",
+        "Show every quantity in TEXT (or one feed entry, or an archived item), the evidence "
+        "for and against each figure, the verdict, and the terms matched.",
     )
     p.add_argument("text", nargs="?", help="a sentence or paragraph")
     p.add_argument("--file", metavar="FEED", help="a saved RSS or Atom file")
     p.add_argument("--entry", type=int, default=0, metavar="N", help="entry index (from 0)")
+    p.add_argument("--link", metavar="URL", help="an item read by the daemon, from the archive "
+                   "(its latest version; [daemon] archive says how long text is kept)")
     p.add_argument("--lang", choices=["fr", "en"], help="language hint for numbers")
     p.add_argument("--parser", choices=["auto", "fast", "feedparser"],
                    help="feed parser for --file (default: fetch.parser of the config)")
+
+    p = add(
+        "backtest",
+        cmd_backtest,
+        "Judge the archive (or saved feed files) with a candidate watchlist and with the "
+        "running one, each from its own histories, and print per watch the alerts the "
+        "candidate adds, removes or changes, with quotes, and the items it matches more or "
+        "fewer.",
+    )
+    p.add_argument("candidate", metavar="WATCHLIST", help="the candidate watchlist.toml")
+    p.add_argument("--files", nargs="+", metavar="FEED",
+                   help="saved RSS or Atom files instead of the archive")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--parser", choices=["auto", "fast", "feedparser"],
+                   help="feed parser for --files (default: fetch.parser of the config)")
 
     p = add(
         "seed",

@@ -37,6 +37,7 @@ EX_CONFIG = 78
 MIN_INTERVAL = 60
 MAX_ITEMS = 100_000  # fetch.max_items: entries judged per poll of one feed
 MAX_RELATED = 1_000  # channels[].max_related: related lines per digest
+MAX_ARCHIVE = 3650 * 86400  # daemon.archive: 10 years
 MONITOR_FILE = "monitor.toml"
 WATCHLIST_FILE = "watchlist.toml"
 
@@ -208,6 +209,10 @@ class DaemonConfig(Strict):
         120.0, description="Shared databases: how long a feed stays leased to the instance "
         "polling it; a dead instance's feeds are taken over after it."
     )
+    archive: Duration = Field(
+        90 * 86400.0, description="How long the text of items read is kept (compressed) for "
+        "backfill, backtest and explain --link; 0 keeps nothing."
+    )
 
     @field_validator("store")
     @classmethod
@@ -218,6 +223,11 @@ class DaemonConfig(Strict):
     @classmethod
     def _lease(cls, v: float) -> float:
         return within(v, 5, 3600, " seconds")
+
+    @field_validator("archive")
+    @classmethod
+    def _archive(cls, v: float) -> float:
+        return within(v, 0, MAX_ARCHIVE, " seconds (10 years)")
 
     @field_validator("metrics")
     @classmethod

@@ -12,12 +12,14 @@ import random
 import signal
 import socket
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from monitor import archive, backfill
 from monitor.config import Config, ConfigError, FeedConfig, load_config
 from monitor.deliver import immediate_due, make_digest, make_digests, send_due
 from monitor.engine.watchlist import Watchlist, compile_watchlist
@@ -30,6 +32,7 @@ from monitor.store import FeedState, Store, open_store
 
 log = logging.getLogger("news-monitor")
 OUTBOX_EVERY = 60.0
+PRUNE_EVERY = 3600.0  # the archive's retention is applied hourly (and at start)
 DRAIN_SECONDS = 20.0
 
 
@@ -79,12 +82,16 @@ class Service:
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
         self.store: Store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
+        self.store.archive_keep = cfg.monitor.daemon.archive
         self.wl: Watchlist = compile_watchlist(cfg.watchlist)
         self.store.seed_figures(self.wl)
         self.fetcher = Fetcher(cfg.monitor.fetch, cfg.monitor.daemon.user_agent_contact)
         self.rng = random.Random()
         self.digest_lock = asyncio.Lock()
         self.inflight: set[asyncio.Task[object]] = set()
+        self.backfill_stop = threading.Event()
+        self.backfilling: asyncio.Task[None] | None = None
+        self.backfill_again = False
         # PostgreSQL: several instances may share the database; feeds and deliveries are
         # claimed per use. SQLite: one instance, feed rows cached.
         self.shared = not self.store.is_sqlite
@@ -166,7 +173,47 @@ class Service:
             async with self.digest_lock:
                 await send_due(self.store, self.cfg, rng=self.rng, instance=self.claimant)
 
+    async def sync_watches(self) -> None:
+        """Record the watchlist's definitions: added or changed watches wait for a backfill."""
+        due = await asyncio.to_thread(backfill.sync, self.store, self.cfg.watchlist)
+        if due:
+            log.info("backfill due for %s (added or changed since the archive was judged)",
+                     ", ".join(due))
+
+    async def run_backfill(self) -> None:
+        """Judge the archive for the pending watches (in a thread: polls go on meanwhile),
+        again while a reload changed the watchlist during the last round."""
+        while True:
+            self.backfill_again = False
+            try:
+                res = await asyncio.to_thread(backfill.run, self.store, self.wl,
+                                              self.cfg.watchlist, self.backfill_stop)
+            except Exception:
+                log.error("backfill failed; it is tried again at the next start or reload",
+                          exc_info=True)
+                return
+            if res.live:  # reports read during the backfill, alerted as live ones
+                await self.immediate()
+            if res.stopped or not self.backfill_again:
+                return
+
+    def start_backfill(self) -> None:
+        """Start a backfill in the background, or have the running one go round again."""
+        if self.backfilling is not None and not self.backfilling.done():
+            self.backfill_again = True
+            return
+        self.backfilling = asyncio.ensure_future(self.run_backfill())
+
+    async def prune(self) -> None:
+        """Apply the archive's retention (small batches, each its own transaction)."""
+        n = await asyncio.to_thread(archive.prune, self.store, self.cfg.monitor.daemon.archive)
+        if n:
+            log.info("archive: %d item versions older than the retention pruned", n)
+
     async def aclose(self) -> None:
+        self.backfill_stop.set()
+        if self.backfilling is not None:
+            await asyncio.wait({self.backfilling}, timeout=DRAIN_SECONDS)
         await self.fetcher.aclose()
         await self.workers.flush()
         await asyncio.to_thread(self.workers.shutdown)
@@ -179,6 +226,8 @@ async def run_once(cfg: Config) -> int:
     """Poll every enabled feed once, judge, store, deliver; 0 unless every feed failed."""
     svc = Service(cfg)
     try:
+        await svc.sync_watches()
+        await svc.run_backfill()  # before polling: new items then judge the new watches too
         feeds = [f for f in cfg.monitor.feeds if f.enabled]
         reports = await poll_all(feeds, svc.fetcher, svc.store, svc.wl, cfg.monitor.fetch,
                                  svc.rng, svc.workers)
@@ -189,6 +238,7 @@ async def run_once(cfg: Config) -> int:
             for line in skipped_lines(skipped, states, svc.instance, datetime.now(UTC)):
                 log.warning("%s", line)
         await svc.deliver()
+        await svc.prune()
     finally:
         await svc.aclose()
     tried = [r for r in reports if r.status != "not_ours"]
@@ -266,6 +316,9 @@ class Daemon:
             self.sched.add_job(self.svc.retry_outbox, IntervalTrigger(seconds=OUTBOX_EVERY),
                                id="outbox", max_instances=1, coalesce=True,
                                next_run_time=now)  # what was pending before a restart
+            self.sched.add_job(self.svc.prune, IntervalTrigger(seconds=PRUNE_EVERY),
+                               id="prune", max_instances=1, coalesce=True,
+                               next_run_time=now + timedelta(seconds=60))
 
     async def poll(self, feed: FeedConfig) -> None:
         await self.svc.poll(feed, force=False)
@@ -297,8 +350,11 @@ class Daemon:
             return
         old = self.svc.cfg
         self.svc.cfg = new
+        self.svc.store.archive_keep = new.monitor.daemon.archive
         self.svc.wl = compile_watchlist(new.watchlist)
         await asyncio.to_thread(self.svc.store.seed_figures, self.svc.wl)
+        await self.svc.sync_watches()
+        self.svc.start_backfill()
         if new.monitor.fetch != old.monitor.fetch or (
                 new.monitor.daemon.user_agent_contact != old.monitor.daemon.user_agent_contact):
             previous = self.svc.fetcher
@@ -334,6 +390,8 @@ class Daemon:
         loop.add_signal_handler(signal.SIGHUP, on_hup)
         loop.add_signal_handler(signal.SIGUSR2, self.stall)
         METRICS.start(self.cfg.monitor.daemon.metrics)
+        await self.svc.sync_watches()
+        self.svc.start_backfill()  # polls go on; the pending watches wait for it
         self.schedule(first_run=True)
         self.sched.start()
         dog = None
@@ -351,6 +409,7 @@ class Daemon:
                     await asyncio.wait_for(self.stop.wait(), stop_after)
         finally:
             log.info("stopping")
+            self.svc.backfill_stop.set()  # a backfill under way stops; it starts again next time
             self.notifier.stopping()
             self.sched.pause()  # no new jobs; the running ones finish (shutdown cancels them)
             await self.svc.drain(DRAIN_SECONDS)

@@ -36,7 +36,10 @@ LABELS = {
            "estimates": "Estimates now", "claimant": "Claimant", "value": "Value",
            "date": "Date", "unattributed": "unattributed", "says": "says",
            "held": "Held for review", "held_why": "one outlet so far, far from the current value "
-           "{current}; not made current until a second outlet reports it"},
+           "{current}; not made current until a second outlet reports it",
+           "new": "New watches, judged on the archive",
+           "new_figure": "{n} values found, current value", "no_value": "no value yet",
+           "new_term": "{n} archived items mention it", "latest": "latest"},
     "fr": {"title": "Résumé news-monitor", "revised": "Chiffres révisés", "from": "contre",
            "source": "Annoncé d'abord par", "also": "Repris par", "history": "Historique",
            "related": "Articles liés", "more": "et {n} de plus", "nothing": "Rien de nouveau.",
@@ -45,7 +48,10 @@ LABELS = {
            "estimates": "Estimations actuelles", "claimant": "Source", "value": "Valeur",
            "date": "Date", "unattributed": "non attribué", "says": "selon",
            "held": "En attente de vérification", "held_why": "un seul média jusqu'ici, loin de "
-           "la valeur actuelle {current} ; retenu jusqu'à ce qu'un second média le confirme"},
+           "la valeur actuelle {current} ; retenu jusqu'à ce qu'un second média le confirme",
+           "new": "Nouveaux suivis, appliqués aux archives",
+           "new_figure": "{n} valeurs trouvées, valeur actuelle", "no_value": "pas encore de valeur",
+           "new_term": "{n} articles archivés le mentionnent", "latest": "dernier"},
 }
 QUALIFIERS = {
     "en": {"about": "about", "nearly": "nearly", "at_least": "at least", "more_than": "more than",
@@ -109,6 +115,24 @@ class Held:
 
 
 @dataclass(frozen=True, slots=True)
+class NewWatch:
+    """A watch added or changed, judged on the archive (monitor/backfill.py): for a figure,
+    the values found and the current one with its report; for a term, the items that
+    mention it and the latest of them."""
+
+    watch: str
+    label: str
+    kind: str  # figure or term
+    found: int
+    value: Number | None
+    low: Number | None
+    qualifier: str | None
+    unit: str | None
+    source: Source
+    scope: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Related:
     term: str  # the watch's label, as shown
     title: str
@@ -129,10 +153,11 @@ class Digest:
     created: datetime
     event_ids: tuple[int, ...] = field(default=())
     held: tuple[Held, ...] = ()
+    new_watches: tuple[NewWatch, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.revisions and not self.related and not self.held
+        return not self.revisions and not self.related and not self.held and not self.new_watches
 
     @property
     def key(self) -> str:
@@ -222,7 +247,19 @@ def build(
     related = fold_related([e for e in events if e.kind == "match"], labels or {})
     shown = related[:max_related]
     return Digest(channel, language, tuple(revisions), tuple(shown),
-                  max(0, len(related) - len(shown)), now, tuple(event_ids), held)
+                  max(0, len(related) - len(shown)), now, tuple(event_ids), held,
+                  new_watches(events))
+
+
+def new_watches(events: Sequence[Event]) -> tuple[NewWatch, ...]:
+    """The period's new_watch events, the last one of each watch."""
+    last: dict[str, Event] = {}
+    for e in events:
+        if e.kind == "new_watch":
+            last[e.figure or (e.watches[0] if e.watches else "")] = e
+    return tuple(NewWatch(w, e.label or w, "figure" if e.figure else "term", e.found or 0,
+                          e.value, e.low, e.qualifier, e.unit, _source(e), e.scope)
+                 for w, e in last.items())
 
 
 def _distinct(history: Sequence[HistoryEntry]) -> tuple[HistoryEntry, ...]:
@@ -334,6 +371,15 @@ def payload(d: Digest) -> dict[str, object]:
                         "published": h.source.published.isoformat() if h.source.published
                         else None, "quote": h.source.quote}}
             for h in d.held
+        ],
+        "new_watches": [
+            {"watch": n.watch, "kind": n.kind, "label": n.label, "found": n.found,
+             "value": n.value, "low": n.low, "qualifier": n.qualifier, "unit": n.unit,
+             "scope": list(n.scope),
+             "source": {"outlet": n.source.outlet, "title": n.source.title, "link": n.source.link,
+                        "published": n.source.published.isoformat() if n.source.published
+                        else None, "quote": n.source.quote}}
+            for n in d.new_watches
         ],
         "related": [{"watch": x.watch, "term": x.term, "title": x.title, "link": x.link,
                      "outlets": list(x.outlets)}

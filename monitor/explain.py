@@ -3,6 +3,7 @@ verdict, and every term matched. Pure formatting over `pipeline.analyse`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -98,5 +99,20 @@ def explain_entry(wl: WatchlistConfig, path: str, index: int, lang: str | None =
     when = (item.when or datetime.fromtimestamp(0, UTC)).isoformat()
     head = (f"entry {index}: {item.title}\nlink: {item.link}\nsource: {item.source}  date: {when}"
             f"  parser: {parsed.backend}")
+    compiled = compile_watchlist(wl)
+    return head + "\n" + render(analyse(compiled, item, explain=True), compiled)
+
+
+def explain_archived(wl: WatchlistConfig, item: Item | None, link: str,
+                     lang: str | None = None) -> str:
+    """`explain --link URL`: the latest archived version of the item with that link."""
+    if item is None:
+        return (f"{link}: not in the archive (never read, read before the archive was kept, "
+                "or pruned: see [daemon] archive)")
+    if lang:
+        item = replace(item, language=lang)
+    when = (item.when or datetime.fromtimestamp(0, UTC)).isoformat()
+    head = (f"archived item: {item.title}\nlink: {item.link}\nsource: {item.source}  "
+            f"feed: {item.feed}  date: {when}")
     compiled = compile_watchlist(wl)
     return head + "\n" + render(analyse(compiled, item, explain=True), compiled)

@@ -139,7 +139,7 @@ class Observation:
 
 
 EventKind = Literal["match", "revision", "correction", "corroboration", "held_for_review",
-                    "restatement", "competing"]
+                    "restatement", "competing", "new_watch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +166,4 @@ class Event:
     claimant: str = ""  # who stands behind the value: a claimant id, "?name as read", or ""
     claimant_label: str = ""  # the claimant's name as shown
     estimates: tuple[Estimate, ...] = ()  # every claimant's current value after this event
+    found: int | None = None  # new_watch: the values (figure) or items (term) the archive gave

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -115,6 +116,7 @@ events = Table(
     Column("estimates", Text, nullable=False, default="[]"),  # JSON, see models.Estimate
     Column("feed", String(64), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("found", Integer),  # new_watch: values the archive gave the watch
 )
 
 channels = Table(
@@ -156,4 +158,36 @@ instances = Table(
     Column("pid", Integer, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+archive = Table(  # the text of every item version read, compressed (monitor/archive.py)
+    "archive",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uid", String(2000), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("feed", String(64), nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),  # the feed's title (the outlet)
+    Column("link", Text),
+    Column("link_key", String(32)),  # a hash of the link, indexed (`explain --link`)
+    Column("published", DateTime(timezone=True)),
+    Column("updated", DateTime(timezone=True)),
+    Column("language", String(8)),
+    Column("stored_at", DateTime(timezone=True), nullable=False),  # when it was read
+    Column("body", LargeBinary, nullable=False),  # codec byte + compressed JSON title, text
+    Index("ix_archive_uid", "uid"),
+    Index("ix_archive_link_key", "link_key"),
+    Index("ix_archive_stored_at", "stored_at"),
+)
+
+watches = Table(  # each watch's definition as last judged, and whether a backfill is due
+    "watches",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("kind", String(16), nullable=False),  # figure or term
+    Column("fingerprint", String(64), nullable=False),  # of the definition (monitor/backfill.py)
+    Column("pending", Boolean, nullable=False, default=False),  # archive not yet judged for it
+    Column("mark", Integer),  # the archive's highest id when it became pending: later ones alert
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("backfilled_at", DateTime(timezone=True)),
 )

@@ -34,14 +34,25 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
+from monitor import archive as item_archive
 from monitor.engine.judging import Claim, FigureState
-from monitor.engine.pipeline import analyse, churned, decide, should_judge
+from monitor.engine.pipeline import Analysis, analyse, churned, decide, should_judge
 from monitor.engine.watchlist import Watchlist
 from monitor.models import Estimate, Event, HistoryEntry, Item, as_number
-from monitor.schema import channels, events, feeds, figures, history, instances, items, outbox
+from monitor.schema import (
+    channels,
+    events,
+    feeds,
+    figures,
+    history,
+    instances,
+    items,
+    outbox,
+    watches,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_HEAD = "0004"  # the newest migration; a test checks it against Alembic's head
+SCHEMA_HEAD = "0005"  # the newest migration; a test checks it against Alembic's head
 # PostgreSQL advisory lock keys (one namespace per database)
 SEED_LOCK = 7321001  # instances starting together seed figures one after the other
 EVENTS_LOCK = 7321002  # shared by each judging transaction, exclusive to read the high mark
@@ -203,6 +214,7 @@ class Store:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         # one writer at a time in this process (SQLite has one anyway)
         self.write_lock = threading.Lock()
+        self.archive_keep = item_archive.DEFAULT_KEEP  # seconds; 0 archives nothing
         if self.is_sqlite:
             ms = int(busy_timeout * 1000)
 
@@ -519,6 +531,8 @@ class Store:
                 .where(items.c.uid == item.uid)).first()
             if row is not None and row.content_hash == item.content_hash:
                 return "unchanged", []
+            if analysis.observations:  # a figure whose backfill is due is judged by it alone
+                analysis = _without(analysis, self.pending_figures(conn))
             touched = sorted({o.figure for o in analysis.observations})
             tol = {f.id: f.tolerance for f in wl.figures}
             states = {fid: self._figure_state(conn, fid, tol[fid], for_update=True)
@@ -539,7 +553,16 @@ class Store:
                 conn.execute(update(items).where(items.c.uid == item.uid)
                              .values(changes=row.changes + 1, **values))
                 status = "changed"
+            if self.archive_keep > 0:
+                item_archive.save(conn, item, now)
         return status, list(d.events)
+
+    @staticmethod
+    def pending_figures(conn: Connection) -> frozenset[str]:
+        """Figures whose archive backfill is due (monitor/backfill.py): live judging leaves
+        them to it, so none of their values is judged twice or against a half-built history."""
+        return frozenset(conn.execute(select(watches.c.id).where(
+            watches.c.pending.is_(True), watches.c.kind == "figure")).scalars())
 
     # ------------------------------------------------------------ events and outbox
 
@@ -695,6 +718,14 @@ class Store:
             }
 
 
+def _without(analysis: Analysis, figures_: frozenset[str]) -> Analysis:
+    """The analysis without the observations of these figures."""
+    if not figures_:
+        return analysis
+    return replace(analysis, observations=tuple(
+        o for o in analysis.observations if o.figure not in figures_))
+
+
 def _feed_state(row: Any) -> FeedState:
     data = dict(row)
     for k in ("first_failed_at", "last_success_at", "last_polled_at", "next_poll_at",
@@ -710,7 +741,7 @@ def _event_row(ev: Event, feed: str, now: datetime) -> dict[str, Any]:
                 quote=ev.quote, watches=json.dumps(list(ev.watches)), item_uid=ev.item_uid,
                 feed=feed, created_at=now, scope=json.dumps(list(ev.scope)),
                 claimant=ev.claimant, claimant_label=ev.claimant_label,
-                estimates=json.dumps([asdict(e) for e in ev.estimates]))
+                estimates=json.dumps([asdict(e) for e in ev.estimates]), found=ev.found)
 
 
 def _row_event(r: Any) -> Event:
@@ -721,7 +752,8 @@ def _row_event(r: Any) -> Event:
                  quote=r["quote"], item_uid=r["item_uid"],
                  scope=tuple(json.loads(r.get("scope") or "[]")),
                  claimant=r.get("claimant") or "", claimant_label=r.get("claimant_label") or "",
-                 estimates=tuple(Estimate(**e) for e in json.loads(r.get("estimates") or "[]")))
+                 estimates=tuple(Estimate(**e) for e in json.loads(r.get("estimates") or "[]")),
+                 found=r.get("found"))
 
 
 def _claims_json(claims: Sequence[Claim]) -> str:

@@ -70,7 +70,7 @@ def test_signature_payload_and_idempotency_key(tmp_path: Path) -> None:
     data = Webhook(SECRET).verify(req.body, req.headers)  # raises if the signature is wrong
     assert data["type"] == "news-monitor.digest" and data["channel"] == "hook"
     assert set(data) == {"type", "id", "channel", "created", "revisions", "held_for_review",
-                         "related", "more_related"}
+                         "new_watches", "related", "more_related"}
     assert data["held_for_review"] == []
     (rev,) = data["revisions"]
     assert set(rev) == {"figure", "label", "kind", "scope", "previous", "value", "low", "high",
