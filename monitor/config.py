@@ -629,6 +629,19 @@ class MatchingConfig(Strict):
         return within(v, 50, 100)
 
 
+def _one_owner_per_name(entries: Sequence[PlaceConfig | ClaimantConfig], key: str,
+                        what: str) -> None:
+    """A name (case and spacing aside) may stand for one place, or one claimant, only."""
+    seen: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        for v in entry.variants:
+            name = " ".join(v.casefold().split())
+            if name in seen and seen[name] != entry.id:
+                raise ValueError(f"{key}[{i}].variants: {v!r} already names {what} "
+                                 f"{seen[name]!r}; a name can stand for one {what} only")
+            seen[name] = entry.id
+
+
 class WatchlistConfig(Strict):
     matching: MatchingConfig = Field(default_factory=MatchingConfig, description="Matching.")
     judging: JudgingConfig = Field(default_factory=JudgingConfig, description="Judging.")
@@ -645,14 +658,7 @@ class WatchlistConfig(Strict):
     @model_validator(mode="after")
     def _claimants_known(self) -> WatchlistConfig:
         ids = {c.id for c in self.claimants}
-        seen: dict[str, str] = {}
-        for i, c in enumerate(self.claimants):
-            for v in c.variants:
-                key = " ".join(v.casefold().split())
-                if key in seen and seen[key] != c.id:
-                    raise ValueError(f"claimants[{i}].variants: {v!r} already names claimant "
-                                     f"{seen[key]!r}; a name can stand for one claimant only")
-                seen[key] = c.id
+        _one_owner_per_name(self.claimants, "claimants", "claimant")
         for i, f in enumerate(self.figures):
             if f.headline not in HEADLINE_RULES and f.headline not in ids:
                 raise ValueError(
@@ -664,18 +670,12 @@ class WatchlistConfig(Strict):
     @model_validator(mode="after")
     def _scopes_known(self) -> WatchlistConfig:
         known = {p.id for p in self.places}
-        seen: dict[str, str] = {}
         for i, pc in enumerate(self.places):
             for part in pc.parts:
                 if part not in known or part == pc.id:
                     raise ValueError(f"places[{i}].parts: {part!r} is not the id of another "
                                      "[[places]] entry")
-            for v in pc.variants:
-                key = " ".join(v.casefold().split())
-                if key in seen and seen[key] != pc.id:
-                    raise ValueError(f"places[{i}].variants: {v!r} already names place "
-                                     f"{seen[key]!r}; a name can stand for one place only")
-                seen[key] = pc.id
+        _one_owner_per_name(self.places, "places", "place")
         for i, f in enumerate(self.figures):
             for s in f.scope:
                 if s not in known:
