@@ -311,7 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
         "replay",
         cmd_replay,
         "Run the pure pipeline over saved feed files on a fresh temporary state and print "
-        "match, revision, correction, corroboration and held_for_review events as JSON lines.",
+        "match, revision, competing, correction, corroboration and held_for_review events as "
+        "JSON lines.",
     )
     p.add_argument("--jsonl", action="store_true", help="JSON lines output (the only format)")
     p.add_argument("files", nargs="+", metavar="FILE", help="RSS or Atom files")
