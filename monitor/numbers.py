@@ -19,9 +19,11 @@ described in docs/numbers.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import islice
 
 from text_to_num import text2num
 
@@ -52,7 +54,6 @@ _MASK_LINKS = re.compile(
     """,
     re.VERBOSE,
 )
-_LINK_SIGNS = ("://", "www.", "@", "#", "/")
 _MASK_NUMBERS = re.compile(
     r"""(?=[\d+(JFMASOND])(?:
       \+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,5}    # international phones
@@ -76,7 +77,7 @@ def _mask(text: str) -> str:
     def blank(m: re.Match[str]) -> str:
         return "§" * len(m.group(0))
 
-    if any(sign in text for sign in _LINK_SIGNS):
+    if "/" in text or "@" in text or "#" in text or "www." in text:  # no link without one
         text = _MASK_LINKS.sub(blank, text)
     return _MASK_NUMBERS.sub(blank, text)
 
@@ -142,8 +143,8 @@ _SEP_CHARS = " \u00a0\u202f\u2009'’"
 _CODES_ALT = "|".join(sorted(CURRENCY_CODES))
 _SIGNS = "€$£₩₽₴¥₹"
 _SPACE = "[ \u00a0\u202f]"
-_DIGITS = re.compile(
-    rf"""
+_DIGITS = re.compile(  # the look-ahead first: one cheap test rules out most positions
+    rf"""(?=[\d.,$€£₩₽₴¥₹A-Z])
     (?<![\w.,'’§/])(?:(?<![^\W\d_]{{2}}-)|(?<=\bsub-))(?<!\b[^\W\d_]-)   # not glued to a word, a number, a model name
     (?:(?P<cur>
         (?:(?P<dp>US|U\.S\.|AU|A|CA|C|HK|NZ|S|R){_SPACE}?)?\$(?P<ds>US|A)?
@@ -179,17 +180,42 @@ _SCALE_WORDS = {"mille", "thousand", "million", "millions", "milliard", "milliar
                 "billion", "billions", "thousands", "trillion", "trillions"}
 _ARTICLES = {"un", "une", "a", "one"}
 
-_WORD_ALT = "|".join(sorted({*_WORDS_FR, *_WORDS_EN} - {"a"}, key=len, reverse=True))
-_NUMWORD = rf"(?:{_WORD_ALT})"
-_WORDS = re.compile(
-    rf"""(?<![\w§-])(?i:
+
+
+def _trie(words: set[str] | frozenset[str]) -> str:
+    """A regex alternation of `words` as a prefix tree ("t(?:en|h(?:ree|irty))"): the regex
+    engine tries a handful of first letters at each position instead of every word, which
+    makes the number-word scans several times faster. Longer words are tried first, as in
+    a longest-first alternation."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if "" in node else "")
+
+    return emit(tree)
+
+
+_NUMWORD = _trie({*_WORDS_FR, *_WORDS_EN} - {"a"})
+# Runs of number words. The number-word scans run on the lowercased text (see `_lower`),
+# case-sensitively: an ignore-case alternation costs the regex engine several times more.
+# A word joined by a hyphen to a lowercase word is a compound ("four-cylinder"); where the
+# joined word is capitalised ("two-Michelin"), `_WORDS_CASED` reads the text as written.
+_WORDS_SRC = r"""(?<![\w§-])(?:
         (?:a\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b)
-          |{_NUMWORD}(?:[\s-]+(?:et|and)[\s-]+|[\s-]+))*
-        {_NUMWORD}
-    )(?![\w])(?:(?P<compound>-(?=[a-z]))|(?!-))""",
-    re.VERBOSE,
-)
-_LETTERS = re.compile(r"[^\W\d_]+")
+          |NUMWORD(?:[\s-]+(?:et|and)[\s-]+|[\s-]+))*
+        NUMWORD
+    )(?![\w])(?:(?P<compound>-(?=[a-z]))|(?!-))""".replace("NUMWORD", _NUMWORD)
+_WORDS = re.compile(_WORDS_SRC, re.VERBOSE)
+_WORDS_CASED = re.compile(_WORDS_SRC.replace("(?:", "(?i:", 1), re.VERBOSE)
 # vague amounts: "dozens", "des centaines", "tens of thousands", "une douzaine", "un millier"
 _VAGUE_WORDS = frozenset({
     "dozens", "hundreds", "thousands", "millions", "billions", "dozen", "dizaines", "douzaines",
@@ -206,8 +232,8 @@ _ABOUT_NOUN: dict[str, int] = {
     "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000,
     "dozen": 12,
 }
-_VAGUE = re.compile(
-    r"""(?<![\w§-])(?i:
+_VAGUE = re.compile(  # on the lowercased text
+    r"""(?<![\w§-])(?:
         (?:(?P<pre>tens|hundreds|dozens)\s+of\s+)?(?P<en>dozens|hundreds|thousands|millions|billions)
           (?!\s+of\s+(?:thousands|millions|billions)\b)
       | (?P<few>several|a\s+few)\s+(?P<fewbase>dozen|hundred|thousand|million|billion)s?
@@ -219,12 +245,32 @@ _VAGUE = re.compile(
     )(?![\w-])""",
     re.VERBOSE,
 )
-_NUMBER_BEFORE = re.compile(r"(?:\d|\b(?:" + _WORD_ALT + r"))[\s-]*$", re.IGNORECASE)
+_NUMBER_BEFORE = re.compile(r"(?:\d|\b" + _NUMWORD + r")[\s-]*$")  # on the lowercased text
 
 
-def _has_number_word(text: str) -> bool:
-    """Cheap pre-check: a number word other than an article (C-level findall and a set)."""
-    return not _COUNT_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
+_COUNT_WORD = re.compile(rf"{_trie(_COUNT_WORDS)}(?![^\W\d_])")
+
+
+def _has_number_word(low: str) -> bool:
+    """Cheap pre-check on the lowercased text: a number word other than an article. One
+    prefix-tree search; its rare hits inside a word ("often") are skipped here, which is
+    cheaper than a look-behind tried at every position."""
+    pos = 0
+    while (m := _COUNT_WORD.search(low, pos)) is not None:
+        start = m.start()
+        if not start or not low[start - 1].isalpha():
+            return True
+        pos = start + 1
+    return False
+
+
+def _lower(text: str) -> str:
+    """`text` lowercased with its length kept (offsets hold): the rare character whose
+    lowercase is longer ("İ") is kept as it is."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low
 
 # ------------------------------------------------------------------ context words
 
@@ -338,17 +384,23 @@ def _dec(x: Number) -> Decimal:
     return Decimal(x) if isinstance(x, int) else Decimal(repr(x))
 
 
-def _is_month(word: str) -> bool:
+@lru_cache(maxsize=4096)
+def _is_month(word: str) -> bool:  # cached: the same few hundred words come back
     return any(bool(_MONTH_FR_RE.match(w) or _MONTH_EN_RE.match(w)) for w in (word, word.rstrip(".")))
 
 
+_PREV_WORD = re.compile(r"([^\W\d_][\w.]*)[\s,]*$")
+_NEXT_WORD = re.compile(r"[\s,]*([^\W\d_][\w.]*)")
+_ELIDED = re.compile(r"(?:d|l|qu|s|n|j)['’]")
+
+
 def _prev_word(text: str, pos: int) -> str:
-    m = re.search(r"([^\W\d_][\w.]*)[\s,]*$", text[max(0, pos - 20) : pos])
+    m = _PREV_WORD.search(text, max(0, pos - 20), pos)
     return m.group(1) if m else ""
 
 
 def _next_word(text: str, pos: int) -> str:
-    m = re.match(r"[\s,]*([^\W\d_][\w.]*)", text[pos : pos + 20])
+    m = _NEXT_WORD.match(text, pos, pos + 20)
     return m.group(1) if m else ""
 
 
@@ -356,7 +408,7 @@ def _unit_after(text: str, pos: int, scaled: bool) -> str | None:
     """The noun the number counts: the next content word, skipping `de`/`of` after a scale
     and English proper adjectives (`3,000 North Korean troops` -> troops)."""
     rest = text[pos : pos + 80]
-    words = list(_UNIT_WORD.finditer(rest))
+    words = list(islice(_UNIT_WORD.finditer(rest), 7))  # six are read, a seventh says "more"
     if not words or rest[: words[0].start()].strip(" \u00a0\u202f\u2009"):
         return None
     skipped_caps = 0
@@ -371,7 +423,7 @@ def _unit_after(text: str, pos: int, scaled: bool) -> str | None:
             continue
         if low.startswith(("d'", "d’")) and i == 0 and scaled:
             return low[2:] or None
-        if re.match(r"(?:d|l|qu|s|n|j)['’]", low):
+        if _ELIDED.match(low):
             return None
         if w[0].isupper() and skipped_caps < 3 and i + 1 < len(words):
             skipped_caps += 1
@@ -419,6 +471,9 @@ def _is_date_day(text: str, atom: _Atom) -> bool:
 _MONEY = CURRENCY_CODES
 
 
+_DEC_MARK = re.compile(r"[.,]")
+
+
 def _parse_num(num: str, sep: str | None, scaled: bool) -> Decimal:
     """The digits as written, exactly: `1 234 567,89`, `27,349.19`, `.08`, `3.000` (3000)."""
     if sep:
@@ -433,7 +488,7 @@ def _parse_num(num: str, sep: str | None, scaled: bool) -> Decimal:
     if num[0] in ".,":
         return Decimal("0." + num[1:])
     if "," in num or "." in num:
-        head, tail = re.split(r"[.,]", num)
+        head, tail = _DEC_MARK.split(num)
         if not scaled and len(tail) == 3 and len(head) <= 3:
             return Decimal(head + tail)  # 3.000 or 1,500 without a scale: thousands
         return Decimal(f"{head}.{tail}")
@@ -449,9 +504,27 @@ def _scale_pow(word: str, lang: str | None) -> int | None:
     return _SCALES.get(low)
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_LEAD = 10  # the most characters a match holds before its first digit: "U.S. $US .5"
+
+
+def _digit_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_DIGITS.finditer(text)`, searching from a little before each digit instead of
+    trying every position: every match holds a digit at most _LEAD characters after its
+    start, so the leftmost match from there is the leftmost match (the look-behinds still
+    see the text before)."""
+    pos = 0
+    while (d := _ANY_DIGIT.search(text, pos)) is not None:
+        m = _DIGITS.search(text, max(pos, d.start() - _LEAD))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
     atoms: list[_Atom] = []
-    for m in _DIGITS.finditer(text):
+    for m in _digit_matches(text):
         num, sep = m.group("num"), m.group("sep")
         glued, sym, scale = m.group("glued"), m.group("sym"), m.group("scale")
         cur = m.group("cur")
@@ -537,11 +610,17 @@ def _plain_value(words: list[str], lang: str) -> float | None:
         return None
 
 
+_WORD_SEP = re.compile(r"[\s-]+")
+_WORD_TOKEN = re.compile(r"[^\s-]+")
+_PER_BEFORE = re.compile(r"(?:pour|per)\s*$", re.IGNORECASE)
+_HALF_BEFORE = re.compile(r"\bhalf\s+$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def _words_value(phrase: str, lang: str) -> Decimal | None:
     """Value of a run of number words, or None (text2num does the arithmetic; scales it
     lacks, trillion and the French billion, are split off here)."""
-    words = re.split(r"[\s-]+", phrase.lower())
+    words = _WORD_SEP.split(phrase.lower())
     dozens = 1
     if words[-1] in ("dozen", "dozens", "douzaine", "douzaines"):
         words = words[:-1]
@@ -587,14 +666,18 @@ _ONE_AFTER_DET = re.compile(r"(?:\b(?:no|any|every|each|the|this|that|which|some
                             r"someone|a|an)\s+|\w+'s\s+)$", re.IGNORECASE)
 
 
-def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> list[_Atom]:
+def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[int, int]]
+                ) -> list[_Atom]:
     atoms: list[_Atom] = []
-    for m in _WORDS.finditer(text):
+    found = list(_WORDS.finditer(low_text))
+    if any(m.group("compound") and not "a" <= text[m.end()] <= "z" for m in found):
+        found = list(_WORDS_CASED.finditer(text))
+    for m in found:
         if m.group("compound") and (lang == "fr" or not _COMPOUND_EN.fullmatch(m.group(0))):
             continue  # deux-roues, Trois-Rivières: names, not counts
         # re-tokenise with offsets, less the words a digit atom took ("3 hundred and one")
         toks = [(t.group(0), m.start() + t.start(), m.start() + t.end())
-                for t in re.finditer(r"[^\s-]+", m.group(0))]
+                for t in _WORD_TOKEN.finditer(m.group(0))]
         if any(s < m.end() and m.start() < e for s, e in taken):
             toks = [t for t in toks if not any(s < t[2] and t[1] < e for s, e in taken)]
             while toks and toks[0][0].lower() in ("and", "et"):
@@ -616,7 +699,7 @@ def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> li
                     ) and not _AFTER_HUNDRED.search(text[max(0, first[1] - 8) : first[1]]):
                 continue  # un char, une aide, one of (but "3 cent un")
             if (len(low) == 1 and low[0] in ("cent", "cents")
-                    and re.search(r"(?:pour|per)\s*$", text[max(0, first[1] - 6) : first[1]], re.I)):
+                    and _PER_BEFORE.search(text, max(0, first[1] - 6), first[1])):
                 continue  # pour cent, per cent
             if low == ["neuf"]:
                 nxt = _next_word(text, last[2]).lower()
@@ -640,7 +723,7 @@ def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> li
                 continue
             scaled = any(w in _BIG for w in low)
             start = first[1]
-            half = re.search(r"\bhalf\s+$", text[max(0, start - 8) : start], re.IGNORECASE)
+            half = _HALF_BEFORE.search(text[max(0, start - 8) : start])
             if half and low[0] == "a":
                 value /= 2
                 start -= len(half.group(0))
@@ -666,7 +749,7 @@ def _one_counts(text: str, start: int, end: int) -> bool:
     return not _ONE_AFTER_DET.search(text[max(0, start - 12) : start])
 
 
-def _vague_atoms(text: str, plural: bool) -> list[_Atom]:
+def _vague_atoms(text: str, plural: bool) -> list[_Atom]:  # text: lowercased
     """Vague amounts: a range for plurals ("dozens" 12-120, "des centaines" 100-1,000, "tens
     of thousands" 10,000-100,000: from one to ten of the word's unit) and "about" for a
     singular ("une douzaine", "a dozen", "un millier": about 12, about 1,000)."""
@@ -766,11 +849,10 @@ def quantities(text: str, lang: str | None = None, *, vague: bool = False) -> li
         return []
 
 
-_ANY_DIGIT = re.compile(r"\d")
 
 
 def _has_number(text: str) -> bool:
-    return bool(_ANY_DIGIT.search(text)) or _has_number_word(text)
+    return bool(_ANY_DIGIT.search(text)) or _has_number_word(_lower(text))
 
 
 def _merge_worded(text: str, atoms: list[_Atom]) -> list[_Atom]:
@@ -792,16 +874,19 @@ def _merge_worded(text: str, atoms: list[_Atom]) -> list[_Atom]:
 
 
 def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quantity]:
-    if not _has_number(text):
+    digits = _ANY_DIGIT.search(text) is not None
+    worded = _has_number_word(_lower(text))
+    if not (digits or worded):
         return []
     masked = _mask(text)
-    atoms = _digit_atoms(masked, lang)
-    if _has_number_word(masked):
-        vague = _vague_atoms(masked, plural)
+    atoms = _digit_atoms(masked, lang) if digits else []
+    if worded:
+        low = _lower(masked)
+        vague = _vague_atoms(low, plural)
         taken = [(a.start, a.end) for a in atoms]
         vague = [v for v in vague if not any(s < v.end and v.start < e for s, e in taken)]
         taken += [(a.start, a.end) for a in vague]
-        atoms += vague + _word_atoms(masked, lang, taken)
+        atoms += vague + _word_atoms(masked, low, lang, taken)
         atoms.sort(key=lambda a: a.start)
         atoms = _merge_worded(masked, atoms)
     for a in atoms:
