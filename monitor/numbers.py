@@ -79,7 +79,23 @@ def _mask(text: str) -> str:
 
     if "/" in text or "@" in text or "#" in text or "www." in text:  # no link without one
         text = _MASK_LINKS.sub(blank, text)
-    return _MASK_NUMBERS.sub(blank, text)
+    # `_MASK_NUMBERS.sub(blank, text)`, searched from just before each digit: every match
+    # holds a digit, after at most a month name (9 letters) and the spaces that follow it
+    parts: list[str] = []
+    pos = done = 0
+    while (d := _ANY_DIGIT.search(text, pos)) is not None:
+        start = d.start()
+        while start > pos and text[start - 1].isspace():
+            start -= 1
+        m = _MASK_NUMBERS.search(text, max(pos, start - 9))
+        if m is None:
+            break
+        parts += (text[done : m.start()], "§" * (m.end() - m.start()))
+        pos = done = m.end()
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 # ------------------------------------------------------------------ money, percent, units
@@ -232,6 +248,7 @@ _ABOUT_NOUN: dict[str, int] = {
     "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000,
     "dozen": 12,
 }
+_VAGUE_KEYS = ("aine", "milli", "dozen", "hundred", "thousand", "billion")  # one in any match
 _VAGUE = re.compile(  # on the lowercased text
     r"""(?<![\w§-])(?:
         (?:(?P<pre>tens|hundreds|dozens)\s+of\s+)?(?P<en>dozens|hundreds|thousands|millions|billions)
@@ -754,6 +771,8 @@ def _vague_atoms(text: str, plural: bool) -> list[_Atom]:  # text: lowercased
     of thousands" 10,000-100,000: from one to ten of the word's unit) and "about" for a
     singular ("une douzaine", "a dozen", "un millier": about 12, about 1,000)."""
     atoms: list[_Atom] = []
+    if not any(key in text for key in _VAGUE_KEYS):
+        return atoms
     for m in _VAGUE.finditer(text):
         if _NUMBER_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
             continue  # "3 dozens", "trois douzaines", "two hundred thousands": a count
