@@ -182,6 +182,7 @@ _DIGITS = re.compile(  # the look-ahead first: one cheap test rules out most pos
     """,
     re.VERBOSE,
 )
+_WORD_NEXT = re.compile(r"[ \u00a0]*[^\W\d_]")
 _PLURAL_NEXT = re.compile(r"[ \u00a0]+(?:of\b|[^\W\d_]+s\b)")  # 12m hectares, 35m of its devices
 
 # ------------------------------------------------------------------ number words
@@ -227,9 +228,10 @@ _NUMWORD = _trie({*_WORDS_FR, *_WORDS_EN} - {"a"})
 # joined word is capitalised ("two-Michelin"), `_WORDS_CASED` reads the text as written.
 _WORDS_SRC = r"""(?<![\w§-])(?:
         (?:a\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b)
-          |NUMWORD(?:[\s-]+(?:et|and)[\s-]+|[\s-]+))*
+          |NUMWORD(?:(?:\s+|-)(?:et|and)[\s-]+|[\s-]+))*
         NUMWORD
-    )(?![\w])(?:(?P<compound>-(?=[a-z]))|(?!-))""".replace("NUMWORD", _NUMWORD)
+    )(?![\w])(?:(?P<compound>-(?=[a-z]))|(?P<suspended>-(?=\s*,|\s+(?:and|or|to)\s))|(?!-))
+    """.replace("NUMWORD", _NUMWORD)
 _WORDS = re.compile(_WORDS_SRC, re.VERBOSE)
 _WORDS_CASED = re.compile(_WORDS_SRC.replace("(?:", "(?i:", 1), re.VERBOSE)
 # vague amounts: "dozens", "des centaines", "tens of thousands", "une douzaine", "un millier"
@@ -295,17 +297,21 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
     (r"no\s+(?:less|fewer)\s+than|not\s+(?:less|fewer)\s+than|pas\s+moins\s+d[e'’]|"
      r"au\s+moins(?:\s+d[e'’])?|au\s+minimum(?:\s+d[e'’])?|at\s+least|a\s+minimum\s+of", "at_least"),
     (r"no\s+more\s+than|not\s+more\s+than|pas\s+plus\s+d[e'’]|at\s+most|tout\s+au\s+plus|"
-     r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|jusqu['’]à|up\s+to|as\s+many\s+as|"
+     r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|jusqu['’]à|"
+     r"(?<!the\srun[\s-])(?<!the\slead[\s-])(?<!the\sbuild[\s-])(?<!\bleading\s)(?<!\bled\s)up\s+to|"
+     r"as\s+many\s+as|"
      r"as\s+much\s+as", "up_to"),
     (r"environ|quelque|à peu près|approximativement|autour de|some|about|around|roughly|"
      r"approximately|approx\.|an estimated|circa|~|≈", "about"),
     (r"près d[e'’]|presque|quasiment|pas loin d[e'’]|nearly|almost|close to", "nearly"),
-    (r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards of|in excess of|"
+    (r"(?:over|above|older\s+than)\s+(?:the\s+)?age\s+of|aged\s+over|"
+     r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards of|in excess of|"
      r"greater than|higher than|larger than|bigger than|supérieure?s?\s+à|"
      r"dépass\w*(?:\s+(?:désormais|maintenant|déjà))?(?:\s+(?:les|la barre des))?|"
      r"exceed\w*|surpass\w*|topped|tops|topping|has passed|franchi(?:t)?(?:\s+la barre)?\s+(?:des|de)",
      "more_than"),
-    (r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|"
+    (r"(?:under|below|younger\s+than)\s+(?:the\s+)?age\s+of|aged\s+under|"
+     r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|"
      r"inférieure?s?\s+à|en[ -]dessous\s+d[e'’]|au-dessous\s+d[e'’]|en\s+deçà\s+d[e'’]",
      "less_than"),
 ]
@@ -348,6 +354,7 @@ _FROM_AFTER = re.compile(  # "to 138,285 lots from 212,577", "3.9 million, up fr
     r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]+(?P<dir>up\s+|down\s+)?from\s*",
     re.IGNORECASE)
 _CONVERSION = re.compile(r"(?:[ \u00a0]+[^\W\d_][\w./-]*){0,3}[ \u00a0]*\([ \u00a0]*")
+_CONVERSION_NEXT = re.compile(r"(?:[ \u00a0]+[^\W\d_][\w.-]*){0,3}[ \u00a0]*[/;][ \u00a0]*")
 _TO_BEFORE = re.compile(r"\b(?:to|at)\s*$", re.IGNORECASE)
 
 _STOP = set(
@@ -604,7 +611,14 @@ def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
             unit = m.group("code")
         scaled = bool(power) or dozen
         try:
-            value = _parse_num(num, sep, scaled)
+            if (sep == "." and lang == "en" and not scaled and num.count(".") == 1
+                    and "," not in num and not _WORD_NEXT.match(text, m.end("num"))):
+                # English "96.088", "4.800": a decimal point where no word follows; before
+                # a word it stays a thousands group ("3.000 soldiers", "3.100 Euro" in a
+                # German item the language guess took for English)
+                value = Decimal(num)
+            else:
+                value = _parse_num(num, sep, scaled)
         except (InvalidOperation, ValueError):
             continue
         if dozen:
@@ -692,6 +706,8 @@ def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[in
     for m in found:
         if m.group("compound") and (lang == "fr" or not _COMPOUND_EN.fullmatch(m.group(0))):
             continue  # deux-roues, Trois-Rivières: names, not counts
+        if m.group("suspended") and lang == "fr":
+            continue  # "four-, five- and six-cylinder": an English way of writing
         # re-tokenise with offsets, less the words a digit atom took ("3 hundred and one")
         toks = [(t.group(0), m.start() + t.start(), m.start() + t.end())
                 for t in _WORD_TOKEN.finditer(m.group(0))]
@@ -813,13 +829,17 @@ _DURATION_UNIT = re.compile(
 )
 
 
+_SPAN_BEFORE = re.compile(r"\b(?:for|in|after|of|lasting|than|since)\s+$", re.IGNORECASE)
+
+
 def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier | None, int]:
     window = text[max(0, start - 28) : start]
     m = _QUAL_BEFORE.search(window)
     if not m:
         return None, start
-    if m.group("q").lower() == "over" and end is not None and _DURATION_UNIT.match(text, end):
-        return None, start  # "over 10 years" is a duration, not "more than"
+    if m.group("q").lower() == "over" and end is not None and _DURATION_UNIT.match(text, end) and (
+            not _SPAN_BEFORE.search(text, max(0, start - 40), start - (len(window) - m.start("q")))):
+        return None, start  # "over 10 years" is a period; "for over 10 years" is more than 10
     for i, (_p, q) in enumerate(_QUALIFIERS):
         if m.group(f"g{i}"):
             return q, start - (len(window) - m.start("q"))
@@ -915,6 +935,7 @@ def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quant
             a.uend = a.end
 
     out: list[Quantity] = []
+    converted = -1  # len(out) just after a conversion in brackets took its bound
     i = 0
     while i < len(atoms):
         a = atoms[i]
@@ -937,9 +958,12 @@ def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quant
             end = after.end()
         if q is None and a.qual:
             q = a.qual
-        if q is None and out and out[-1].qualifier and _CONVERSION.fullmatch(
-                masked, out[-1].end, a.start):
+        if q is None and out and out[-1].qualifier and (
+                _CONVERSION.fullmatch(masked, out[-1].end, a.start) or (
+                    converted == len(out) and _CONVERSION_NEXT.fullmatch(
+                        masked, out[-1].end, a.start))):
             q = out[-1].qualifier  # "more than 100 kilometres (60 miles)": the same bound
+            converted = len(out) + 1  # "under 296 hp (224 kW / 300 PS)": each one in it
         start = qstart if q and qstart < a.start else a.start
         out.append(Quantity(a.value, a.low, a.high, q, a.unit, start, end))
     return out
