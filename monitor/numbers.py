@@ -19,9 +19,11 @@ described in docs/numbers.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import islice
 
 from text_to_num import text2num
 
@@ -52,7 +54,6 @@ _MASK_LINKS = re.compile(
     """,
     re.VERBOSE,
 )
-_LINK_SIGNS = ("://", "www.", "@", "#", "/")
 _MASK_NUMBERS = re.compile(
     r"""(?=[\d+(JFMASOND])(?:
       \+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,5}    # international phones
@@ -76,9 +77,25 @@ def _mask(text: str) -> str:
     def blank(m: re.Match[str]) -> str:
         return "§" * len(m.group(0))
 
-    if any(sign in text for sign in _LINK_SIGNS):
+    if "/" in text or "@" in text or "#" in text or "www." in text:  # no link without one
         text = _MASK_LINKS.sub(blank, text)
-    return _MASK_NUMBERS.sub(blank, text)
+    # `_MASK_NUMBERS.sub(blank, text)`, searched from just before each digit: every match
+    # holds a digit, after at most a month name (9 letters) and the spaces that follow it
+    parts: list[str] = []
+    pos = done = 0
+    while (d := _ANY_DIGIT.search(text, pos)) is not None:
+        start = d.start()
+        while start > pos and text[start - 1].isspace():
+            start -= 1
+        m = _MASK_NUMBERS.search(text, max(pos, start - 9))
+        if m is None:
+            break
+        parts += (text[done : m.start()], "§" * (m.end() - m.start()))
+        pos = done = m.end()
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 # ------------------------------------------------------------------ money, percent, units
@@ -142,8 +159,8 @@ _SEP_CHARS = " \u00a0\u202f\u2009'’"
 _CODES_ALT = "|".join(sorted(CURRENCY_CODES))
 _SIGNS = "€$£₩₽₴¥₹"
 _SPACE = "[ \u00a0\u202f]"
-_DIGITS = re.compile(
-    rf"""
+_DIGITS = re.compile(  # the look-ahead first: one cheap test rules out most positions
+    rf"""(?=[\d.,$€£₩₽₴¥₹A-Z])
     (?<![\w.,'’§/])(?:(?<![^\W\d_]{{2}}-)|(?<=\bsub-))(?<!\b[^\W\d_]-)   # not glued to a word, a number, a model name
     (?:(?P<cur>
         (?:(?P<dp>US|U\.S\.|AU|A|CA|C|HK|NZ|S|R){_SPACE}?)?\$(?P<ds>US|A)?
@@ -165,6 +182,7 @@ _DIGITS = re.compile(
     """,
     re.VERBOSE,
 )
+_WORD_NEXT = re.compile(r"[ \u00a0]*[^\W\d_]")
 _PLURAL_NEXT = re.compile(r"[ \u00a0]+(?:of\b|[^\W\d_]+s\b)")  # 12m hectares, 35m of its devices
 
 # ------------------------------------------------------------------ number words
@@ -179,17 +197,43 @@ _SCALE_WORDS = {"mille", "thousand", "million", "millions", "milliard", "milliar
                 "billion", "billions", "thousands", "trillion", "trillions"}
 _ARTICLES = {"un", "une", "a", "one"}
 
-_WORD_ALT = "|".join(sorted({*_WORDS_FR, *_WORDS_EN} - {"a"}, key=len, reverse=True))
-_NUMWORD = rf"(?:{_WORD_ALT})"
-_WORDS = re.compile(
-    rf"""(?<![\w§-])(?i:
+
+
+def _trie(words: set[str] | frozenset[str]) -> str:
+    """A regex alternation of `words` as a prefix tree ("t(?:en|h(?:ree|irty))"): the regex
+    engine tries a handful of first letters at each position instead of every word, which
+    makes the number-word scans several times faster. Longer words are tried first, as in
+    a longest-first alternation."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if "" in node else "")
+
+    return emit(tree)
+
+
+_NUMWORD = _trie({*_WORDS_FR, *_WORDS_EN} - {"a"})
+# Runs of number words. The number-word scans run on the lowercased text (see `_lower`),
+# case-sensitively: an ignore-case alternation costs the regex engine several times more.
+# A word joined by a hyphen to a lowercase word is a compound ("four-cylinder"); where the
+# joined word is capitalised ("two-Michelin"), `_WORDS_CASED` reads the text as written.
+_WORDS_SRC = r"""(?<![\w§-])(?:
         (?:a\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b)
-          |{_NUMWORD}(?:[\s-]+(?:et|and)[\s-]+|[\s-]+))*
-        {_NUMWORD}
-    )(?![\w])(?:(?P<compound>-(?=[a-z]))|(?!-))""",
-    re.VERBOSE,
-)
-_LETTERS = re.compile(r"[^\W\d_]+")
+          |NUMWORD(?:(?:\s+|-)(?:et|and)[\s-]+|[\s-]+))*
+        NUMWORD
+    )(?![\w])(?:(?P<compound>-(?=[a-z]))|(?P<suspended>-(?=\s*,|\s+(?:and|or|to)\s))|(?!-))
+    """.replace("NUMWORD", _NUMWORD)
+_WORDS = re.compile(_WORDS_SRC, re.VERBOSE)
+_WORDS_CASED = re.compile(_WORDS_SRC.replace("(?:", "(?i:", 1), re.VERBOSE)
 # vague amounts: "dozens", "des centaines", "tens of thousands", "une douzaine", "un millier"
 _VAGUE_WORDS = frozenset({
     "dozens", "hundreds", "thousands", "millions", "billions", "dozen", "dizaines", "douzaines",
@@ -206,8 +250,9 @@ _ABOUT_NOUN: dict[str, int] = {
     "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000,
     "dozen": 12,
 }
-_VAGUE = re.compile(
-    r"""(?<![\w§-])(?i:
+_VAGUE_KEYS = ("aine", "milli", "dozen", "hundred", "thousand", "billion")  # one in any match
+_VAGUE = re.compile(  # on the lowercased text
+    r"""(?<![\w§-])(?:
         (?:(?P<pre>tens|hundreds|dozens)\s+of\s+)?(?P<en>dozens|hundreds|thousands|millions|billions)
           (?!\s+of\s+(?:thousands|millions|billions)\b)
       | (?P<few>several|a\s+few)\s+(?P<fewbase>dozen|hundred|thousand|million|billion)s?
@@ -219,12 +264,32 @@ _VAGUE = re.compile(
     )(?![\w-])""",
     re.VERBOSE,
 )
-_NUMBER_BEFORE = re.compile(r"(?:\d|\b(?:" + _WORD_ALT + r"))[\s-]*$", re.IGNORECASE)
+_NUMBER_BEFORE = re.compile(r"(?:\d|\b" + _NUMWORD + r")[\s-]*$")  # on the lowercased text
 
 
-def _has_number_word(text: str) -> bool:
-    """Cheap pre-check: a number word other than an article (C-level findall and a set)."""
-    return not _COUNT_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
+_COUNT_WORD = re.compile(rf"{_trie(_COUNT_WORDS)}(?![^\W\d_])")
+
+
+def _has_number_word(low: str) -> bool:
+    """Cheap pre-check on the lowercased text: a number word other than an article. One
+    prefix-tree search; its rare hits inside a word ("often") are skipped here, which is
+    cheaper than a look-behind tried at every position."""
+    pos = 0
+    while (m := _COUNT_WORD.search(low, pos)) is not None:
+        start = m.start()
+        if not start or not low[start - 1].isalpha():
+            return True
+        pos = start + 1
+    return False
+
+
+def _lower(text: str) -> str:
+    """`text` lowercased with its length kept (offsets hold): the rare character whose
+    lowercase is longer ("İ") is kept as it is."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low
 
 # ------------------------------------------------------------------ context words
 
@@ -232,17 +297,21 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
     (r"no\s+(?:less|fewer)\s+than|not\s+(?:less|fewer)\s+than|pas\s+moins\s+d[e'’]|"
      r"au\s+moins(?:\s+d[e'’])?|au\s+minimum(?:\s+d[e'’])?|at\s+least|a\s+minimum\s+of", "at_least"),
     (r"no\s+more\s+than|not\s+more\s+than|pas\s+plus\s+d[e'’]|at\s+most|tout\s+au\s+plus|"
-     r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|jusqu['’]à|up\s+to|as\s+many\s+as|"
+     r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|jusqu['’]à|"
+     r"(?<!the\srun[\s-])(?<!the\slead[\s-])(?<!the\sbuild[\s-])(?<!\bleading\s)(?<!\bled\s)up\s+to|"
+     r"as\s+many\s+as|"
      r"as\s+much\s+as", "up_to"),
     (r"environ|quelque|à peu près|approximativement|autour de|some|about|around|roughly|"
      r"approximately|approx\.|an estimated|circa|~|≈", "about"),
     (r"près d[e'’]|presque|quasiment|pas loin d[e'’]|nearly|almost|close to", "nearly"),
-    (r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards of|in excess of|"
+    (r"(?:over|above|older\s+than)\s+(?:the\s+)?age\s+of|aged\s+over|"
+     r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards of|in excess of|"
      r"greater than|higher than|larger than|bigger than|supérieure?s?\s+à|"
      r"dépass\w*(?:\s+(?:désormais|maintenant|déjà))?(?:\s+(?:les|la barre des))?|"
      r"exceed\w*|surpass\w*|topped|tops|topping|has passed|franchi(?:t)?(?:\s+la barre)?\s+(?:des|de)",
      "more_than"),
-    (r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|"
+    (r"(?:under|below|younger\s+than)\s+(?:the\s+)?age\s+of|aged\s+under|"
+     r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|"
      r"inférieure?s?\s+à|en[ -]dessous\s+d[e'’]|au-dessous\s+d[e'’]|en\s+deçà\s+d[e'’]",
      "less_than"),
 ]
@@ -285,6 +354,7 @@ _FROM_AFTER = re.compile(  # "to 138,285 lots from 212,577", "3.9 million, up fr
     r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]+(?P<dir>up\s+|down\s+)?from\s*",
     re.IGNORECASE)
 _CONVERSION = re.compile(r"(?:[ \u00a0]+[^\W\d_][\w./-]*){0,3}[ \u00a0]*\([ \u00a0]*")
+_CONVERSION_NEXT = re.compile(r"(?:[ \u00a0]+[^\W\d_][\w.-]*){0,3}[ \u00a0]*[/;][ \u00a0]*")
 _TO_BEFORE = re.compile(r"\b(?:to|at)\s*$", re.IGNORECASE)
 
 _STOP = set(
@@ -338,17 +408,23 @@ def _dec(x: Number) -> Decimal:
     return Decimal(x) if isinstance(x, int) else Decimal(repr(x))
 
 
-def _is_month(word: str) -> bool:
+@lru_cache(maxsize=4096)
+def _is_month(word: str) -> bool:  # cached: the same few hundred words come back
     return any(bool(_MONTH_FR_RE.match(w) or _MONTH_EN_RE.match(w)) for w in (word, word.rstrip(".")))
 
 
+_PREV_WORD = re.compile(r"([^\W\d_][\w.]*)[\s,]*$")
+_NEXT_WORD = re.compile(r"[\s,]*([^\W\d_][\w.]*)")
+_ELIDED = re.compile(r"(?:d|l|qu|s|n|j)['’]")
+
+
 def _prev_word(text: str, pos: int) -> str:
-    m = re.search(r"([^\W\d_][\w.]*)[\s,]*$", text[max(0, pos - 20) : pos])
+    m = _PREV_WORD.search(text, max(0, pos - 20), pos)
     return m.group(1) if m else ""
 
 
 def _next_word(text: str, pos: int) -> str:
-    m = re.match(r"[\s,]*([^\W\d_][\w.]*)", text[pos : pos + 20])
+    m = _NEXT_WORD.match(text, pos, pos + 20)
     return m.group(1) if m else ""
 
 
@@ -356,7 +432,7 @@ def _unit_after(text: str, pos: int, scaled: bool) -> str | None:
     """The noun the number counts: the next content word, skipping `de`/`of` after a scale
     and English proper adjectives (`3,000 North Korean troops` -> troops)."""
     rest = text[pos : pos + 80]
-    words = list(_UNIT_WORD.finditer(rest))
+    words = list(islice(_UNIT_WORD.finditer(rest), 7))  # six are read, a seventh says "more"
     if not words or rest[: words[0].start()].strip(" \u00a0\u202f\u2009"):
         return None
     skipped_caps = 0
@@ -371,7 +447,7 @@ def _unit_after(text: str, pos: int, scaled: bool) -> str | None:
             continue
         if low.startswith(("d'", "d’")) and i == 0 and scaled:
             return low[2:] or None
-        if re.match(r"(?:d|l|qu|s|n|j)['’]", low):
+        if _ELIDED.match(low):
             return None
         if w[0].isupper() and skipped_caps < 3 and i + 1 < len(words):
             skipped_caps += 1
@@ -419,6 +495,9 @@ def _is_date_day(text: str, atom: _Atom) -> bool:
 _MONEY = CURRENCY_CODES
 
 
+_DEC_MARK = re.compile(r"[.,]")
+
+
 def _parse_num(num: str, sep: str | None, scaled: bool) -> Decimal:
     """The digits as written, exactly: `1 234 567,89`, `27,349.19`, `.08`, `3.000` (3000)."""
     if sep:
@@ -433,7 +512,7 @@ def _parse_num(num: str, sep: str | None, scaled: bool) -> Decimal:
     if num[0] in ".,":
         return Decimal("0." + num[1:])
     if "," in num or "." in num:
-        head, tail = re.split(r"[.,]", num)
+        head, tail = _DEC_MARK.split(num)
         if not scaled and len(tail) == 3 and len(head) <= 3:
             return Decimal(head + tail)  # 3.000 or 1,500 without a scale: thousands
         return Decimal(f"{head}.{tail}")
@@ -449,9 +528,27 @@ def _scale_pow(word: str, lang: str | None) -> int | None:
     return _SCALES.get(low)
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_LEAD = 10  # the most characters a match holds before its first digit: "U.S. $US .5"
+
+
+def _digit_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_DIGITS.finditer(text)`, searching from a little before each digit instead of
+    trying every position: every match holds a digit at most _LEAD characters after its
+    start, so the leftmost match from there is the leftmost match (the look-behinds still
+    see the text before)."""
+    pos = 0
+    while (d := _ANY_DIGIT.search(text, pos)) is not None:
+        m = _DIGITS.search(text, max(pos, d.start() - _LEAD))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
     atoms: list[_Atom] = []
-    for m in _DIGITS.finditer(text):
+    for m in _digit_matches(text):
         num, sep = m.group("num"), m.group("sep")
         glued, sym, scale = m.group("glued"), m.group("sym"), m.group("scale")
         cur = m.group("cur")
@@ -514,7 +611,14 @@ def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
             unit = m.group("code")
         scaled = bool(power) or dozen
         try:
-            value = _parse_num(num, sep, scaled)
+            if (sep == "." and lang == "en" and not scaled and num.count(".") == 1
+                    and "," not in num and not _WORD_NEXT.match(text, m.end("num"))):
+                # English "96.088", "4.800": a decimal point where no word follows; before
+                # a word it stays a thousands group ("3.000 soldiers", "3.100 Euro" in a
+                # German item the language guess took for English)
+                value = Decimal(num)
+            else:
+                value = _parse_num(num, sep, scaled)
         except (InvalidOperation, ValueError):
             continue
         if dozen:
@@ -537,11 +641,17 @@ def _plain_value(words: list[str], lang: str) -> float | None:
         return None
 
 
+_WORD_SEP = re.compile(r"[\s-]+")
+_WORD_TOKEN = re.compile(r"[^\s-]+")
+_PER_BEFORE = re.compile(r"(?:pour|per)\s*$", re.IGNORECASE)
+_HALF_BEFORE = re.compile(r"\bhalf\s+$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def _words_value(phrase: str, lang: str) -> Decimal | None:
     """Value of a run of number words, or None (text2num does the arithmetic; scales it
     lacks, trillion and the French billion, are split off here)."""
-    words = re.split(r"[\s-]+", phrase.lower())
+    words = _WORD_SEP.split(phrase.lower())
     dozens = 1
     if words[-1] in ("dozen", "dozens", "douzaine", "douzaines"):
         words = words[:-1]
@@ -587,14 +697,20 @@ _ONE_AFTER_DET = re.compile(r"(?:\b(?:no|any|every|each|the|this|that|which|some
                             r"someone|a|an)\s+|\w+'s\s+)$", re.IGNORECASE)
 
 
-def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> list[_Atom]:
+def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[int, int]]
+                ) -> list[_Atom]:
     atoms: list[_Atom] = []
-    for m in _WORDS.finditer(text):
+    found = list(_WORDS.finditer(low_text))
+    if any(m.group("compound") and not "a" <= text[m.end()] <= "z" for m in found):
+        found = list(_WORDS_CASED.finditer(text))
+    for m in found:
         if m.group("compound") and (lang == "fr" or not _COMPOUND_EN.fullmatch(m.group(0))):
             continue  # deux-roues, Trois-Rivières: names, not counts
+        if m.group("suspended") and lang == "fr":
+            continue  # "four-, five- and six-cylinder": an English way of writing
         # re-tokenise with offsets, less the words a digit atom took ("3 hundred and one")
         toks = [(t.group(0), m.start() + t.start(), m.start() + t.end())
-                for t in re.finditer(r"[^\s-]+", m.group(0))]
+                for t in _WORD_TOKEN.finditer(m.group(0))]
         if any(s < m.end() and m.start() < e for s, e in taken):
             toks = [t for t in toks if not any(s < t[2] and t[1] < e for s, e in taken)]
             while toks and toks[0][0].lower() in ("and", "et"):
@@ -616,7 +732,7 @@ def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> li
                     ) and not _AFTER_HUNDRED.search(text[max(0, first[1] - 8) : first[1]]):
                 continue  # un char, une aide, one of (but "3 cent un")
             if (len(low) == 1 and low[0] in ("cent", "cents")
-                    and re.search(r"(?:pour|per)\s*$", text[max(0, first[1] - 6) : first[1]], re.I)):
+                    and _PER_BEFORE.search(text, max(0, first[1] - 6), first[1])):
                 continue  # pour cent, per cent
             if low == ["neuf"]:
                 nxt = _next_word(text, last[2]).lower()
@@ -640,7 +756,7 @@ def _word_atoms(text: str, lang: str | None, taken: list[tuple[int, int]]) -> li
                 continue
             scaled = any(w in _BIG for w in low)
             start = first[1]
-            half = re.search(r"\bhalf\s+$", text[max(0, start - 8) : start], re.IGNORECASE)
+            half = _HALF_BEFORE.search(text[max(0, start - 8) : start])
             if half and low[0] == "a":
                 value /= 2
                 start -= len(half.group(0))
@@ -666,11 +782,13 @@ def _one_counts(text: str, start: int, end: int) -> bool:
     return not _ONE_AFTER_DET.search(text[max(0, start - 12) : start])
 
 
-def _vague_atoms(text: str, plural: bool) -> list[_Atom]:
+def _vague_atoms(text: str, plural: bool) -> list[_Atom]:  # text: lowercased
     """Vague amounts: a range for plurals ("dozens" 12-120, "des centaines" 100-1,000, "tens
     of thousands" 10,000-100,000: from one to ten of the word's unit) and "about" for a
     singular ("une douzaine", "a dozen", "un millier": about 12, about 1,000)."""
     atoms: list[_Atom] = []
+    if not any(key in text for key in _VAGUE_KEYS):
+        return atoms
     for m in _VAGUE.finditer(text):
         if _NUMBER_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
             continue  # "3 dozens", "trois douzaines", "two hundred thousands": a count
@@ -711,13 +829,17 @@ _DURATION_UNIT = re.compile(
 )
 
 
+_SPAN_BEFORE = re.compile(r"\b(?:for|in|after|of|lasting|than|since)\s+$", re.IGNORECASE)
+
+
 def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier | None, int]:
     window = text[max(0, start - 28) : start]
     m = _QUAL_BEFORE.search(window)
     if not m:
         return None, start
-    if m.group("q").lower() == "over" and end is not None and _DURATION_UNIT.match(text, end):
-        return None, start  # "over 10 years" is a duration, not "more than"
+    if m.group("q").lower() == "over" and end is not None and _DURATION_UNIT.match(text, end) and (
+            not _SPAN_BEFORE.search(text, max(0, start - 40), start - (len(window) - m.start("q")))):
+        return None, start  # "over 10 years" is a period; "for over 10 years" is more than 10
     for i, (_p, q) in enumerate(_QUALIFIERS):
         if m.group(f"g{i}"):
             return q, start - (len(window) - m.start("q"))
@@ -766,11 +888,10 @@ def quantities(text: str, lang: str | None = None, *, vague: bool = False) -> li
         return []
 
 
-_ANY_DIGIT = re.compile(r"\d")
 
 
 def _has_number(text: str) -> bool:
-    return bool(_ANY_DIGIT.search(text)) or _has_number_word(text)
+    return bool(_ANY_DIGIT.search(text)) or _has_number_word(_lower(text))
 
 
 def _merge_worded(text: str, atoms: list[_Atom]) -> list[_Atom]:
@@ -792,16 +913,19 @@ def _merge_worded(text: str, atoms: list[_Atom]) -> list[_Atom]:
 
 
 def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quantity]:
-    if not _has_number(text):
+    digits = _ANY_DIGIT.search(text) is not None
+    worded = _has_number_word(_lower(text))
+    if not (digits or worded):
         return []
     masked = _mask(text)
-    atoms = _digit_atoms(masked, lang)
-    if _has_number_word(masked):
-        vague = _vague_atoms(masked, plural)
+    atoms = _digit_atoms(masked, lang) if digits else []
+    if worded:
+        low = _lower(masked)
+        vague = _vague_atoms(low, plural)
         taken = [(a.start, a.end) for a in atoms]
         vague = [v for v in vague if not any(s < v.end and v.start < e for s, e in taken)]
         taken += [(a.start, a.end) for a in vague]
-        atoms += vague + _word_atoms(masked, lang, taken)
+        atoms += vague + _word_atoms(masked, low, lang, taken)
         atoms.sort(key=lambda a: a.start)
         atoms = _merge_worded(masked, atoms)
     for a in atoms:
@@ -811,6 +935,7 @@ def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quant
             a.uend = a.end
 
     out: list[Quantity] = []
+    converted = -1  # len(out) just after a conversion in brackets took its bound
     i = 0
     while i < len(atoms):
         a = atoms[i]
@@ -833,9 +958,12 @@ def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quant
             end = after.end()
         if q is None and a.qual:
             q = a.qual
-        if q is None and out and out[-1].qualifier and _CONVERSION.fullmatch(
-                masked, out[-1].end, a.start):
+        if q is None and out and out[-1].qualifier and (
+                _CONVERSION.fullmatch(masked, out[-1].end, a.start) or (
+                    converted == len(out) and _CONVERSION_NEXT.fullmatch(
+                        masked, out[-1].end, a.start))):
             q = out[-1].qualifier  # "more than 100 kilometres (60 miles)": the same bound
+            converted = len(out) + 1  # "under 296 hp (224 kW / 300 PS)": each one in it
         start = qstart if q and qstart < a.start else a.start
         out.append(Quantity(a.value, a.low, a.high, q, a.unit, start, end))
     return out
