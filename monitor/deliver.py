@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.config import ChannelConfig, Config
-from monitor.digest import Digest, build, payload, render_html, render_text
+from monitor.digest import Digest, build, payload, render_html, render_text, subject
 from monitor.engine.watchlist import Watchlist
 from monitor.metrics import METRICS
 from monitor.notify import PermanentFailure, TemporaryFailure, sender_for
@@ -115,7 +115,7 @@ def make_digest(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime) -
         if last_id != cursor:
             store.advance_cursor(ch.name, last_id)
         return None
-    return store.enqueue(ch.name, digest.key, last_id, _subject(digest.revisions, ch.language),
+    return store.enqueue(ch.name, digest.key, last_id, subject(digest),
                          render_text(digest), render_html(digest), json.dumps(payload(digest)),
                          built_from=cursor)
 
@@ -130,13 +130,6 @@ def immediate_due(store: Store, ch: ChannelConfig) -> bool:
                 and abs(ev.value - ev.previous) / abs(ev.previous) >= ch.immediate_change):
             return True
     return False
-
-
-def _subject(revisions: tuple[object, ...], language: str) -> str:
-    n = len(revisions)
-    if language == "fr":
-        return f"news-monitor : {n} chiffre(s) révisé(s)" if n else "news-monitor : articles liés"
-    return f"news-monitor: {n} revised figure(s)" if n else "news-monitor: related coverage"
 
 
 def make_digests(store: Store, wl: Watchlist, cfg: Config, now: datetime | None = None) -> int:

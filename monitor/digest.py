@@ -251,6 +251,54 @@ def build(
                   new_watches(events))
 
 
+SUBJECT_MAX = 160  # characters of a subject; past it, cut at a word with an ellipsis
+SUBJECT_FIGURES = 3  # figures named in a subject; the rest counted ("and 2 more")
+SUBJECTS = {
+    "en": {"sep": "; ", "held": "{n} value(s) held for review", "new": "new watches",
+           "related": "related coverage", "nothing": "nothing new", "prefix": "news-monitor: "},
+    "fr": {"sep": " ; ", "held": "{n} valeur(s) en attente de vérification",
+           "new": "nouveaux suivis", "related": "articles liés", "nothing": "rien de nouveau",
+           "prefix": "news-monitor : "},
+}
+
+
+def _header_text(text: str) -> str:
+    """Feed or watchlist text made safe for one header line: no control, bidi or newline."""
+    return " ".join(clean(text).split())
+
+
+def subject(d: Digest) -> str:
+    """The e-mail subject: each revised figure's label and new value, with its claimant in
+    brackets ("news-monitor: Russian casualties 750,000 (UK MoD); ..."), the first three
+    named and the rest counted, in the channel's language; one line, at most SUBJECT_MAX
+    characters. A digest without revisions says what it holds instead."""
+    words = SUBJECTS[d.language]
+    parts: list[str] = []
+    for r in d.revisions[:SUBJECT_FIGURES]:
+        part = f"{_header_text(r.label)} {fmt_number(r.value, d.language)}"
+        claimant = _header_text(r.claimant_label)
+        parts.append(f"{part} ({claimant})" if claimant else part)
+    if len(d.revisions) > SUBJECT_FIGURES:
+        parts.append(LABELS[d.language]["more"].format(n=len(d.revisions) - SUBJECT_FIGURES))
+        body = words["sep"].join(parts[:-1]) + " " + parts[-1]
+    elif parts:
+        body = words["sep"].join(parts)
+    elif d.held:
+        body = words["held"].format(n=len(d.held))
+    elif d.new_watches:
+        body = words["new"]
+    elif d.related:
+        body = words["related"]
+    else:
+        body = words["nothing"]
+    text = words["prefix"] + body
+    if len(text) > SUBJECT_MAX:
+        cut = text[: SUBJECT_MAX - 1]
+        cut = cut.rsplit(" ", 1)[0] if " " in cut[len(words["prefix"]):] else cut
+        text = cut.rstrip(" ;,") + "\u2026"
+    return text
+
+
 def new_watches(events: Sequence[Event]) -> tuple[NewWatch, ...]:
     """The period's new_watch events, the last one of each watch."""
     last: dict[str, Event] = {}
