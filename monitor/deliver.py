@@ -132,6 +132,15 @@ def immediate_due(store: Store, ch: ChannelConfig) -> bool:
     return False
 
 
+def _figures(body: str) -> list[str]:
+    """The ids of the revised figures in a delivery's JSON payload (for its log line)."""
+    try:
+        revisions = json.loads(body).get("revisions") or []
+        return [str(r["figure"]) for r in revisions if isinstance(r, dict) and "figure" in r]
+    except (ValueError, AttributeError, TypeError):
+        return []
+
+
 def make_digests(store: Store, wl: Watchlist, cfg: Config, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     reenable_changed(store, cfg)
@@ -195,5 +204,8 @@ async def send_due(store: Store, cfg: Config, now: datetime | None = None,
             store.mark_sent(d.id)
             sent += 1
             METRICS.delivery(ch.name, "sent")
+            log.info("channel=%s delivery=%s sent: attempt=%d figures=%s recipients=%d",
+                     ch.name, d.key, d.attempts + 1, ",".join(_figures(d.payload)) or "-",
+                     len(ch.to or ()) if ch.kind == "email" else 1)
     METRICS.outbox(store.outbox_counts())
     return sent, failed
