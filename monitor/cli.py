@@ -35,9 +35,10 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     """Every error of both files in one run: when the config is refused, the store's
     location is still checked from the [daemon] table, if that table is valid alone."""
     try:
-        cfg = _store_config(args)
+        _config(args)
     except ConfigError as exc:
         raise ConfigError([*exc.lines, *_raw_store_problem(args)]) from None
+    cfg = _store_config(args)
     print(cfg.summary())
     return 0
 
