@@ -221,12 +221,15 @@ def build(
                   and (not h.claimant or h.claimant.startswith("?"))]
         if not claimant and len(series) < 2:  # judged against the headline: the figure's
             series = list(histories.get(fig, ()))
-        timeline = tuple(sorted(series, key=lambda h: h.date or ""))
+        timeline = _distinct(sorted(series, key=lambda h: h.date or ""))
+        # the change is measured from the value the history line shows before the new one,
+        # so that "previous -> new (change)" and the history beside it agree
+        first_prev = shown_previous(timeline, last.value, first_prev)
         estimates = latest[fig].estimates if len(latest[fig].estimates) > 1 else ()
         revisions.append(Revision(
             fig, last.label or fig, first_prev, last.value or 0, last.low, last.high,
             last.qualifier, last.unit, _source(last),
-            tuple(_source(e) for e in corr), _distinct(timeline), last.kind, last.scope,
+            tuple(_source(e) for e in corr), timeline, last.kind, last.scope,
             claimant, clean(last.claimant_label), estimates,
         ))
     # a figure's blocks together, in order of first appearance; its estimates shown once
@@ -308,6 +311,16 @@ def new_watches(events: Sequence[Event]) -> tuple[NewWatch, ...]:
     return tuple(NewWatch(w, e.label or w, "figure" if e.figure else "term", e.found or 0,
                           e.value, e.low, e.qualifier, e.unit, _source(e), e.scope)
                  for w, e in last.items())
+
+
+def shown_previous(timeline: Sequence[HistoryEntry], value: Number | None,
+                   fallback: Number | None) -> Number | None:
+    """The value the timeline shows just before the last entry holding `value`; `fallback`
+    (the value the revision was judged against) when the timeline has no earlier entry."""
+    for i in range(len(timeline) - 1, 0, -1):
+        if timeline[i].value == value:
+            return timeline[i - 1].value
+    return fallback
 
 
 def _distinct(history: Sequence[HistoryEntry]) -> tuple[HistoryEntry, ...]:

@@ -81,3 +81,41 @@ def test_chart_is_numbers_only() -> None:
                      HistoryEntry(10000)])
     assert svg.startswith("<svg") and svg.count("<circle") == 3
     assert chart_svg([HistoryEntry(1)]) == ""
+
+
+def test_the_change_is_measured_from_the_previous_value_the_history_shows() -> None:
+    """Issue 18: two revisions in one period (10,000 -> 12,000 -> 14,000) showed
+    "10,000 -> 14,000 +40%" beside a history ending "12,000 -> 14,000"; both now say 12,000,
+    in the text, the HTML and the webhook body."""
+    from monitor.digest import payload
+
+    def rev(prev: int, value: int, day: int) -> Event:
+        return Event("revision", f"https://example.org/{day}", f"Troops now {value}", "Wire",
+                     datetime(2024, 11, day, tzinfo=UTC), figure="troops", label="Troops",
+                     previous=prev, value=value, unit="troops", quote=f"{value} troops",
+                     item_uid=str(day))
+
+    history = (HistoryEntry(10000, date="2024-10-01"), HistoryEntry(12000, date="2024-11-02"),
+               HistoryEntry(14000, date="2024-11-05"))
+    d = build("desk", "en", [rev(10000, 12000, 2), rev(12000, 14000, 5)], {"troops": history},
+              12, NOW)
+    (r,) = d.revisions
+    assert r.previous == 12000 and r.change == pytest.approx(2000 / 12000)
+    text = render_text(d)
+    assert "Troops: 12,000 -> 14,000 troops  change: +17%" in text
+    assert "History: 10,000 (2024-10-01) -> 12,000 (2024-11-02) -> 14,000 (2024-11-05)" in text
+    assert "(+17%)" in render_html(d)
+    body = payload(d)["revisions"][0]  # type: ignore[index]
+    assert body["previous"] == 12000 and body["change"] == pytest.approx(1 / 6)
+
+
+def test_without_an_earlier_value_in_the_history_the_judged_one_is_kept() -> None:
+    """A claimant's first value in its own series, judged against another's: the history has
+    nothing before it, so the value it was judged against stays the previous one."""
+    ev = Event("revision", "https://example.org/a", "UK: 700,000", "Wire",
+               datetime(2024, 11, 2, tzinfo=UTC), figure="ru", label="Russian casualties",
+               previous=600000, value=700000, item_uid="a", claimant="uk-mod",
+               claimant_label="UK MoD")
+    history = (HistoryEntry(700000, date="2024-11-02", claimant="uk-mod"),)
+    (r,) = build("desk", "en", [ev], {"ru": history}, 12, NOW).revisions
+    assert r.previous == 600000 and r.change == pytest.approx(1 / 6)
