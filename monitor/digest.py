@@ -4,16 +4,19 @@ Pure: events in, `Digest` and text out. Per revised figure and claimant: who mov
 previous -> new value, change, the first source with its quote, the outlets that corroborate
 it, the claimant's timeline and, when sources disagree, every claimant's current value side
 by side (a competing estimate is shown the same way, with no previous value); then related
-coverage grouped by term, with near-identical headlines folded into one line.
+coverage grouped by term, with near-identical headlines folded into one line and opinion
+pieces (as the feed marks them) left out.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -247,7 +250,8 @@ def build(
         if e.kind == "held_for_review" and e.figure not in {r.figure for r in revisions
                                                              if r.value == e.value}
     )
-    related = fold_related([e for e in events if e.kind == "match"], labels or {})
+    related = fold_related([e for e in events if e.kind == "match"
+                            and not is_opinion(e.title, e.link)], labels or {})
     shown = related[:max_related]
     return Digest(channel, language, tuple(revisions), tuple(shown),
                   max(0, len(related) - len(shown)), now, tuple(event_ids), held,
@@ -331,6 +335,26 @@ def _distinct(history: Sequence[HistoryEntry]) -> tuple[HistoryEntry, ...]:
         if not out or out[-1].value != h.value:
             out.append(h)
     return tuple(out)
+
+
+# How outlets mark a piece of opinion: a title's label before a separator ("Opinion: ...",
+# "Éditorial | ...", "TRIBUNE - ...") or a section in the link's path (/opinion/,
+# /commentisfree/). Conservative: "Analysis" / "Analyse" are reporting and are kept.
+_OPINION_LABEL = re.compile(
+    r"^\W*(?:opinions?|op-?eds?|editorials?|[ée]ditorial|[ée]dito|tribunes?|chroniques?|"
+    r"commentary|column|guest essay|point de vue|lettre ouverte|open letter)\s*[:|\u2013\u2014-]",
+    re.IGNORECASE)
+_OPINION_SECTION = {"opinion", "opinions", "op-ed", "oped", "editorial", "editorials",
+                    "editoriaux", "tribune", "tribunes", "commentisfree", "debats", "chroniques"}
+
+
+def is_opinion(title: str, link: str | None) -> bool:
+    """Whether the feed marks an item as opinion (title label or link section): such items
+    are left out of related coverage, which is for reporting."""
+    if _OPINION_LABEL.match(clean(title)):
+        return True
+    path = urlsplit(link or "").path.lower()
+    return any(part in _OPINION_SECTION for part in path.split("/")[:-1])
 
 
 def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = None

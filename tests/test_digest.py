@@ -119,3 +119,25 @@ def test_without_an_earlier_value_in_the_history_the_judged_one_is_kept() -> Non
     history = (HistoryEntry(700000, date="2024-11-02", claimant="uk-mod"),)
     (r,) = build("desk", "en", [ev], {"ru": history}, 12, NOW).revisions
     assert r.previous == 600000 and r.change == pytest.approx(1 / 6)
+
+
+def test_opinion_pieces_marked_by_the_feed_are_not_related_coverage() -> None:
+    """Issue 18: related coverage was mostly opinion pieces. An item the feed marks as
+    opinion, by a label before its title or a section of its link, is left out, in French
+    and in English; a word "opinion" inside a headline, or an analysis, is still reporting."""
+    def match(title: str, link: str, source: str = "Wire") -> Event:
+        return Event("match", link, title, source, NOW, watches=("kursk",), item_uid=link)
+
+    kept = [match("Ukraine holds ground in Kursk", "https://a.example/world/1"),
+            match("Opinion polls in Russia ignore Kursk losses", "https://b.example/world/2"),
+            match("Analyse : à Koursk, l'armée ukrainienne recule", "https://c.example/monde/3"),
+            match("Kursk: the front line a year on", "https://d.example/world/opinion")]
+    dropped = [match("Opinion: The Kursk gamble failed", "https://a.example/world/4"),
+               match("Éditorial | Koursk, le pari perdu", "https://c.example/monde/5"),
+               match("TRIBUNE - Ce que Koursk nous apprend", "https://e.example/idees/6"),
+               match("Op-Ed: Kursk and the West", "https://f.example/news/7"),
+               match("Kursk is a lesson", "https://g.example/commentisfree/2024/nov/01/8"),
+               match("Koursk, un an après", "https://h.example/opinions/tribunes/9")]
+    d = build("desk", "en", kept + dropped, {}, 20, NOW, labels={"kursk": "Kursk"})
+    assert sorted(r.title for r in d.related) == sorted(e.title for e in kept)
+    assert d.more_related == 0
