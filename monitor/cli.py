@@ -32,9 +32,36 @@ def _store_config(args: argparse.Namespace) -> Config:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    """Every error of both files in one run: when the config is refused, the store's
+    location is still checked from the [daemon] table, if that table is valid alone."""
+    try:
+        _config(args)
+    except ConfigError as exc:
+        raise ConfigError([*exc.lines, *_raw_store_problem(args)]) from None
     cfg = _store_config(args)
     print(cfg.summary())
     return 0
+
+
+def _raw_store_problem(args: argparse.Namespace) -> list[str]:
+    """`FILE: daemon.store: problem` for a refused config whose [daemon] table is valid."""
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from monitor.config import MONITOR_FILE, DaemonConfig, find_config_dir
+    from monitor.daemon import daemon_state_dir
+    from monitor.store import location_problem
+
+    base = find_config_dir(args.config)
+    mpath = base / MONITOR_FILE if base.is_dir() else base
+    try:
+        raw = tomllib.loads(mpath.read_text(encoding="utf-8")).get("daemon", {})
+        daemon = DaemonConfig.model_validate(raw)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
+        return []  # already reported
+    problem = location_problem(daemon.store, daemon_state_dir(daemon))
+    return [f"{mpath}: daemon.store: {problem}"] if problem else []
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -123,10 +150,14 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from monitor.config import load_watchlist
+    from monitor.config import WATCHLIST_FILE, find_config_dir, load_watchlist
     from monitor.seeding import derive, render_report, seed_diff
 
-    path = Path(args.watchlist)
+    if args.watchlist:
+        path = Path(args.watchlist)
+    else:  # the watchlist of the config found as every command finds it (--config first)
+        base = find_config_dir(args.config)
+        path = base / WATCHLIST_FILE if base.is_dir() else base.parent / WATCHLIST_FILE
     wl = load_watchlist(path)
     result = derive(wl, [Path(p) for p in args.files])
     print(render_report(result))
@@ -359,9 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="seed documents (plain text)")
     p.add_argument(
         "--watchlist",
-        default="config/watchlist.toml",
         metavar="PATH",
-        help="watchlist whose figures are seeded (default config/watchlist.toml)",
+        help="watchlist whose figures are seeded (default: the watchlist.toml of the config: "
+        "--config, then $NEWS_MONITOR_CONFIG, then /etc/news-monitor/, then ./config/)",
     )
     p.add_argument("--write", action="store_true",
                    help="apply the diff shown: in each figure's history, the entries cited from "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import difflib
 import ipaddress
 import math
 import os
@@ -789,6 +790,35 @@ def find_line(text: str, loc: Sequence[int | str]) -> int | None:
 _INNER_KEY = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.+)$", re.S)
 
 
+SECRET_WORDS = {"password", "passwd", "secret", "token", "pass"}
+
+
+def near_keys(model: type[BaseModel], loc: Sequence[int | str]) -> str:
+    """For an unknown key: "; did you mean X or Y?" naming the known keys of the same table
+    that are near it (a typo, or `password` for `password_env` / `password_file`), with why
+    for a secret; "" when none is near."""
+    table: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or table is None:
+            continue
+        fields = {info.alias or name: info for name, info in table.model_fields.items()}
+        info = fields.get(part) or table.model_fields.get(part)
+        subs = _submodels(info.annotation) if info is not None else []
+        table = subs[0] if subs else None
+    if table is None or not loc or not isinstance(loc[-1], str):
+        return ""
+    name = loc[-1]
+    known = [info.alias or n for n, info in table.model_fields.items()]
+    near = [k for k in known if k.startswith(name + "_")] if name.lower() in SECRET_WORDS else []
+    near = near or difflib.get_close_matches(name, known, n=2, cutoff=0.75)
+    if not near:
+        return ""
+    hint = f"; did you mean {' or '.join(near)}?"
+    if name.lower() in SECRET_WORDS:
+        hint += " (a secret is read from an environment variable or a file, never written here)"
+    return hint
+
+
 def _validate(
     model: type[BaseModel], data: dict[str, Any], path: Path, text: str = ""
 ) -> tuple[Any, list[str]]:
@@ -802,6 +832,8 @@ def _validate(
             if inner:
                 key = inner.group(1) if key == "(top)" else f"{key}.{inner.group(1)}"
                 msg = inner.group(2)
+            if e["type"] == "extra_forbidden":
+                msg += near_keys(model, e["loc"])
             line = f"{path}: {key}: {msg}"
             if e["type"] == "extra_forbidden":
                 n = find_line(text, e["loc"])
@@ -810,19 +842,36 @@ def _validate(
         return None, out
 
 
-def _duplicates(path: Path, groups: Iterable[tuple[str, Sequence[Any], str]]) -> list[str]:
-    """Names/ids that must be unique, across the given (list name, items, attribute) groups."""
+def _duplicates(path: Path, groups: Iterable[tuple[str, Any, str]]) -> list[str]:
+    """Names/ids that must be unique, across the given (list name, raw items, key) groups.
+    Read from the raw TOML, so that a duplicate is reported with the other errors, not only
+    once they are fixed."""
     errors: list[str] = []
     seen: dict[str, str] = {}
     for list_name, items, attr in groups:
-        for i, item in enumerate(items):
-            value = getattr(item, attr)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            value = item.get(attr) if isinstance(item, dict) else None
+            if not isinstance(value, str):
+                continue  # a missing or mistyped name is reported by validation
             where = f"{list_name}[{i}]"
             if value in seen:
                 errors.append(f"{path}: {where}.{attr}: duplicate {value!r} (also {seen[value]})")
             else:
                 seen[value] = where
     return errors
+
+
+def _valid_channels(data: dict[str, Any]) -> list[tuple[int, ChannelConfig]]:
+    """Each [[channels]] entry that is valid on its own, with its index: their secrets are
+    checked even when another part of the file is wrong."""
+    out = []
+    raw = data.get("channels")
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            out.append((i, ChannelConfig.model_validate(item)))
+        except ValidationError:
+            continue  # its errors are reported by the whole file's validation
+    return out
 
 
 def _read_secret(env: str | None, file: str | None) -> str | None:
@@ -841,11 +890,12 @@ def _read_secret(env: str | None, file: str | None) -> str | None:
     return None
 
 
-def _secrets(path: Path, cfg: MonitorConfig) -> tuple[dict[str, str], list[str]]:
+def _secrets(path: Path, channels: Iterable[tuple[int, ChannelConfig]]
+             ) -> tuple[dict[str, str], list[str]]:
     """Load each channel's secret; name a missing one, never print a value."""
     out: dict[str, str] = {}
     errors: list[str] = []
-    for i, ch in enumerate(cfg.channels):
+    for i, ch in channels:
         where = f"channels[{i}]"
         if ch.kind == "email":
             for key in ("smtp", "from", "to"):
@@ -886,12 +936,12 @@ def load_watchlist(path: Path) -> WatchlistConfig:
     wl: WatchlistConfig | None = None
     if data is not None:
         wl, errors = _validate(WatchlistConfig, data, path, text)
-    if wl is not None:
-        errors += _duplicates(path, [("terms", wl.terms, "id"), ("figures", wl.figures, "id"),
-                                   ("claimants", wl.claimants, "id")])
-        if not wl.terms and not wl.figures:
-            errors.append(f"{path}: terms: no terms and no figures: the watchlist watches "
-                          "nothing (add a [[terms]] or [[figures]] entry)")
+    if data is not None:
+        errors += _duplicates(path, [(key, data.get(key), "id")
+                                     for key in ("terms", "figures", "claimants")])
+    if wl is not None and not wl.terms and not wl.figures:
+        errors.append(f"{path}: terms: no terms and no figures: the watchlist watches "
+                      "nothing (add a [[terms]] or [[figures]] entry)")
     if errors or wl is None:
         raise ConfigError(errors)
     return wl
@@ -909,10 +959,9 @@ def load_config(location: str | Path | None = None) -> Config:
     if mdata is not None:
         monitor, errs = _validate(MonitorConfig, mdata, mpath, mtext)
         errors += errs
-    if monitor is not None:
-        errors += _duplicates(mpath, [("feeds", monitor.feeds, "name")])
-        errors += _duplicates(mpath, [("channels", monitor.channels, "name")])
-        secrets, errs = _secrets(mpath, monitor)
+        errors += _duplicates(mpath, [("feeds", mdata.get("feeds"), "name")])
+        errors += _duplicates(mpath, [("channels", mdata.get("channels"), "name")])
+        secrets, errs = _secrets(mpath, _valid_channels(mdata))
         errors += errs
     watchlist: WatchlistConfig | None = None
     try:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor import archive, backfill
-from monitor.config import Config, ConfigError, FeedConfig, load_config
+from monitor.config import Config, ConfigError, DaemonConfig, FeedConfig, load_config
 from monitor.deliver import immediate_due, make_digest, make_digests, send_due
 from monitor.engine.watchlist import Watchlist, compile_watchlist
 from monitor.fetch import Fetcher
@@ -38,8 +38,13 @@ DRAIN_SECONDS = 20.0
 
 def state_dir(cfg: Config) -> Path:
     """[daemon].state_dir, else systemd's $STATE_DIRECTORY, else ./state."""
-    if cfg.monitor.daemon.state_dir:
-        return Path(cfg.monitor.daemon.state_dir)
+    return daemon_state_dir(cfg.monitor.daemon)
+
+
+def daemon_state_dir(daemon: DaemonConfig) -> Path:
+    """state_dir of a [daemon] table alone (check-config reads it from a file with errors)."""
+    if daemon.state_dir:
+        return Path(daemon.state_dir)
     env = os.environ.get("STATE_DIRECTORY")
     return Path(env.split(":")[0]) if env else Path("state")
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.config import ChannelConfig, Config
-from monitor.digest import Digest, build, payload, render_html, render_text
+from monitor.digest import Digest, build, payload, render_html, render_text, subject
 from monitor.engine.watchlist import Watchlist
 from monitor.metrics import METRICS
 from monitor.notify import PermanentFailure, TemporaryFailure, sender_for
@@ -115,7 +115,7 @@ def make_digest(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime) -
         if last_id != cursor:
             store.advance_cursor(ch.name, last_id)
         return None
-    return store.enqueue(ch.name, digest.key, last_id, _subject(digest.revisions, ch.language),
+    return store.enqueue(ch.name, digest.key, last_id, subject(digest),
                          render_text(digest), render_html(digest), json.dumps(payload(digest)),
                          built_from=cursor)
 
@@ -132,11 +132,13 @@ def immediate_due(store: Store, ch: ChannelConfig) -> bool:
     return False
 
 
-def _subject(revisions: tuple[object, ...], language: str) -> str:
-    n = len(revisions)
-    if language == "fr":
-        return f"news-monitor : {n} chiffre(s) révisé(s)" if n else "news-monitor : articles liés"
-    return f"news-monitor: {n} revised figure(s)" if n else "news-monitor: related coverage"
+def _figures(body: str) -> list[str]:
+    """The ids of the revised figures in a delivery's JSON payload (for its log line)."""
+    try:
+        revisions = json.loads(body).get("revisions") or []
+        return [str(r["figure"]) for r in revisions if isinstance(r, dict) and "figure" in r]
+    except (ValueError, AttributeError, TypeError):
+        return []
 
 
 def make_digests(store: Store, wl: Watchlist, cfg: Config, now: datetime | None = None) -> int:
@@ -202,5 +204,8 @@ async def send_due(store: Store, cfg: Config, now: datetime | None = None,
             store.mark_sent(d.id)
             sent += 1
             METRICS.delivery(ch.name, "sent")
+            log.info("channel=%s delivery=%s sent: attempt=%d figures=%s recipients=%d",
+                     ch.name, d.key, d.attempts + 1, ",".join(_figures(d.payload)) or "-",
+                     len(ch.to or ()) if ch.kind == "email" else 1)
     METRICS.outbox(store.outbox_counts())
     return sent, failed

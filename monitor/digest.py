@@ -4,16 +4,19 @@ Pure: events in, `Digest` and text out. Per revised figure and claimant: who mov
 previous -> new value, change, the first source with its quote, the outlets that corroborate
 it, the claimant's timeline and, when sources disagree, every claimant's current value side
 by side (a competing estimate is shown the same way, with no previous value); then related
-coverage grouped by term, with near-identical headlines folded into one line.
+coverage grouped by term, with near-identical headlines folded into one line and opinion
+pieces (as the feed marks them) left out.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -221,12 +224,15 @@ def build(
                   and (not h.claimant or h.claimant.startswith("?"))]
         if not claimant and len(series) < 2:  # judged against the headline: the figure's
             series = list(histories.get(fig, ()))
-        timeline = tuple(sorted(series, key=lambda h: h.date or ""))
+        timeline = _distinct(sorted(series, key=lambda h: h.date or ""))
+        # the change is measured from the value the history line shows before the new one,
+        # so that "previous -> new (change)" and the history beside it agree
+        first_prev = shown_previous(timeline, last.value, first_prev)
         estimates = latest[fig].estimates if len(latest[fig].estimates) > 1 else ()
         revisions.append(Revision(
             fig, last.label or fig, first_prev, last.value or 0, last.low, last.high,
             last.qualifier, last.unit, _source(last),
-            tuple(_source(e) for e in corr), _distinct(timeline), last.kind, last.scope,
+            tuple(_source(e) for e in corr), timeline, last.kind, last.scope,
             claimant, clean(last.claimant_label), estimates,
         ))
     # a figure's blocks together, in order of first appearance; its estimates shown once
@@ -244,11 +250,60 @@ def build(
         if e.kind == "held_for_review" and e.figure not in {r.figure for r in revisions
                                                              if r.value == e.value}
     )
-    related = fold_related([e for e in events if e.kind == "match"], labels or {})
+    related = fold_related([e for e in events if e.kind == "match"
+                            and not is_opinion(e.title, e.link)], labels or {})
     shown = related[:max_related]
     return Digest(channel, language, tuple(revisions), tuple(shown),
                   max(0, len(related) - len(shown)), now, tuple(event_ids), held,
                   new_watches(events))
+
+
+SUBJECT_MAX = 160  # characters of a subject; past it, cut at a word with an ellipsis
+SUBJECT_FIGURES = 3  # figures named in a subject; the rest counted ("and 2 more")
+SUBJECTS = {
+    "en": {"sep": "; ", "held": "{n} value(s) held for review", "new": "new watches",
+           "related": "related coverage", "nothing": "nothing new", "prefix": "news-monitor: "},
+    "fr": {"sep": " ; ", "held": "{n} valeur(s) en attente de vérification",
+           "new": "nouveaux suivis", "related": "articles liés", "nothing": "rien de nouveau",
+           "prefix": "news-monitor : "},
+}
+
+
+def _header_text(text: str) -> str:
+    """Feed or watchlist text made safe for one header line: no control, bidi or newline."""
+    return " ".join(clean(text).split())
+
+
+def subject(d: Digest) -> str:
+    """The e-mail subject: each revised figure's label and new value, with its claimant in
+    brackets ("news-monitor: Russian casualties 750,000 (UK MoD); ..."), the first three
+    named and the rest counted, in the channel's language; one line, at most SUBJECT_MAX
+    characters. A digest without revisions says what it holds instead."""
+    words = SUBJECTS[d.language]
+    parts: list[str] = []
+    for r in d.revisions[:SUBJECT_FIGURES]:
+        part = f"{_header_text(r.label)} {fmt_number(r.value, d.language)}"
+        claimant = _header_text(r.claimant_label)
+        parts.append(f"{part} ({claimant})" if claimant else part)
+    if len(d.revisions) > SUBJECT_FIGURES:
+        parts.append(LABELS[d.language]["more"].format(n=len(d.revisions) - SUBJECT_FIGURES))
+        body = words["sep"].join(parts[:-1]) + " " + parts[-1]
+    elif parts:
+        body = words["sep"].join(parts)
+    elif d.held:
+        body = words["held"].format(n=len(d.held))
+    elif d.new_watches:
+        body = words["new"]
+    elif d.related:
+        body = words["related"]
+    else:
+        body = words["nothing"]
+    text = words["prefix"] + body
+    if len(text) > SUBJECT_MAX:
+        cut = text[: SUBJECT_MAX - 1]
+        cut = cut.rsplit(" ", 1)[0] if " " in cut[len(words["prefix"]):] else cut
+        text = cut.rstrip(" ;,") + "\u2026"
+    return text
 
 
 def new_watches(events: Sequence[Event]) -> tuple[NewWatch, ...]:
@@ -262,6 +317,16 @@ def new_watches(events: Sequence[Event]) -> tuple[NewWatch, ...]:
                  for w, e in last.items())
 
 
+def shown_previous(timeline: Sequence[HistoryEntry], value: Number | None,
+                   fallback: Number | None) -> Number | None:
+    """The value the timeline shows just before the last entry holding `value`; `fallback`
+    (the value the revision was judged against) when the timeline has no earlier entry."""
+    for i in range(len(timeline) - 1, 0, -1):
+        if timeline[i].value == value:
+            return timeline[i - 1].value
+    return fallback
+
+
 def _distinct(history: Sequence[HistoryEntry]) -> tuple[HistoryEntry, ...]:
     """A timeline without a value repeated from the entry before it (two claimants or
     outlets giving the same value the same day show once)."""
@@ -270,6 +335,26 @@ def _distinct(history: Sequence[HistoryEntry]) -> tuple[HistoryEntry, ...]:
         if not out or out[-1].value != h.value:
             out.append(h)
     return tuple(out)
+
+
+# How outlets mark a piece of opinion: a title's label before a separator ("Opinion: ...",
+# "Éditorial | ...", "TRIBUNE - ...") or a section in the link's path (/opinion/,
+# /commentisfree/). Conservative: "Analysis" / "Analyse" are reporting and are kept.
+_OPINION_LABEL = re.compile(
+    r"^\W*(?:opinions?|op-?eds?|editorials?|[ée]ditorial|[ée]dito|tribunes?|chroniques?|"
+    r"commentary|column|guest essay|point de vue|lettre ouverte|open letter)\s*[:|\u2013\u2014-]",
+    re.IGNORECASE)
+_OPINION_SECTION = {"opinion", "opinions", "op-ed", "oped", "editorial", "editorials",
+                    "editoriaux", "tribune", "tribunes", "commentisfree", "debats", "chroniques"}
+
+
+def is_opinion(title: str, link: str | None) -> bool:
+    """Whether the feed marks an item as opinion (title label or link section): such items
+    are left out of related coverage, which is for reporting."""
+    if _OPINION_LABEL.match(clean(title)):
+        return True
+    path = urlsplit(link or "").path.lower()
+    return any(part in _OPINION_SECTION for part in path.split("/")[:-1])
 
 
 def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = None

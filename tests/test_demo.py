@@ -21,12 +21,13 @@ def test_demo_prints_a_digest(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "== Revised figures ==" in out
-    # each claimant's series moves on its own: Kyiv from its first 3,000 (Oct 26) to nearly
-    # 14,000; Seoul from its seeded 1,500 to about 13,000, whatever Kyiv says meanwhile
-    assert "* North Korean soldiers sent to Russia, says Ukraine: 3,000 -> nearly 14,000 soldats" \
-        in out
-    assert ("* North Korean soldiers sent to Russia, says South Korean intelligence: 1,500 -> "
-            "about 13,000 soldats") in out
+    # each claimant's series moves on its own: Kyiv from its 13,000 (Nov 22) to nearly 14,000;
+    # Seoul from its 12,000 to about 13,000, whatever Kyiv says meanwhile; each change from
+    # the value its own history line shows before the new one (issue 18)
+    assert ("* North Korean soldiers sent to Russia, says Ukraine: 13,000 -> nearly 14,000 "
+            "soldats  change: +8%") in out
+    assert ("* North Korean soldiers sent to Russia, says South Korean intelligence: 12,000 -> "
+            "about 13,000 soldats  change: +8%") in out
     assert "1,500 (2024-10-18) -> 3,000 (2024-10-25) -> 10,000 (2024-10-29)" in out
     assert "Estimates now:\n    United States (Pentagon): about 10,000 (2024-10-28" in out
     assert "== Related coverage ==" in out

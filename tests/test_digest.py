@@ -81,3 +81,63 @@ def test_chart_is_numbers_only() -> None:
                      HistoryEntry(10000)])
     assert svg.startswith("<svg") and svg.count("<circle") == 3
     assert chart_svg([HistoryEntry(1)]) == ""
+
+
+def test_the_change_is_measured_from_the_previous_value_the_history_shows() -> None:
+    """Issue 18: two revisions in one period (10,000 -> 12,000 -> 14,000) showed
+    "10,000 -> 14,000 +40%" beside a history ending "12,000 -> 14,000"; both now say 12,000,
+    in the text, the HTML and the webhook body."""
+    from monitor.digest import payload
+
+    def rev(prev: int, value: int, day: int) -> Event:
+        return Event("revision", f"https://example.org/{day}", f"Troops now {value}", "Wire",
+                     datetime(2024, 11, day, tzinfo=UTC), figure="troops", label="Troops",
+                     previous=prev, value=value, unit="troops", quote=f"{value} troops",
+                     item_uid=str(day))
+
+    history = (HistoryEntry(10000, date="2024-10-01"), HistoryEntry(12000, date="2024-11-02"),
+               HistoryEntry(14000, date="2024-11-05"))
+    d = build("desk", "en", [rev(10000, 12000, 2), rev(12000, 14000, 5)], {"troops": history},
+              12, NOW)
+    (r,) = d.revisions
+    assert r.previous == 12000 and r.change == pytest.approx(2000 / 12000)
+    text = render_text(d)
+    assert "Troops: 12,000 -> 14,000 troops  change: +17%" in text
+    assert "History: 10,000 (2024-10-01) -> 12,000 (2024-11-02) -> 14,000 (2024-11-05)" in text
+    assert "(+17%)" in render_html(d)
+    body = payload(d)["revisions"][0]  # type: ignore[index]
+    assert body["previous"] == 12000 and body["change"] == pytest.approx(1 / 6)
+
+
+def test_without_an_earlier_value_in_the_history_the_judged_one_is_kept() -> None:
+    """A claimant's first value in its own series, judged against another's: the history has
+    nothing before it, so the value it was judged against stays the previous one."""
+    ev = Event("revision", "https://example.org/a", "UK: 700,000", "Wire",
+               datetime(2024, 11, 2, tzinfo=UTC), figure="ru", label="Russian casualties",
+               previous=600000, value=700000, item_uid="a", claimant="uk-mod",
+               claimant_label="UK MoD")
+    history = (HistoryEntry(700000, date="2024-11-02", claimant="uk-mod"),)
+    (r,) = build("desk", "en", [ev], {"ru": history}, 12, NOW).revisions
+    assert r.previous == 600000 and r.change == pytest.approx(1 / 6)
+
+
+def test_opinion_pieces_marked_by_the_feed_are_not_related_coverage() -> None:
+    """Issue 18: related coverage was mostly opinion pieces. An item the feed marks as
+    opinion, by a label before its title or a section of its link, is left out, in French
+    and in English; a word "opinion" inside a headline, or an analysis, is still reporting."""
+    def match(title: str, link: str, source: str = "Wire") -> Event:
+        return Event("match", link, title, source, NOW, watches=("kursk",), item_uid=link)
+
+    kept = [match("Ukraine holds ground in Kursk", "https://a.example/world/1"),
+            match("Opinion polls in Russia ignore Kursk losses", "https://b.example/world/2"),
+            match("Analyse : à Koursk, l'armée ukrainienne recule", "https://c.example/monde/3"),
+            match("Kursk: the front line a year on", "https://d.example/world/opinion")]
+    dropped = [match("Opinion: The Kursk gamble failed", "https://a.example/world/4"),
+               match("Éditorial | Koursk, le pari perdu", "https://c.example/monde/5"),
+               match("TRIBUNE - Ce que Koursk nous apprend", "https://e.example/idees/6"),
+               match("Op-Ed: Kursk and the West", "https://f.example/news/7"),
+               match("Kursk is a lesson", "https://g.example/commentisfree/2024/nov/01/8"),
+               match("Koursk, un an après", "https://h.example/opinions/tribunes/9")]
+    d = build("desk", "en", kept + dropped, {}, 20, NOW, labels={"kursk": "Kursk"})
+    assert sorted(r.title for r in d.related) == sorted(e.title for e in kept)
+    assert d.more_related == 0

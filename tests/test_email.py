@@ -85,7 +85,7 @@ def test_plain_smtp_multipart_message(store: Store) -> None:
     assert mail_from == "alerts@example.org"
     assert rcpts == ["desk@example.org", "editor@example.org"]
     assert msg.get_content_type() == "multipart/alternative"
-    assert msg["Subject"] == "news-monitor: 1 revised figure(s)"
+    assert msg["Subject"] == "news-monitor: North Korean soldiers sent to Russia 10,000"
     (key,) = [d.key for d in store_deliveries(store)]
     assert msg["Message-ID"] == f"<{key}@example.org>"
     text, html = msg.get_payload()

@@ -35,9 +35,12 @@ def test_one_bad_feed_does_not_stop_the_others(server: FeedServer, tmp_path: Pat
     assert "feed=broken status=error error='HTTP 500'" in res.stderr
     assert "feed=html status=not_a_feed" in res.stderr
     assert "feed=lemonde status=ok new=14" in res.stderr
-    # Le Monde alone: Seoul's series from its seeded 1,500, Kyiv's first value competing
-    assert ("North Korean soldiers sent to Russia, says South Korean intelligence: 1,500 -> "
-            "about 13,000 soldats") in res.stdout
+    # Le Monde alone: Seoul's series (seeded 1,500, 3,000, then Le Monde's 11,000 and 13,000)
+    # moves from the 11,000 its history shows before 13,000; Kyiv's first value competing
+    assert ("North Korean soldiers sent to Russia, says South Korean intelligence: 11,000 -> "
+            "about 13,000 soldats  change: +18%") in res.stdout
+    assert "History: 1,500 (2024-10-18) -> 3,000 (2024-10-25) -> 11,000 (2024-11-01) -> " \
+        "13,000 (2024-11-21)" in res.stdout
     assert ("North Korean soldiers sent to Russia, says Ukraine (competing estimate): nearly "
             "14,000 soldats") in res.stdout
     # a second run: nothing new, nothing sent twice
