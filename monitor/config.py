@@ -526,16 +526,7 @@ class MonitorConfig(Strict):
     @model_validator(mode="before")
     @classmethod
     def _apply_feed_defaults(cls, data: Any) -> Any:
-        """Each feed takes the [feed_defaults] keys it does not set itself; a default that
-        is not valid on its own is left out (its error names feed_defaults.KEY)."""
-        if not isinstance(data, dict):
-            return data
-        defaults = data.get("feed_defaults")
-        feeds = data.get("feeds")
-        if not isinstance(defaults, dict) or not isinstance(feeds, list):
-            return data
-        good = {k: v for k, v in defaults.items() if not feed_default_errors({k: v})}
-        return {**data, "feeds": [{**good, **f} if isinstance(f, dict) else f for f in feeds]}
+        return apply_feed_defaults(data)
 
     @field_validator("feed_defaults")
     @classmethod
@@ -544,6 +535,20 @@ class MonitorConfig(Strict):
         if errors:
             raise ValueError(f"{errors[0][0]}: {errors[0][1]}")
         return v
+
+
+def apply_feed_defaults(data: Any) -> Any:
+    """Raw monitor.toml data whose feeds take the [feed_defaults] keys they do not set
+    themselves; a default that is not valid on its own is left out (its error names
+    feed_defaults.KEY)."""
+    if not isinstance(data, dict):
+        return data
+    defaults = data.get("feed_defaults")
+    feeds = data.get("feeds")
+    if not isinstance(defaults, dict) or not isinstance(feeds, list):
+        return data
+    good = {k: v for k, v in defaults.items() if not feed_default_errors({k: v})}
+    return {**data, "feeds": [{**good, **f} if isinstance(f, dict) else f for f in feeds]}
 
 
 FEED_ONLY_KEYS = ("name", "url")
@@ -1078,7 +1083,7 @@ def _feed_secrets(path: Path, data: dict[str, Any]) -> tuple[dict[str, str], lis
     its password_env or password_file; a missing one is named, a value never printed."""
     out: dict[str, str] = {}
     errors: list[str] = []
-    merged = MonitorConfig._apply_feed_defaults(data)
+    merged = apply_feed_defaults(data)
     raw = merged.get("feeds") if isinstance(merged, dict) else None
     for i, item in enumerate(raw if isinstance(raw, list) else []):
         try:
