@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import http.client
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -359,3 +362,39 @@ password_file = "/nonexistent/feed-d"
     assert "feeds[2].password_file: set without username" in text
     assert "feeds[3].password_file: secret '/nonexistent/feed-d' not found" in text
     assert "s3cret-pw" not in text
+
+
+def test_once_fetches_through_a_feed_defaults_proxy(server: FeedServer, proxy: ForwardProxy,
+                                                    tmp_path: Path) -> None:
+    """The daemon's poll path (`once`) takes the proxy from [feed_defaults]; a feed that
+    says "direct" goes straight to the server."""
+    server.files["a.xml"] = FEED
+    (tmp_path / "monitor.toml").write_text(f"""
+[daemon]
+store = "sqlite:///nm.db"
+state_dir = "{tmp_path / 'state'}"
+
+[feed_defaults]
+proxy = "{proxy.url}"
+allow_private = true
+
+[[feeds]]
+name = "proxied"
+url = "{server.url('/f/a.xml')}"
+
+[[feeds]]
+name = "straight"
+url = "{server.url('/f/a.xml?direct')}"
+proxy = "direct"
+
+[[channels]]
+name = "terminal"
+kind = "console"
+""", encoding="utf-8")
+    (tmp_path / "watchlist.toml").write_text(WATCHLIST, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "monitor", "once", "--config", str(tmp_path)],
+                         capture_output=True, text=True, timeout=120,
+                         env={k: v for k, v in os.environ.items() if "proxy" not in k.lower()})
+    assert run.returncode == 0, run.stderr
+    assert [p for p, _h in proxy.seen] == [server.url("/f/a.xml")]
+    assert sorted(p for p, _h in server.requests) == ["/f/a.xml", "/f/a.xml?direct"]
