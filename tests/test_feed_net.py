@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import http.client
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -19,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import trustme
 from feedserver import FeedServer
 
 from monitor.config import (
@@ -43,8 +46,9 @@ PUBLIC_IP = "93.184.216.34"  # what the scripted resolver answers for a public n
 
 
 class ForwardProxy:
-    """A CONNECT-less HTTP proxy on 127.0.0.1: takes `GET http://host:port/path`, records
-    it, and forwards it to `routes[host]` (a name the test plays) or to host:port itself."""
+    """An HTTP proxy on 127.0.0.1: takes `GET http://host:port/path`, records it, and
+    forwards it to `routes[host]` (a name the test plays) or to host:port itself; and
+    `CONNECT host:port` (for https), tunnelled to 127.0.0.1:port for a routed name."""
 
     def __init__(self, routes: dict[str, tuple[str, int]] | None = None) -> None:
         self.routes = routes or {}
@@ -77,6 +81,30 @@ class ForwardProxy:
                 self.end_headers()
                 self.wfile.write(body)
                 conn.close()
+
+            def do_CONNECT(self) -> None:  # noqa: N802
+                proxy.seen.append((f"CONNECT {self.path}", dict(self.headers)))
+                host, _, port = self.path.rpartition(":")
+                target = "127.0.0.1" if host in proxy.routes else host
+                upstream = socket.create_connection((target, int(port)), timeout=10)
+                self.send_response(200, "Connection established")
+                self.end_headers()
+                self.wfile.flush()
+                client = self.connection
+
+                def pipe(src: socket.socket, dst: socket.socket) -> None:
+                    with contextlib.suppress(OSError):
+                        while data := src.recv(65536):
+                            dst.sendall(data)
+                    with contextlib.suppress(OSError):
+                        dst.shutdown(socket.SHUT_WR)
+
+                back = threading.Thread(target=pipe, args=(upstream, client), daemon=True)
+                back.start()
+                pipe(client, upstream)
+                back.join(10)
+                upstream.close()
+                self.close_connection = True
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -170,6 +198,33 @@ def test_a_redirect_through_the_proxy_to_an_internal_name_is_refused(
     assert r.status == "error" and "192.168.1.20" in (r.error or "")
     assert [p for p, _h in proxy.seen] == [
         "http://feeds.example/r/302/x:http://inside.example/f/a.xml"]
+
+
+def test_https_through_the_proxy_tunnel(server: FeedServer, proxy: ForwardProxy,
+                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An https feed goes through CONNECT: the proxy sees only host:port, TLS is checked
+    against the feed's name; an internal https target is refused before any CONNECT."""
+    authority = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setattr("certifi.where", lambda: str(bundle))
+    tls = FeedServer()
+    tls.files["a.xml"] = FEED
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("feeds.example", "inside.example").configure_cert(ctx)
+    tls.httpd.socket = ctx.wrap_socket(tls.httpd.socket, server_side=True)
+    tls.start()
+    try:
+        cfg = FetchConfig(proxy=proxy.url)
+        r = fetch(cfg, f"https://feeds.example:{tls.port}/f/a.xml", {"feeds.example": PUBLIC_IP})
+        assert r.status == "ok" and r.body == FEED, r.error
+        assert [p for p, _h in proxy.seen] == [f"CONNECT feeds.example:{tls.port}"]
+        r = fetch(cfg, f"https://inside.example:{tls.port}/f/a.xml",
+                  {"inside.example": "172.16.0.9"})
+        assert r.status == "error" and "172.16.0.9" in (r.error or "")
+        assert len(proxy.seen) == 1 and len(tls.requests) == 1
+    finally:
+        tls.stop()
 
 
 def test_environment_proxy_with_trust_env_and_no_proxy(
