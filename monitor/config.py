@@ -16,7 +16,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -137,6 +137,37 @@ def check_public_url(url: str, allow_private: bool) -> str:
         raise ValueError(
             f"points at an internal address (got {shown!r}); set allow_private = true to allow it"
         )
+    return url
+
+
+def socks_available() -> bool:
+    """True when httpx's socks extra (socksio) is installed: socks5:// proxies need it."""
+    import importlib.util
+
+    return importlib.util.find_spec("socksio") is not None
+
+
+def check_proxy_url(url: str) -> str:
+    """A proxy URL: http:// or https:// HOST[:PORT] (socks5:// with the socks extra), no
+    credentials in it (they would be a secret written in the file), no path."""
+    parts = urlsplit(url)
+    shown = mask_credentials(url)
+    schemes = ("http", "https", "socks5") if socks_available() else ("http", "https")
+    if parts.scheme == "socks5" and "socks5" not in schemes:
+        raise ValueError(f"socks5 proxies need the socks extra (pip install 'httpx[socks]'), "
+                         f"not installed; use an http:// proxy (got {shown!r})")
+    if parts.scheme not in schemes:
+        raise ValueError(f"not a proxy URL: use {' or '.join(s + '://HOST:PORT' for s in schemes)} "
+                         f"(got {shown!r})")
+    if not parts.hostname:
+        raise ValueError(f"proxy URL has no host (got {shown!r})")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"credentials in a proxy URL are refused (got {shown!r}); an "
+                         "authenticating proxy can be given in $HTTPS_PROXY with trust_env")
+    try:
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        raise ValueError(f"proxy URL has a bad port (got {shown!r})") from None
     return url
 
 
@@ -261,6 +292,19 @@ class FetchConfig(Strict):
         description="Feed parser: auto (the fast lxml reader, feedparser when it declines a "
         "body), fast (only the fast reader) or feedparser (only feedparser).",
     )
+    proxy: str = Field(
+        "", description="Proxy every fetch goes through: http://HOST:PORT or https://HOST:PORT "
+        "(socks5:// with the socks extra); empty = none, or the environment's (trust_env)."
+    )
+    trust_env: bool = Field(
+        True, description="Honour HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY from the "
+        "environment when fetch.proxy is empty (only these: no .netrc, no certificate paths)."
+    )
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy(cls, v: str) -> str:
+        return check_proxy_url(v) if v else v
 
     @field_validator("timeout")
     @classmethod
@@ -304,6 +348,38 @@ class FeedConfig(Strict):
     parser: Literal["auto", "fast", "feedparser"] | None = Field(
         None, description="This feed's parser, overriding fetch.parser (auto, fast, feedparser)."
     )
+    proxy: str | None = Field(
+        None, description="This feed's proxy URL, overriding fetch.proxy and the environment; "
+        "\"direct\" = no proxy."
+    )
+    username: str | None = Field(
+        None, description="HTTP authentication user; the password comes from password_env or "
+        "password_file, never from the URL."
+    )
+    password_env: str | None = Field(None, description="Environment variable with the feed's password.")
+    password_file: str | None = Field(
+        None, description="File with the feed's password; a bare name is read from "
+        "$CREDENTIALS_DIRECTORY."
+    )
+    auth: Literal["basic", "digest"] = Field(
+        "basic", description="HTTP authentication scheme for username: basic or digest."
+    )
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy(cls, v: str | None) -> str | None:
+        return v if v is None or v == "direct" else check_proxy_url(v)
+
+    @model_validator(mode="after")
+    def _credentials(self) -> FeedConfig:
+        if self.password_env and self.password_file:
+            raise ValueError("password_file: set password_env or password_file, not both")
+        if (self.password_env or self.password_file) and not self.username:
+            key = "password_env" if self.password_env else "password_file"
+            raise ValueError(f"{key}: set without username")
+        if self.username and not (self.password_env or self.password_file):
+            raise ValueError("username: set but no password_env or password_file")
+        return self
 
     @field_validator("name")
     @classmethod
@@ -325,6 +401,12 @@ class FeedConfig(Strict):
     @field_validator("url")
     @classmethod
     def _url(cls, v: str, info: Any) -> str:
+        parts = urlsplit(v)
+        if parts.username is not None or parts.password is not None:
+            raise ValueError(
+                f"credentials in the URL are refused (got {mask_credentials(v)!r}); set "
+                "username and password_env or password_file in this [[feeds]] entry"
+            )
         return check_public_url(v, bool(info.data.get("allow_private", False)))
 
 
@@ -433,8 +515,73 @@ class ChannelConfig(Strict):
 class MonitorConfig(Strict):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig, description="Daemon settings.")
     fetch: FetchConfig = Field(default_factory=FetchConfig, description="Fetch limits.")
+    feed_defaults: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Values of per-feed keys (interval, language, allow_private, proxy, ...) "
+        "for every [[feeds]] entry that does not set them itself.",
+    )
     feeds: list[FeedConfig] = Field(default_factory=list, description="Feeds to poll.")
     channels: list[ChannelConfig] = Field(default_factory=list, description="Where digests go.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_feed_defaults(cls, data: Any) -> Any:
+        return apply_feed_defaults(data)
+
+    @field_validator("feed_defaults")
+    @classmethod
+    def _feed_defaults(cls, v: dict[str, Any]) -> dict[str, Any]:
+        errors = feed_default_errors(v)
+        if errors:
+            raise ValueError(f"{errors[0][0]}: {errors[0][1]}")
+        return v
+
+
+def apply_feed_defaults(data: Any) -> Any:
+    """Raw monitor.toml data whose feeds take the [feed_defaults] keys they do not set
+    themselves; a default that is not valid on its own is left out (its error names
+    feed_defaults.KEY)."""
+    if not isinstance(data, dict):
+        return data
+    defaults = data.get("feed_defaults")
+    feeds = data.get("feeds")
+    if not isinstance(defaults, dict) or not isinstance(feeds, list):
+        return data
+    good = {k: v for k, v in defaults.items() if not feed_default_errors({k: v})}
+    return {**data, "feeds": [{**good, **f} if isinstance(f, dict) else f for f in feeds]}
+
+
+FEED_ONLY_KEYS = ("name", "url")
+_PROBE_FEED = {"name": "feed-defaults", "url": "https://example.org/feed"}
+
+
+def feed_default_errors(defaults: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, message) for each [feed_defaults] key that no feed could take: unknown (with
+    the near known key), per feed only (name, url), or a value a feed's key refuses. Each
+    key is checked as a feed's own key would be, with the default allow_private beside it."""
+    out: list[tuple[str, str]] = []
+    for key, value in defaults.items():
+        if key in FEED_ONLY_KEYS:
+            out.append((key, "is per feed and takes no default; set it in each [[feeds]] entry"))
+            continue
+        if key not in FeedConfig.model_fields:
+            out.append((key, "unknown key" + near_keys(FeedConfig, [key])))
+            continue
+        probe = {**_PROBE_FEED, key: value}
+        if key in ("password_env", "password_file"):
+            probe["username"] = "probe"
+        elif key == "username":
+            probe["password_env"] = "PROBE"
+        if key != "allow_private" and isinstance(defaults.get("allow_private"), bool):
+            probe["allow_private"] = defaults["allow_private"]
+        try:
+            FeedConfig.model_validate(probe)
+        except ValidationError as exc:
+            for e in exc.errors():
+                if e["loc"] and e["loc"][0] == key:
+                    out.append((key, _message(e)))
+                    break
+    return out
 
 
 # ---------------------------------------------------------------- watchlist.toml
@@ -698,6 +845,7 @@ class Config:
     monitor_path: Path
     watchlist_path: Path
     secrets: dict[str, str]
+    feed_secrets: dict[str, str] = field(default_factory=dict)  # feed name -> its password
 
     def summary(self) -> str:
         m, w = self.monitor, self.watchlist
@@ -930,6 +1078,30 @@ def _secrets(path: Path, channels: Iterable[tuple[int, ChannelConfig]]
     return out, errors
 
 
+def _feed_secrets(path: Path, data: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Each feed's password (feeds valid on their own, [feed_defaults] applied), read from
+    its password_env or password_file; a missing one is named, a value never printed."""
+    out: dict[str, str] = {}
+    errors: list[str] = []
+    merged = apply_feed_defaults(data)
+    raw = merged.get("feeds") if isinstance(merged, dict) else None
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            feed = FeedConfig.model_validate(item)
+        except ValidationError:
+            continue  # its errors are reported by the whole file's validation
+        if not feed.username:
+            continue
+        value = _read_secret(feed.password_env, feed.password_file)
+        key = "password_env" if feed.password_env else "password_file"
+        if value is None:
+            errors.append(f"{path}: feeds[{i}].{key}: secret "
+                          f"{feed.password_env or feed.password_file!r} not found")
+        else:
+            out[feed.name] = value
+    return out, errors
+
+
 def load_watchlist(path: Path) -> WatchlistConfig:
     """Read and validate a watchlist file alone (used by `seed`)."""
     data, text, errors = _read_toml(path)
@@ -956,8 +1128,17 @@ def load_config(location: str | Path | None = None) -> Config:
     errors += errs
     monitor: MonitorConfig | None = None
     secrets: dict[str, str] = {}
+    feed_secrets: dict[str, str] = {}
     if mdata is not None:
+        defaults = mdata.get("feed_defaults")
+        if isinstance(defaults, dict):  # every bad default on its own line, then the rest
+            bad = feed_default_errors(defaults)
+            errors += [f"{mpath}: feed_defaults.{k}: {msg}" for k, msg in bad]
+            mdata = {**mdata, "feed_defaults": {k: v for k, v in defaults.items()
+                                                if k not in {k for k, _m in bad}}}
         monitor, errs = _validate(MonitorConfig, mdata, mpath, mtext)
+        errors += errs
+        feed_secrets, errs = _feed_secrets(mpath, mdata)
         errors += errs
         errors += _duplicates(mpath, [("feeds", mdata.get("feeds"), "name")])
         errors += _duplicates(mpath, [("channels", mdata.get("channels"), "name")])
@@ -970,7 +1151,7 @@ def load_config(location: str | Path | None = None) -> Config:
         errors += exc.lines
     if errors or monitor is None or watchlist is None:
         raise ConfigError(errors)
-    return Config(monitor, watchlist, mpath, wpath, secrets)
+    return Config(monitor, watchlist, mpath, wpath, secrets, feed_secrets)
 
 
 def model_fields(model: type[BaseModel]) -> Iterable[tuple[str, str]]:

@@ -90,7 +90,8 @@ class Service:
         self.store.archive_keep = cfg.monitor.daemon.archive
         self.wl: Watchlist = compile_watchlist(cfg.watchlist)
         self.store.seed_figures(self.wl)
-        self.fetcher = Fetcher(cfg.monitor.fetch, cfg.monitor.daemon.user_agent_contact)
+        self.fetcher = Fetcher(cfg.monitor.fetch, cfg.monitor.daemon.user_agent_contact,
+                               cfg.feed_secrets)
         self.rng = random.Random()
         self.digest_lock = asyncio.Lock()
         self.inflight: set[asyncio.Task[object]] = set()
@@ -363,8 +364,10 @@ class Daemon:
         if new.monitor.fetch != old.monitor.fetch or (
                 new.monitor.daemon.user_agent_contact != old.monitor.daemon.user_agent_contact):
             previous = self.svc.fetcher
-            self.svc.fetcher = Fetcher(new.monitor.fetch, new.monitor.daemon.user_agent_contact)
+            self.svc.fetcher = Fetcher(new.monitor.fetch, new.monitor.daemon.user_agent_contact,
+                                       new.feed_secrets)
             await previous.aclose()
+        self.svc.fetcher.passwords = new.feed_secrets  # a feed's password may have changed
         self.schedule(first_run=False)
         self.reload_failed = False
         METRICS.reload_failed(False)

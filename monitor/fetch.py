@@ -10,6 +10,12 @@ Every connection (feeds here, webhooks in `monitor.notify.webhook`) goes through
 `PinnedTransport`: the host is resolved once, each address checked against the policy of
 `monitor.netguard`, and the socket connected to a checked address, never to a second lookup
 (DNS rebinding); the Host header and the TLS server name stay the URL's host.
+
+Through a proxy (`fetch.proxy`, a feed's `proxy`, or the environment's HTTP(S)_PROXY with
+`fetch.trust_env`) the socket goes to the proxy, which resolves the target itself: so the
+target's name is resolved and checked here before the request is sent (an internal target
+is refused as without a proxy); the proxy's own address is the operator's choice and not
+checked. A feed's credentials (HTTP Basic or Digest) are sent only to its URL's origin.
 """
 
 from __future__ import annotations
@@ -24,13 +30,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.request import getproxies_environment
 
 import httpcore
 import httpx
 
 from monitor import __version__
-from monitor.config import FetchConfig
+from monitor.config import FeedConfig, FetchConfig, socks_available
 from monitor.netguard import AddressRefused, is_internal_host, mask_credentials, resolve_checked
 
 Status = Literal["ok", "not_modified", "error", "gone"]
@@ -81,6 +88,13 @@ def parse_max_age(cache_control: str | None) -> float | None:
         if k.lower() == "max-age" and v.strip().isdigit():
             return float(v)
     return None
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, the port filled in: where credentials may go."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
 
 
 def user_agent(contact: str) -> str:
@@ -151,21 +165,90 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
+def no_proxy(host: str, port: int | None, spec: str) -> bool:
+    """True when NO_PROXY `spec` names `host`, as curl reads it: comma-separated entries,
+    `*` for all, a domain matching itself and its subdomains (a leading dot or not), an
+    optional :port, IP literals compared as written."""
+    host = host.lower().rstrip(".").strip("[]")
+    for entry in spec.replace(" ", ",").split(","):
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        name, _, want = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
+        if want and (not want.isdigit() or port != int(want)):
+            continue
+        name = name.lstrip(".").rstrip(".").strip("[]")
+        if host == name or host.endswith("." + name):
+            return True
+    return False
+
+
+def split_proxy(proxy: str) -> tuple[str, tuple[str, str] | None]:
+    """A proxy URL without its `user:password@`, and those credentials (an environment's
+    HTTPS_PROXY may carry them; they go in Proxy-Authorization, never in a message)."""
+    parts = urlsplit(proxy)
+    if parts.username is None:
+        return proxy, None
+    netloc = parts.netloc.rpartition("@")[2]
+    bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return bare, (unquote(parts.username), unquote(parts.password or ""))
+
+
 class PinnedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport whose every connection goes to a checked address (internal ones
     refused unless `allow_private`): its pool runs on a `PinnedBackend` (httpx 0.27/0.28 take
-    no network backend, so the pool it built is replaced by one with the same settings)."""
+    no network backend, so the pool it built is replaced by one with the same settings).
 
-    def __init__(self, allow_private: bool, limits: httpx.Limits | None = None) -> None:
+    With `proxy`, the pool is httpcore's proxy pool on a `PinnedBackend` that connects to
+    the proxy, and each request's target host is resolved and checked before it is sent
+    (the proxy connects to the target, so the check cannot be at connect time)."""
+
+    def __init__(self, allow_private: bool, limits: httpx.Limits | None = None,
+                 proxy: str | None = None) -> None:
         limits = limits or httpx.Limits()
         super().__init__(limits=limits, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+        self.allow_private = allow_private
+        self.proxied = proxy is not None
+        ssl_context = httpx.create_ssl_context(trust_env=False)
+        if proxy is None:
+            self._pool = httpcore.AsyncConnectionPool(
+                ssl_context=ssl_context,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=PinnedBackend(allow_private),
+            )
+            return
+        url, credentials = split_proxy(proxy)
+        scheme = urlsplit(url).scheme
+        common: dict[str, object] = dict(
+            proxy_url=url, proxy_auth=credentials, ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=PinnedBackend(allow_private),
+            network_backend=PinnedBackend(True),  # the proxy: the operator's, maybe on the LAN
         )
+        if scheme in ("http", "https"):
+            self._pool = httpcore.AsyncHTTPProxy(**common)  # type: ignore[arg-type]
+        elif scheme == "socks5" and socks_available():
+            common.pop("proxy_headers", None)
+            self._pool = httpcore.AsyncSOCKSProxy(**common)  # type: ignore[arg-type]
+        else:
+            raise FetchError(f"unsupported proxy {mask_credentials(url)!r} (http, https"
+                             f"{', socks5' if socks_available() else ''})")
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.proxied:  # the proxy resolves the target: check its name here, first
+            host = request.url.host
+            port = request.url.port or (443 if request.url.scheme == "https" else 80)
+            try:
+                await resolve_checked(host, port, self.allow_private)
+            except OSError as exc:
+                raise httpx.ConnectError(f"cannot resolve {host} (checked before the "
+                                         f"proxy): {exc}", request=request) from None
+        return await super().handle_async_request(request)
 
 
 class Fetcher:
@@ -173,34 +256,75 @@ class Fetcher:
     `allow_private` feed is never reused for another); bounded concurrency overall and per
     host."""
 
-    def __init__(self, cfg: FetchConfig, contact: str) -> None:
+    def __init__(self, cfg: FetchConfig, contact: str,
+                 passwords: dict[str, str] | None = None) -> None:
         self.cfg = cfg
-        limits = httpx.Limits(max_connections=cfg.concurrency,
-                              max_keepalive_connections=cfg.concurrency)
-        self.client, self.private_client = (httpx.AsyncClient(
-            transport=PinnedTransport(allow_private, limits),
-            follow_redirects=False,
-            timeout=httpx.Timeout(cfg.timeout, connect=min(10.0, cfg.timeout)),
-            headers={"User-Agent": user_agent(contact), "Accept-Encoding": "gzip, deflate",
-                     "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"},
-            trust_env=False,
-        ) for allow_private in (False, True))
+        self.contact = contact
+        self.passwords = passwords or {}  # feed name -> password (config's feed_secrets)
+        self.limits = httpx.Limits(max_connections=cfg.concurrency,
+                                   max_keepalive_connections=cfg.concurrency)
+        self.clients: dict[tuple[bool, str | None], httpx.AsyncClient] = {}
+        self.client, self.private_client = (self.client_for(p, None) for p in (False, True))
         self.overall = asyncio.Semaphore(cfg.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(cfg.per_host))
 
+    def client_for(self, allow_private: bool, proxy: str | None) -> httpx.AsyncClient:
+        """The client of one address policy and one proxy (None: direct), made once."""
+        key = (allow_private, proxy)
+        if key not in self.clients:
+            self.clients[key] = httpx.AsyncClient(
+                transport=PinnedTransport(allow_private, self.limits, proxy),
+                follow_redirects=False,
+                timeout=httpx.Timeout(self.cfg.timeout, connect=min(10.0, self.cfg.timeout)),
+                headers={"User-Agent": user_agent(self.contact),
+                         "Accept-Encoding": "gzip, deflate",
+                         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"},
+                trust_env=False,
+            )
+        return self.clients[key]
+
+    def proxy_for(self, url: str, feed_proxy: str | None = None) -> str | None:
+        """The proxy a request to `url` goes through, or None: the feed's own ("direct" =
+        none), else fetch.proxy, else (trust_env) the environment's for the URL's scheme
+        unless NO_PROXY names its host."""
+        if feed_proxy:
+            return None if feed_proxy == "direct" else feed_proxy
+        if self.cfg.proxy:
+            return self.cfg.proxy
+        if not self.cfg.trust_env:
+            return None
+        env = getproxies_environment()
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if no_proxy(host, parts.port, env.get("no", "")):
+            return None
+        return env.get(parts.scheme) or env.get("all") or None
+
+    def auth_for(self, feed: FeedConfig) -> httpx.Auth | None:
+        """The feed's HTTP authentication (Basic or Digest), None when it has no username."""
+        if not feed.username:
+            return None
+        password = self.passwords.get(feed.name, "")
+        if feed.auth == "digest":
+            return httpx.DigestAuth(feed.username, password)
+        return httpx.BasicAuth(feed.username, password)
+
     async def aclose(self) -> None:
-        await self.client.aclose()
-        await self.private_client.aclose()
+        for client in self.clients.values():
+            await client.aclose()
 
     async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
-                    allow_private: bool = False) -> FetchResult:
-        """Fetch one feed within the total deadline; never raises for expected failures."""
+                    allow_private: bool = False, proxy: str | None = None,
+                    auth: httpx.Auth | None = None) -> FetchResult:
+        """Fetch one feed within the total deadline; never raises for expected failures.
+        `proxy` is the feed's own (see `proxy_for`); `auth` goes to `url`'s origin only."""
         start = time.monotonic()
         host = urlsplit(url).hostname or ""
         async with self.overall, self.hosts[host]:
             try:
                 async with asyncio.timeout(self.cfg.timeout):
-                    result = await self._follow(url, etag, last_modified, allow_private)
+                    result = await self._follow(url, etag, last_modified, allow_private,
+                                                proxy, auth)
             except TimeoutError:
                 result = FetchResult("error", url, error=f"timed out after {self.cfg.timeout:g}s")
             except (FetchError, AddressRefused) as exc:
@@ -222,18 +346,22 @@ class Fetcher:
             raise FetchError(f"refused: internal address {host}")
 
     async def _follow(self, url: str, etag: str | None, last_modified: str | None,
-                      allow_private: bool) -> FetchResult:
+                      allow_private: bool, feed_proxy: str | None = None,
+                      auth: httpx.Auth | None = None) -> FetchResult:
         permanent: str | None = None
         all_permanent = True
-        client = self.private_client if allow_private else self.client
+        home = origin(url)
         for _hop in range(self.cfg.max_redirects + 1):
             self._check_url(url, allow_private)
+            client = self.client_for(allow_private, self.proxy_for(url, feed_proxy))
             headers = {}
             if etag:
                 headers["If-None-Match"] = etag
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
-            async with client.stream("GET", url, headers=headers) as resp:
+            hop_auth = auth if origin(url) == home else None  # never to another origin
+            async with client.stream("GET", url, headers=headers,
+                                     auth=hop_auth or httpx.USE_CLIENT_DEFAULT) as resp:
                 code = resp.status_code
                 if code in (301, 302, 303, 307, 308):
                     await self._drain(resp)

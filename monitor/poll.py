@@ -247,7 +247,7 @@ async def fetch_feed(feed: FeedConfig, fetcher: Fetcher, store: Store, cfg: Fetc
         if not force and state.next_poll_at and state.next_poll_at > datetime.now(UTC):
             return PollReport(feed.name, "not_due", next_poll_at=state.next_poll_at)
         result = await fetcher.fetch(state.fetch_url, state.etag, state.last_modified,
-                                     feed.allow_private)
+                                     feed.allow_private, feed.proxy, fetcher.auth_for(feed))
         if result.status != "ok" or result.body is None:
             return Fetched(feed, state, result, result.status, result.error)
         digest = body_hash(result.body)

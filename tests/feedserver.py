@@ -4,6 +4,7 @@ empty and HTML answers, and content a test can change while it runs."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import threading
@@ -28,6 +29,8 @@ class FeedServer:
     /bomb                 a small gzip body that expands to 200 MB
     /empty, /html         an empty 200, an HTML page
     /count                how many requests it has answered
+    /basic/NAME           the file NAME behind HTTP Basic auth (`credentials`), else 401
+    /digest/NAME          the file NAME behind HTTP Digest auth (MD5, qop=auth), else 401
     """
 
     def __init__(self, root: Path | None = None, conditional: bool = True) -> None:
@@ -43,6 +46,7 @@ class FeedServer:
         self.mtimes: dict[str, tuple[str, float]] = {}  # name -> (etag, when it last changed)
         self.cache: dict[str, bytes] = {}  # files under root, read once
         self.etags: dict[int, tuple[bytes, str]] = {}  # id(body) -> (body, ETag), computed once
+        self.credentials = ("reader", "s3cret-pw")  # what /basic/ and /digest/ accept
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -136,6 +140,19 @@ class FeedServer:
             with self.lock:
                 n = len(self.requests)
             self.send(h, 200, str(n).encode(), {"Content-Type": "text/plain"})
+        elif path.startswith("/basic/"):
+            user, password = self.credentials
+            token = base64.b64encode(f"{user}:{password}".encode()).decode()
+            if h.headers.get("Authorization") == f"Basic {token}":
+                self.serve_file(h, path[len("/basic/"):])
+            else:
+                self.send(h, 401, b"login", {"WWW-Authenticate": 'Basic realm="feeds"'})
+        elif path.startswith("/digest/"):
+            if digest_ok(h.headers.get("Authorization", ""), "GET", *self.credentials):
+                self.serve_file(h, path[len("/digest/"):])
+            else:
+                self.send(h, 401, b"login", {"WWW-Authenticate":
+                          'Digest realm="feeds", qop="auth", nonce="n0nce-42", algorithm=MD5'})
         elif path == "/empty":
             self.send(h, 200, b"", {"Content-Type": "application/rss+xml"})
         elif path == "/html":
@@ -185,6 +202,24 @@ class FeedServer:
         h.end_headers()
         if body_allowed and body:
             h.wfile.write(body)
+
+
+def digest_ok(header: str, method: str, user: str, password: str) -> bool:
+    """True when an `Authorization: Digest ...` header answers realm "feeds" with the right
+    password (RFC 7616, MD5, qop=auth), computed here independently of the client."""
+    if not header.startswith("Digest "):
+        return False
+    fields = dict((k.strip(), v.strip().strip('"')) for k, _, v in
+                  (part.partition("=") for part in header[7:].split(",")))
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - Digest's own hash
+
+    ha1 = md5(f"{user}:feeds:{password}")
+    ha2 = md5(f"{method}:{fields.get('uri', '')}")
+    want = md5(f"{ha1}:{fields.get('nonce')}:{fields.get('nc')}:{fields.get('cnonce')}:"
+               f"{fields.get('qop')}:{ha2}")
+    return fields.get("username") == user and fields.get("response") == want
 
 
 _BOMB: bytes | None = None

@@ -12,7 +12,9 @@ machine). The servers themselves are real.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import os
 import socket
 import ssl
 import subprocess
@@ -219,36 +221,47 @@ PRIVATE_FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_credentials_in_urls_are_never_shown(server: FeedServer, tmp_path: Path) -> None:
-    """Feed URLs with `user:password@`: the logs of two `once` runs (a permanent redirect
-    adopted, a refused redirect), the console digest, `status` and `status --json`, and a
-    refused config never show the password."""
+    """A feed behind HTTP authentication (username + password_env, issue 18): the logs of
+    two `once` runs (a permanent redirect adopted, a refused redirect whose Location holds
+    credentials), the console digest, `status` and `status --json` never show the password;
+    a feed URL with `user:password@` in it is refused by check-config, pointing at the keys,
+    without showing it."""
     server.files["private.xml"] = PRIVATE_FEED
-    base = f"http://reader:s3cret-pw@127.0.0.1:{server.port}"
+    base = f"http://127.0.0.1:{server.port}"
     feeds = {"private": f"{base}/r/301/f/private.xml",
              "refused": f"{base}/r/302/x:ftp://reader:s3cret-pw@127.0.0.1/feed"}
-    lines = ['[daemon]', 'store = "sqlite:///nm.db"', f'state_dir = "{tmp_path / "state"}"', ""]
+    lines = ['[daemon]', 'store = "sqlite:///nm.db"', f'state_dir = "{tmp_path / "state"}"', "",
+             "[feed_defaults]", 'username = "reader"', 'password_env = "NM_FEED_PW"',
+             "allow_private = true", ""]
     for name, url in feeds.items():
-        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', "allow_private = true", ""]
+        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', ""]
     lines += ["[[channels]]", 'name = "terminal"', 'kind = "console"']
     (tmp_path / "monitor.toml").write_text("\n".join(lines) + "\n")
     (tmp_path / "watchlist.toml").write_text((ROOT / "config" / "watchlist.toml").read_text())
+    env = {**os.environ, "NM_FEED_PW": "s3cret-pw"}
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "monitor", *args, "--config",
-                               str(tmp_path)], capture_output=True, text=True, timeout=120)
+                               str(tmp_path)], capture_output=True, text=True, timeout=120,
+                              env=env)
 
-    runs = [cli("once"), cli("once"), cli("status"), cli("status", "--json")]
+    runs = [cli("check-config"), cli("once"), cli("once"), cli("status"),
+            cli("status", "--json")]
     shown = "".join(r.stdout + r.stderr for r in runs)
-    assert "moved permanently to http://***@127.0.0.1" in runs[1].stderr  # the redirect, twice
-    assert "https://***@news.example/kursk" in runs[0].stdout  # the digest's link
-    status = {f["name"]: f for f in json.loads(runs[3].stdout)["feeds"]}
-    assert status["private"]["url"] == f"http://***@127.0.0.1:{server.port}/r/301/f/private.xml"
-    assert status["private"]["current_url"].startswith("http://***@127.0.0.1")
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert "moved permanently to http://127.0.0.1" in runs[2].stderr  # the redirect, twice
+    assert "https://***@news.example/kursk" in runs[1].stdout  # the digest's link
+    status = {f["name"]: f for f in json.loads(runs[4].stdout)["feeds"]}
+    assert status["private"]["url"] == f"http://127.0.0.1:{server.port}/r/301/f/private.xml"
     assert "ftp://***@127.0.0.1/feed" in status["refused"]["last_error"]
-    assert "ftp://***@127.0.0.1/feed" in runs[2].stdout
-    assert server.requests[0][1]["Authorization"].startswith("Basic ")  # still used to fetch
-    (tmp_path / "monitor.toml").write_text(
-        "\n".join(lines).replace("allow_private = true", "") + "\n")
+    assert "ftp://***@127.0.0.1/feed" in runs[3].stdout
+    expected = "Basic " + base64.b64encode(b"reader:s3cret-pw").decode()
+    sent = {path: h.get("Authorization") for path, h in server.requests}
+    assert sent["/r/301/f/private.xml"] == expected  # used to fetch, and after the redirect
+    assert sent["/f/private.xml"] == expected
+    (tmp_path / "monitor.toml").write_text("\n".join(lines).replace(
+        base, f"http://reader:s3cret-pw@127.0.0.1:{server.port}") + "\n")
     refused = cli("check-config")
     assert refused.returncode == 78 and "http://***@127.0.0.1" in refused.stderr
+    assert "set username and password_env or password_file" in refused.stderr
     assert "s3cret-pw" not in shown + refused.stdout + refused.stderr
