@@ -304,6 +304,11 @@ class FeedConfig(Strict):
     parser: Literal["auto", "fast", "feedparser"] | None = Field(
         None, description="This feed's parser, overriding fetch.parser (auto, fast, feedparser)."
     )
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Labels of this feed (OPML categories or folders, kept by feeds import "
+        "and written back by feeds export). Default: none.",
+    )
 
     @field_validator("name")
     @classmethod
