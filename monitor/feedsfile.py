@@ -20,6 +20,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 
 _NOT_NAME = re.compile(r"[^a-z0-9._-]+")
+_DASHES = re.compile(r"[._-]*-[._-]*")  # a run of separators with a hyphen: one hyphen
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +37,10 @@ def slug(title: str, url: str = "") -> str:
     """A feed name from a title ('Le Monde — International' -> 'le-monde-international'),
     the URL's host when the title gives nothing; 1-64 of [a-z0-9._-], starting alphanumeric."""
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    name = _NOT_NAME.sub("-", folded).strip("-._")[:56].strip("-._")
+    name = _DASHES.sub("-", _NOT_NAME.sub("-", folded)).strip("-._")[:56].strip("-._")
     if not name:
         host = (urlsplit(url).hostname or "feed").removeprefix("www.")
-        name = _NOT_NAME.sub("-", host).strip("-._")[:56] or "feed"
+        name = _DASHES.sub("-", _NOT_NAME.sub("-", host)).strip("-._")[:56] or "feed"
     return name
 
 

@@ -66,8 +66,9 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise OpmlError(f"not XML: {exc}") from None
-    if root.docinfo.internalDTD is not None and root.docinfo.internalDTD.entities():
-        raise OpmlError("refused: the document declares entities")  # pragma: no cover
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and list(dtd.entities()):  # pragma: no cover - refused above
+        raise OpmlError("refused: the document declares entities")
     if etree.QName(root).localname.lower() != "opml":
         raise OpmlError(f"not OPML: the root element is <{etree.QName(root).localname}>")
     body = next((c for c in root if isinstance(c.tag, str)
