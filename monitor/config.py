@@ -310,6 +310,13 @@ class FeedConfig(Strict):
         "and written back by feeds export). Default: none.",
     )
 
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        if any(not t.strip() or len(t) > 200 for t in v):
+            raise ValueError("each tag must be 1 to 200 characters, not blank")
+        return v
+
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:

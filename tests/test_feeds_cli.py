@@ -11,7 +11,7 @@ import pytest
 from feedserver import FeedServer
 
 from monitor.cli import main
-from monitor.config import load_config
+from monitor.config import ConfigError, load_config
 from monitor.discover import alternate_links, common_paths
 from monitor.feedsfile import NewFeed, append_feeds, slug, unique
 from monitor.opml import OpmlError, parse_opml, render_opml
@@ -88,6 +88,24 @@ def test_huge_opml_refused_before_parsing() -> None:
     assert len(body) > 10_000_000
     with pytest.raises(OpmlError, match="over"):
         parse_opml(body)
+
+
+def test_deep_nesting_refused_cleanly() -> None:
+    body = (b"<opml version='2.0'><body>" + b"<outline text='x'>" * 5000
+            + b"<outline xmlUrl='https://example.org/f'/>" + b"</outline>" * 5000
+            + b"</body></opml>")
+    with pytest.raises(OpmlError, match="depth"):
+        parse_opml(body)
+
+
+def test_blank_tag_refused_by_the_config(cfg_dir: Path) -> None:
+    path = cfg_dir / "monitor.toml"
+    out = append_feeds(path.read_text(encoding="utf-8"),
+                       [NewFeed("https://example.org/a.xml", "A", ("ok", " "))])
+    path.write_text(out.text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg_dir)
+    assert any("feeds[6].tags" in line and "blank" in line for line in err.value.lines)
 
 
 @pytest.mark.parametrize("data, why", [
