@@ -27,9 +27,8 @@ import time
 from collections.abc import Callable
 from types import ModuleType
 
-from _corpus import feed_files, seed_texts
+from _corpus import item_texts
 
-from monitor.feeds import NotAFeed, parse_bytes
 from monitor.numbers import quantities
 from monitor.text import sentences
 
@@ -41,14 +40,7 @@ BASELINES = {
 
 
 def corpus() -> list[str]:
-    texts = seed_texts()
-    for path in feed_files():
-        try:
-            parsed = parse_bytes(path.read_bytes())
-        except (NotAFeed, ValueError):
-            continue
-        texts += [it.title + "\n" + it.text for it in parsed.items]
-    return [t[s:e] for t in texts for s, e in sentences(t)]
+    return [t[s:e] for t in item_texts() for s, e in sentences(t)]
 
 
 def earlier_reader(commit: str, folder: Path) -> ModuleType | str:

@@ -8,32 +8,14 @@ Run: python bench/sentences.py
 from __future__ import annotations
 
 import re
-import time
 
-from _corpus import feed_files, seed_texts
+from _corpus import best_of, item_texts
 
-from monitor.feeds import NotAFeed, parse_bytes
 from monitor.text import sentences
 
 
 def corpus() -> list[str]:
-    texts = seed_texts()
-    for path in feed_files():
-        try:
-            parsed = parse_bytes(path.read_bytes())
-        except (NotAFeed, ValueError):
-            continue
-        texts += [it.title + "\n" + it.text for it in parsed.items]
-    return texts
-
-
-def best_of(fn, rounds: int = 5) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+    return item_texts()
 
 
 def main() -> None:
