@@ -310,6 +310,122 @@ def cmd_status(args: argparse.Namespace) -> int:
     return _service_errors(cfg, show)
 
 
+def cmd_feeds(args: argparse.Namespace) -> int:
+    """`feeds import FILE.opml`, `feeds export`, `feeds add URL`."""
+    cfg = _config(args)
+    if args.action == "export":
+        from monitor.feedsfile import opml_feeds
+        from monitor.opml import render_opml
+
+        sys.stdout.write(render_opml(opml_feeds(cfg.monitor.feeds)))
+        return 0
+    if args.action == "import":
+        return _feeds_import(cfg, args)
+    return _feeds_add(cfg, args)
+
+
+def _feeds_import(cfg: Config, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitor.feedsfile import NewFeed
+    from monitor.opml import MAX_OPML, OpmlError, parse_opml
+
+    path = Path(args.file)
+    try:
+        size = path.stat().st_size
+        if size > MAX_OPML:
+            raise OpmlError(f"refused: over {MAX_OPML} bytes")
+        feeds = parse_opml(path.read_bytes())
+    except OSError as exc:
+        print(f"feeds import: {path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except OpmlError as exc:
+        print(f"feeds import: {path}: {exc}", file=sys.stderr)
+        return 1
+    new = [NewFeed(f.url, f.title, f.tags, args.allow_private) for f in feeds]
+    return _append(cfg, new, "feeds import")
+
+
+def _feeds_add(cfg: Config, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from monitor.config import check_public_url
+    from monitor.discover import Found, discover
+    from monitor.feedsfile import NewFeed
+    from monitor.fetch import Fetcher
+    from monitor.netguard import mask_credentials
+
+    try:
+        check_public_url(args.url, args.allow_private)
+    except ValueError as exc:
+        print(f"feeds add: {exc}", file=sys.stderr)
+        return 2
+
+    async def go() -> Found:
+        fetcher = Fetcher(cfg.monitor.fetch, cfg.monitor.daemon.user_agent_contact)
+        try:
+            return await discover(fetcher, args.url, args.allow_private)
+        finally:
+            await fetcher.aclose()
+
+    found = asyncio.run(go())
+    for url, why in found.tried:
+        print(f"feeds add: tried {mask_credentials(url)}: {why}", file=sys.stderr)
+    if found.url is None:
+        print(f"feeds add: no RSS or Atom feed found at {mask_credentials(args.url)} "
+              "(the page, its <link rel=\"alternate\"> and the usual paths)", file=sys.stderr)
+        return 1
+    title = args.name or found.title
+    return _append(cfg, [NewFeed(found.url, title, (), args.allow_private)], "feeds add")
+
+
+def _append(cfg: Config, feeds: list, what: str) -> int:  # type: ignore[type-arg]
+    """Append valid feeds to monitor.toml (atomically); one line per feed added or skipped."""
+    import os
+    import tempfile
+
+    from pydantic import ValidationError
+
+    from monitor.config import FeedConfig
+    from monitor.feedsfile import append_feeds
+    from monitor.netguard import mask_credentials
+
+    path = cfg.monitor_path
+    text = path.read_text(encoding="utf-8")
+    valid = []
+    refused = 0
+    for f in feeds:
+        try:
+            FeedConfig(name="x", url=f.url, allow_private=f.allow_private, tags=list(f.tags))
+        except ValidationError as exc:
+            why = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+            print(f"{what}: refused {mask_credentials(f.url)}: {why}", file=sys.stderr)
+            refused += 1
+            continue
+        valid.append(f)
+    out = append_feeds(text, valid)
+    for url, name in out.skipped:
+        print(f"{what}: skipped {mask_credentials(url)}: already there as {name!r}")
+    for name, url in out.added:
+        print(f"{what}: added {name!r} {mask_credentials(url)}")
+    if out.added:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(out.text)
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        print(f"{what}: {path}: {len(out.added)} feed(s) added, {len(out.skipped)} already "
+              f"there, {refused} refused")
+    else:
+        print(f"{what}: {path}: nothing added ({len(out.skipped)} already there, "
+              f"{refused} refused)")
+    return 1 if refused and not out.added and not out.skipped else 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from monitor.demo import run_demo
 
@@ -419,6 +535,37 @@ def build_parser() -> argparse.ArgumentParser:
             "figure the current value and last revision; per channel whether it is disabled "
             "(a webhook that answered 410) and why; the outbox's pending and failed.")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add("feeds", cmd_feeds, "Manage the feeds of monitor.toml: import an OPML file, "
+            "export them as OPML, or add a site's feed (found by discovery).")
+    fsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    config_help = "config folder, or monitor.toml with watchlist.toml beside it"
+    q = fsub.add_parser("import", help="append the feeds of an OPML file to monitor.toml "
+                        "(folders and categories kept as tags; a URL already there is skipped)",
+                        description="Append every feed of an OPML 2.0 (or 1.0) file to "
+                        "monitor.toml, keeping its comments and layout: names derived from the "
+                        "titles and made unique, folders and categories kept as `tags`, a feed "
+                        "whose URL is already there skipped with a line. Files with entity "
+                        "declarations or over 10 MB are refused.")
+    q.add_argument("file", metavar="FILE.opml", help="the OPML file")
+    q.add_argument("--allow-private", action="store_true",
+                   help="accept loopback or private-network hosts (written as allow_private)")
+    q.add_argument("--config", metavar="PATH", help=config_help, default=argparse.SUPPRESS)
+    q = fsub.add_parser("export", help="print the feeds as OPML 2.0 on stdout",
+                        description="Print every feed of monitor.toml as OPML 2.0 on stdout "
+                        "(tags as folders and categories), for another reader to import.")
+    q.add_argument("--config", metavar="PATH", help=config_help, default=argparse.SUPPRESS)
+    q = fsub.add_parser("add", help="find the feed of a page or site and append it",
+                        description="Fetch URL (with the daemon's address policy and limits); "
+                        "if it is a feed, append it; otherwise try its <link rel=\"alternate\"> "
+                        "RSS and Atom links, then /feed, /rss, /rss.xml, /atom.xml, /feed.xml "
+                        "and /index.xml of its site, and append the first that parses as a feed."
+                        " Exit 1 when none is found.")
+    q.add_argument("url", metavar="URL", help="a feed, or a page of the site")
+    q.add_argument("--name", help="title the feed's name is derived from (default: its title)")
+    q.add_argument("--allow-private", action="store_true",
+                   help="allow a loopback or private-network host (written as allow_private)")
+    q.add_argument("--config", metavar="PATH", help=config_help, default=argparse.SUPPRESS)
 
     p = add("db", cmd_db, "Database maintenance: `db upgrade` applies the schema migrations.")
     p.add_argument("action", choices=["upgrade"], help="what to do")

@@ -380,6 +380,18 @@ class FeedConfig(Strict):
         if self.username and not (self.password_env or self.password_file):
             raise ValueError("username: set but no password_env or password_file")
         return self
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Labels of this feed (OPML categories or folders, kept by feeds import "
+        "and written back by feeds export). Default: none.",
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        if any(not t.strip() or len(t) > 200 for t in v):
+            raise ValueError("each tag must be 1 to 200 characters, not blank")
+        return v
 
     @field_validator("name")
     @classmethod

@@ -31,6 +31,7 @@ class FeedServer:
     /count                how many requests it has answered
     /basic/NAME           the file NAME behind HTTP Basic auth (`credentials`), else 401
     /digest/NAME          the file NAME behind HTTP Digest auth (MD5, qop=auth), else 401
+    any path in `paths`   the file it names, as /f/ serves it (a site's /feed, /rss.xml...)
     """
 
     def __init__(self, root: Path | None = None, conditional: bool = True) -> None:
@@ -39,6 +40,7 @@ class FeedServer:
         self.conditional = conditional
         self.slow_interval = 2.0
         self.file_delay = 0.0  # seconds each /f/ answer waits (widens a poll in time)
+        self.paths: dict[str, str] = {}  # absolute path -> file name, served as /f/NAME
         self.content_types: dict[str, str] = {}  # name -> Content-Type (default: RSS, UTF-8)
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.times: list[tuple[float, str]] = []  # (time.monotonic(), path) of each request
@@ -101,7 +103,9 @@ class FeedServer:
     def route(self, h: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(h.path)
         path, query = parts.path, parse_qs(parts.query)
-        if path.startswith("/f/"):
+        if path in self.paths:
+            self.serve_file(h, self.paths[path])
+        elif path.startswith("/f/"):
             self.serve_file(h, path[3:])
         elif path.startswith("/r/"):
             _, _, code, target = path.split("/", 3)
