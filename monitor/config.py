@@ -380,6 +380,7 @@ class FeedConfig(Strict):
         if self.username and not (self.password_env or self.password_file):
             raise ValueError("username: set but no password_env or password_file")
         return self
+
     tags: list[str] = Field(
         default_factory=list,
         description="Labels of this feed (OPML categories or folders, kept by feeds import "
@@ -608,6 +609,13 @@ class TermConfig(Strict):
     )
 
 
+def _some_names(v: list[str]) -> list[str]:
+    """`variants` of a place or claimant: at least one name."""
+    if not v:
+        raise ValueError("must list at least one name")
+    return v
+
+
 class PlaceConfig(Strict):
     id: str = Field(description="Unique id of the place, named by figures' `scope`.")
     label: str = Field("", description="Name shown in digests and by explain; default the id.")
@@ -627,9 +635,7 @@ class PlaceConfig(Strict):
     @field_validator("variants")
     @classmethod
     def _variants(cls, v: list[str]) -> list[str]:
-        if not v:
-            raise ValueError("must list at least one name")
-        return v
+        return _some_names(v)
 
 
 HEADLINE_RULES = ("latest", "highest", "lowest")
@@ -647,9 +653,7 @@ class ClaimantConfig(Strict):
     @field_validator("variants")
     @classmethod
     def _variants(cls, v: list[str]) -> list[str]:
-        if not v:
-            raise ValueError("must list at least one name")
-        return v
+        return _some_names(v)
 
 
 class JudgingConfig(Strict):
