@@ -210,6 +210,16 @@ def test_unattributed_values_are_judged_against_the_headline() -> None:
     assert s2.claim("").current == 16_000 and s2.claim("ukraine").current == 14_000
 
 
+def test_a_far_value_of_claimants_not_declared_is_promoted_by_a_second_outlet() -> None:
+    # held under one name as read, confirmed under another: both are unattributed values
+    # (failed: the held value was looked for among the "" entries only, so held again)
+    s = seeded((4_000, ""))
+    s, verdict, _ = judge(s, obs(65_000, "?Interior ministry", source="A", day=2), Rule())
+    assert verdict == "held_for_review"
+    s, verdict, _ = judge(s, obs(65_000, "?Morocco", source="B", day=3), Rule())
+    assert verdict == "promoted" and s.current == 65_000
+
+
 @pytest.mark.parametrize(("headline", "want"), [
     ("latest", 10_000), ("highest", 14_000), ("lowest", 10_000), ("seoul", 11_000),
 ])

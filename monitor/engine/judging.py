@@ -335,7 +335,8 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
         # unattributed, or the first claimant of a figure: against the headline value
         top = headline_claim(state.all_claims(), rule)
         series = top.claimant if top is not None else None
-        view = replace(state, claims=(), held=tuple(h for h in state.held if h.claimant == c),
+        view = replace(state, claims=(), held=tuple(h for h in state.held if h.claimant == c
+                                  or not c and h.claimant.startswith("?")),
                        series=series)
         if not c and attributed and state.current is not None:
             # the very value another claimant stands at is not news, even unattributed
