@@ -1125,8 +1125,11 @@ def load_watchlist(path: Path) -> WatchlistConfig:
     if data is not None:
         wl, errors = _validate(WatchlistConfig, data, path, text)
     if data is not None:
-        errors += _duplicates(path, [(key, data.get(key), "id")
-                                     for key in ("terms", "figures", "claimants")])
+        # terms and figures are both watches (digests, routing and the archive name them by
+        # id); claimants, like places, have ids of their own: a term and a claimant may
+        # share one ("voltera" the name watched, "voltera" the company speaking)
+        errors += _duplicates(path, [(key, data.get(key), "id") for key in ("terms", "figures")])
+        errors += _duplicates(path, [("claimants", data.get("claimants"), "id")])
     if wl is not None and not wl.terms and not wl.figures:
         errors.append(f"{path}: terms: no terms and no figures: the watchlist watches "
                       "nothing (add a [[terms]] or [[figures]] entry)")

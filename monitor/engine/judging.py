@@ -358,6 +358,17 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
             return with_headline(agreed, rule), verdict, previous
         return _merge(state, view, new, c, rule), verdict, previous
     if own is not None:
+        ahead = _unattributed_ahead(state, own, entry, rule)
+        if ahead is not None:
+            # the figure already moved to this value on an unattributed report ("loan raised
+            # to EUR 60bn", then "the Commission raised it to EUR 60bn"): the news was told;
+            # the claimant's series follows it, as a corroboration of that revision
+            claim = Claim(c, entry.value, frozenset({obs.source}))
+            rest = tuple(k for k in state.all_claims() if k.claimant not in (c, ""))
+            moved = replace(state, history=(*state.history, entry),
+                            claims=(*rest, claim,
+                                    replace(ahead, sources=ahead.sources | {obs.source})))
+            return with_headline(moved, rule), "corroboration", ahead.current
         view = FigureState(state.figure, state.tolerance,
                            tuple(h for h in state.history if h.claimant == c), own.current,
                            own.sources, tuple(h for h in state.held if h.claimant == c))
@@ -389,6 +400,19 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
     new_state = replace(state, history=(*state.history, entry),
                         claims=(*state.all_claims(), claim))
     return with_headline(new_state, rule), "competing", None
+
+
+def _unattributed_ahead(state: FigureState, own: Claim, entry: HistoryEntry,
+                        rule: Rule) -> Claim | None:
+    """The unattributed claim, when it changed after the claimant's own last value and the
+    claimant now reports a value consistent with it (and not with its own)."""
+    claims = state.all_claims()
+    free = next((k for k in claims if not k.claimant), None)
+    if free is None or claims.index(free) < claims.index(own):
+        return None
+    if consistent(entry, claim_entry(state, own), rule):
+        return None
+    return free if consistent(entry, claim_entry(state, free), rule) else None
 
 
 def claim_entry(state: FigureState, k: Claim) -> HistoryEntry:
