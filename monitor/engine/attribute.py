@@ -30,6 +30,7 @@ from monitor.engine.words import (
     YEAR,
 )
 from monitor.models import Quantity
+from monitor.numbers import CURRENCY_CODES
 from monitor.text import fold_text
 
 _PART_BEFORE = {phrase_of(w) for w in PART_BEFORE}
@@ -68,6 +69,7 @@ _NP_STOP = set(
 )
 _PART_OF = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:of|out of|sur|parmi|among)\b", re.IGNORECASE)
 AFTER_WORDS = 6
+EXCLUDE_WORDS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,25 @@ _NUMBER_OF = re.compile(r"(?:number|total|count|tally|nombre|total|chiffre|déco
                         r"(?:of|de|d['’]|des)\s*(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
+_YEAR_SPAN = re.compile(r"\b(20\d\d)\s*(?:et|and|à|to|-|–|/)\s*(20\d\d|\d\d)\b")
+
+
+def _envelope_years(sentence: str, lo: int, hi: int, q: Quantity, year: int | None
+                    ) -> set[int]:
+    """Where the years of a span to come stand, when the number is an amount of money: "85
+    milliards d'euros pour 2026 et 2027", "a EUR 90bn package for 2026-27" give the period
+    the amount covers, not another year's value."""
+    if year is None or q.unit is None or q.unit not in CURRENCY_CODES:
+        return set()
+    out: set[int] = set()
+    for m in _YEAR_SPAN.finditer(sentence, lo, min(len(sentence), hi + 12)):
+        first, last = int(m.group(1)), int(m.group(2))
+        last += 0 if last >= 100 else first - first % 100
+        if year <= first < last <= first + 10:
+            out |= {m.start(1), m.start(2)}
+    return out
+
+
 def past(sentence: str, lo: int, q: Quantity, hi: int, year: int | None) -> str | None:
     """Why the number at `q` is a past or typical figure, not the story's current one: a
     history word in its clause ("il y a deux ans", "on average"), or another year than the
@@ -205,8 +226,11 @@ def past(sentence: str, lo: int, q: Quantity, hi: int, year: int | None) -> str 
     m = HISTORY.search(sentence, lo, hi)
     if m:
         return m.group(0)
+    envelope = _envelope_years(sentence, lo, hi, q, year)
     for y in YEAR.finditer(sentence, lo, hi):
         if y.start() < q.end and y.end() > q.start or int(y.group(0)) == year:
+            continue
+        if y.start() in envelope:
             continue
         when = y.end() <= q.start and WHEN.search(sentence, y.end(), q.start)
         if when or not SINCE.search(sentence[max(0, y.start() - 40) : y.start()]):
@@ -282,7 +306,8 @@ def _evaluate(
     cues = [h.phrase for h in cue_hits] or _in(title_exact, fig.cues, 0, 10**9)
     # another number's noun does not exclude this one ("37 morts et plus de 150 blessés")
     ex_lo = max(cl_lo, spans["own"][0])
-    excluded = _in(exact, fig.exclude, ex_lo, cl_hi) + _in(exact, fig.exclude, tail_lo, tail_hi)
+    excluded = (_in(exact, fig.exclude, ex_lo, max(cl_hi, spans["exclude"][1]))
+                + _in(exact, fig.exclude, tail_lo, tail_hi))
     other = _in(exact, fig.not_subject, np_lo, np_hi) + _in(exact, fig.not_subject, near_lo, np_lo)
     out_of_range = (fig.min_value is not None and q.value < fig.min_value) or (
         fig.max_value is not None and q.value > fig.max_value
@@ -438,8 +463,13 @@ def attribute(
             stop = _PUNCT.search(sentence, says.end(), limit)
             tail_lo, tail_hi = says.start(), stop.start() if stop else limit
         own_lo = prev_np_hi if k and _COORDINATED.match(sentence, prev_np_hi, q.start) else 0
+        # an exclude word counts up to the clause's end, not only a few words after
+        # ("25 milliards ont déjà été versés à Kiev au titre des prêts du G7")
+        ex_hi = max(after_hi, scoping.window_end(sentence, np_hi, min(limit, clause_hi),
+                                                 _AFTER_STOP, EXCLUDE_WORDS))
         spans = {"np": (q.start, np_hi), "before": (clause_lo, q.start), "after": (np_hi, after_hi),
-                 "near": (near_lo, q.start), "tail": (tail_lo, tail_hi), "own": (own_lo, q.end)}
+                 "near": (near_lo, q.start), "tail": (tail_lo, tail_hi), "own": (own_lo, q.end),
+                 "exclude": (np_hi, ex_hi)}
         part = _part_of(sentence, q, nxt, hits, (q.start, np_hi), near_lo)
         unit_phrase = phrase_of(q.unit) if q.unit else ()
         unit_tokens = set(wl.matcher.token_matches(unit_phrase[-1])) if unit_phrase else set()
