@@ -108,3 +108,22 @@ def test_a_possessive_before_a_currency_sign_says_whose_amount(text: str,
 def test_a_declared_body_acting_after_a_headlines_colon_is_the_claimant(
         title: str, want: list[str]) -> None:
     assert claim_of(title, headline=True) == want
+
+
+@pytest.mark.parametrize("text", [
+    "Eight countries urged the Commission to raise the loan to €100 billion.",
+    "Kyiv called for a loan of €100 billion.",
+    "Les pays baltes réclament un prêt de 100 milliards d'euros.",
+    "Huit pays appellent à porter le prêt à 100 milliards d'euros.",
+])
+def test_an_amount_someone_asks_for_is_not_the_value(text: str) -> None:
+    assert values(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # "demand" as a noun is no demand for the figure
+    "Amid strong demand, the Commission raised the loan to €100 billion.",
+    "Face à la demande, la Commission a porté le prêt à 100 milliards d'euros.",
+])
+def test_demand_the_noun_is_not_a_wish(text: str) -> None:
+    assert values(text) == [100_000_000_000]
