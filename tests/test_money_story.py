@@ -28,6 +28,7 @@ CFG = WatchlistConfig.model_validate({
         "id": "loan", "label": "EU loan to Ukraine", "subject": ["loan", "prêt", "Ukraine"],
         "unit": ["EUR", "euros"], "measure": ["loan", "prêt"], "cues": ["loan", "prêt"],
         "exclude": ["G7", "IMF", "FMI"], "min_value": 1_000_000_000,
+        "not_subject": ["assets", "avoirs"],
     }],
 })
 WL = compile_watchlist(CFG)
@@ -48,7 +49,8 @@ def values(text: str, title: str = "Ukraine", year: int = 2025) -> list[float]:
     "Environ 25 milliards d'euros ont déjà été versés à Kiev au titre des prêts du G7.",
 ])
 def test_an_exclude_word_counts_up_to_the_end_of_the_numbers_clause(text: str) -> None:
-    assert values(text) == []
+    # the title gives the loan's cue: only the exclude word stops the number
+    assert values(text, title="EU loan to Ukraine / prêt à l'Ukraine") == []
 
 
 @pytest.mark.parametrize("text", [
@@ -127,3 +129,16 @@ def test_an_amount_someone_asks_for_is_not_the_value(text: str) -> None:
 ])
 def test_demand_the_noun_is_not_a_wish(text: str) -> None:
     assert values(text) == [100_000_000_000]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a number in apposition is the value of the noun before its comma (the title gives
+    # the loan's words: only the apposition tells the stock of assets apart)
+    ("Most of the assets, about €185 billion, are held in Brussels.", []),
+    ("La plupart des avoirs, quelque 185 milliards d'euros, sont détenus à Bruxelles.", []),
+    ("The loan, about €85 billion, would be backed by the assets.", [85_000_000_000]),
+    ("Le prêt, environ 85 milliards d'euros, serait adossé aux avoirs.", [85_000_000_000]),
+])
+def test_a_number_in_apposition_belongs_to_the_noun_before_it(text: str,
+                                                                want: list[float]) -> None:
+    assert values(text, title="Commission plans EU loan to Ukraine / prêt") == want

@@ -160,6 +160,21 @@ def _before_start(sentence: str, end: int) -> int:
     return seg_start + (words[-2].start() if len(words) >= 2 else words[0].start() if words else len(sentence[seg_start:end]))
 
 
+_APPOSED = re.compile(r"([\w'’-]+(?:\s+[\w'’-]+)?)\s*,\s*(?:(?:about|some|around|roughly|"
+                      r"nearly|almost|over|more than|environ|quelque|près de|plus de|"
+                      r"presque)\s+)?$", re.IGNORECASE)
+
+
+def _apposed_to(sentence: str, q: Quantity, np_hi: int, near_lo: int) -> int:
+    """Where the noun a number stands in apposition to starts ("most of the assets, about
+    EUR 185 billion, are held"; "les avoirs, quelque 185 milliards, sont"): that noun is
+    the number's own, so a `not_subject` word there counts as next to it. Else near_lo."""
+    if not sentence[np_hi:].lstrip().startswith(","):
+        return near_lo
+    m = _APPOSED.search(sentence, max(0, q.start - 60), q.start)
+    return min(m.start(1), near_lo) if m and m.end() == q.start else near_lo
+
+
 def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit], lo: int,
              hi: int) -> str | None:
     """The measure word that governs `q` for `fig`: one of its measure words (or "number of"
@@ -308,7 +323,8 @@ def _evaluate(
     ex_lo = max(cl_lo, spans["own"][0])
     excluded = (_in(exact, fig.exclude, ex_lo, max(cl_hi, spans["exclude"][1]))
                 + _in(exact, fig.exclude, tail_lo, tail_hi))
-    other = _in(exact, fig.not_subject, np_lo, np_hi) + _in(exact, fig.not_subject, near_lo, np_lo)
+    other = _in(exact, fig.not_subject, np_lo, np_hi) + _in(exact, fig.not_subject,
+                                                             spans["appos"][0], np_lo)
     out_of_range = (fig.min_value is not None and q.value < fig.min_value) or (
         fig.max_value is not None and q.value > fig.max_value
     )
@@ -469,7 +485,8 @@ def attribute(
                                                  _AFTER_STOP, EXCLUDE_WORDS))
         spans = {"np": (q.start, np_hi), "before": (clause_lo, q.start), "after": (np_hi, after_hi),
                  "near": (near_lo, q.start), "tail": (tail_lo, tail_hi), "own": (own_lo, q.end),
-                 "exclude": (np_hi, ex_hi)}
+                 "exclude": (np_hi, ex_hi), "appos": (_apposed_to(sentence, q, np_hi, near_lo),
+                                                      q.start)}
         part = _part_of(sentence, q, nxt, hits, (q.start, np_hi), near_lo)
         unit_phrase = phrase_of(q.unit) if q.unit else ()
         unit_tokens = set(wl.matcher.token_matches(unit_phrase[-1])) if unit_phrase else set()
