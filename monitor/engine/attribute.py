@@ -294,7 +294,6 @@ def _evaluate(
 ) -> Evidence:
     np_lo, np_hi = spans["np"]
     cl_lo, cl_hi = spans["before"][0], spans["after"][1]
-    near_lo = spans["near"][0]
     subject_where: str | None = None
     subject_after_whole = False
     if _in(hits, fig.subject, np_lo, np_hi):
