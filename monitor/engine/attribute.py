@@ -426,7 +426,12 @@ def _bind_places(wl: Watchlist, sentence: str, found: Sequence[Quantity], k: int
                          scoping.after_end(sentence, q.end, limit), claimed)
     if bound.places or bound.joint and BOTH.search(sentence, clause_lo, q.end + 80):
         return bound
-    for fallback in (context.title_scope, context.earlier_scope):
+    # an earlier clause of the same sentence ("Euro zone inflation edges up to 2.2%;
+    # jobless rate steady at 6.3%"), then the title, then an earlier sentence
+    earlier_clause = scoping.of_text(sentence[:clause_lo], [m for m in ms if m.end <= clause_lo],
+                                     "an earlier clause", wl.scope_places) \
+        if clause_lo else scoping.UNBOUND
+    for fallback in (earlier_clause, context.title_scope, context.earlier_scope):
         if fallback.places:
             joint = bound.joint or fallback.joint
             return Scope(fallback.places, joint and len(fallback.places) > 1, fallback.where)
