@@ -165,6 +165,14 @@ def _finite(points: Sequence[Point]) -> list[Point]:
     return [p for p in points if math.isfinite(p.value)]
 
 
+def _scale_top(points: Sequence[Point]) -> float:
+    """The value a bar chart's longest bar stands for: the largest of the values that are
+    not held for review (a held value, often a slipped digit, would crush the others; its
+    bar is cut at the longest and marked so); all values when every one is held."""
+    kept = [p for p in points if _kind(p) != "held"] or list(points)
+    return max(abs(v) for p in kept for v in (p.value, p.low, p.high) if v is not None) or 1.0
+
+
 # ---------------------------------------------------------------- SVG
 
 def _xkey(when: date | datetime) -> float:
@@ -340,7 +348,7 @@ def timeline_table(points: Sequence[Point], *, title: str, unit: str = "",
     """An HTML chart made of a table (bars as cell widths, date and value as text) that
     reads where images and SVG are blocked (most e-mail clients). Bars start at zero with
     the value written at their end; an interval shows its span in a lighter shade; a held
-    value's bar is an outline. Inline styles only, no background behind text, so it reads
+    value's bar is an outline, cut with a '»' past the scale. Inline styles only, no background behind text, so it reads
     in light and dark mode."""
     w = _words(words)
     pts = _finite(points)
@@ -348,7 +356,7 @@ def timeline_table(points: Sequence[Point], *, title: str, unit: str = "",
         return Markup("")
     series = _series(pts)
     colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(series)}
-    top = max(abs(v) for p in pts for v in (p.value, p.low, p.high) if v is not None) or 1.0
+    top = _scale_top(pts)
     cap = escape(_line(title)) + (Markup(" (") + escape(_line(unit)) + Markup(")")
                                   if unit else Markup(""))
     rows: list[str] = []
@@ -358,9 +366,13 @@ def timeline_table(points: Sequence[Point], *, title: str, unit: str = "",
         light = (abs(p.high if p.high is not None else p.value) / top * TABLE_BAR) - solid
         cells: list[str] = []
         if kind == "held":
-            width = max(solid + max(light, 0), 1)
+            width = min(max(solid + max(light, 0), 1), TABLE_BAR)
+            cut = solid + max(light, 0) > TABLE_BAR + 0.5
             cells.append(f'<td width="{width:.0f}%" style="width: {width:.0f}%; height: 10px; '
                          f'border: 2px dashed {c}; font-size: 0; line-height: 0;">&nbsp;</td>')
+            if cut:  # past the scale: the bar is cut, and says so
+                cells.append(f'<td width="1%" class="nm-cut" style="width: 1%; padding: 0 '
+                             f'0 0 2px; color: {c}; white-space: nowrap;">&raquo;</td>')
         else:
             cells.append(f'<td width="{max(solid, 1):.0f}%" bgcolor="{c}" style="width: '
                          f'{max(solid, 1):.0f}%; height: 12px; background: {c}; font-size: 0; '
@@ -407,13 +419,14 @@ def timeline_text(points: Sequence[Point], *, unit: str = "",
                   words: Mapping[str, str] | None = None) -> str:
     """The plain-text version: one line per point, date, value label, kind, bar of '#'
     (its length to scale from zero; an interval's span past its low end drawn with '=';
-    a held value's bar with '.'), then the series when there are several."""
+    a held value's bar with '.', cut with '>' past the scale), then the series when there
+    are several."""
     w = _words(words)
     pts = _finite(points)
     if not pts:
         return ""
     several = len(_series(pts)) > 1
-    top = max(abs(v) for p in pts for v in (p.value, p.low, p.high) if v is not None) or 1.0
+    top = _scale_top(pts)
     dates = [_date_text(p.when, w) for p in pts]
     labels = [_label(p, unit) for p in pts]
     kinds = [w[_kind(p)] for p in pts]
@@ -423,7 +436,10 @@ def timeline_text(points: Sequence[Point], *, unit: str = "",
         solid = round(abs(p.low if p.low is not None else p.value) / top * TEXT_BAR)
         span = round(abs(p.high if p.high is not None else p.value) / top * TEXT_BAR) - solid
         char = "." if _kind(p) == "held" else "#"
-        bar = (char * max(solid, 1) + "=" * max(span, 0)).ljust(TEXT_BAR)
+        bar = char * max(solid, 1) + "=" * max(span, 0)
+        if len(bar) > TEXT_BAR:  # a held value past the scale: cut, and marked so
+            bar = bar[:TEXT_BAR - 1] + ">"
+        bar = bar.ljust(TEXT_BAR)
         who = f"  {_line(p.series) or w['unattributed']}" if several else ""
         lines.append(f"{d.ljust(dw)}  {lab.rjust(lw)}  {k.ljust(kw)}  {bar}{who}".rstrip())
     return "\n".join(lines)

@@ -183,10 +183,19 @@ def test_table_escapes_links_and_bars() -> None:
                                                     "https://news.example/4?a=1&amp;b=2"]
     rows = re.findall(r'<tr class="nm-row nm-row-(\w+)"', html)
     assert rows == ["seed", "revision", "held", "correction"]
-    # bars to scale from zero: the longest (120,000) takes 70%, 10,000 a twelfth of it (6%)
-    widths = [int(w) for w in re.findall(r'bgcolor="#\w+" style="width: (\d+)%', html)]
-    assert widths[0] == 6
-    assert 'border: 2px dashed' in html  # the held value is an outline
+    # bars to scale from zero: the largest value not held (13,000, the high end of
+    # 11,000-13,000) takes 70%; 10,000 is 10/13 of it (54%); 11,000 solid (59%) then the
+    # interval's span lighter (11%); 11,500: 62%
+    rest = [int(w) for w in re.findall(r'class="nm-value" width="(\d+)%"', html)]
+    assert rest[0] == 46  # the seed's row: its bar, then its value in the rest
+    solid = [int(w) for w in re.findall(r'bgcolor="#\w+" style="width: (\d+)%', html)]
+    assert solid == [54, 59, 62]
+    assert 'width="11%" style="width: 11%; height: 12px; background: #d9453b; opacity: .35' \
+        in html
+    # the held value (120,000) is an outline cut at the scale's end, marked so
+    held = html.split('nm-row-held')[1].split("</tr></table>")[0]
+    assert 'border: 2px dashed' in held and 'width="70%"' in held and "&raquo;" in held
+    assert html.count("&raquo;") == 1
     assert "2025-08-19" in html and "11,500" in html and "about 12,000" in html
 
 
@@ -197,10 +206,12 @@ def test_text_one_line_per_point_with_date_value_kind_and_bar() -> None:
     text = timeline_text(pts, unit="ha")
     lines = text.splitlines()
     assert len(lines) == 3
-    assert lines[0].split() == ["2025-08-17", "10", "ha", "first", "value", "#" * 10]
+    # the scale is the largest value not held (20): 10 is half of the 30 characters
+    assert lines[0].split() == ["2025-08-17", "10", "ha", "first", "value", "#" * 15]
     assert lines[1].startswith("2025-08-18") and "20 * forged line ha" in lines[1]
-    assert lines[1].endswith("#" * 20)
-    assert lines[2].startswith("undated") and lines[2].endswith("." * 30)
+    assert lines[1].endswith(" " + "#" * 30)
+    # held 30 is past the scale: cut at 30 characters, marked '>'
+    assert lines[2].startswith("undated") and lines[2].endswith(" " + "." * 29 + ">")
     assert "held for review" in lines[2]
 
 
