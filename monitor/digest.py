@@ -26,10 +26,12 @@ from monitor.chart import Point, timeline_table, timeline_text
 from monitor.feeds import safe_link
 from monitor.models import Estimate, Event, HistoryEntry, Number
 from monitor.netguard import mask_credentials
-from monitor.text import clean, fmt_number
+from monitor.text import clean, fmt_number, fold_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 FOLD_SCORE = 85  # headlines at least this similar (token_set_ratio) are one story
+NAMES_SCORE = 75  # a headline names a watch when each word of its label is this near one of
+# the headline's words (ratio: Koursk, Kurskaya name Kursk; Kurdes, Kourou do not)
 
 LABELS = {
     "en": {"title": "news-monitor digest", "revised": "Revised figures", "from": "from",
@@ -376,7 +378,17 @@ def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = No
             out.append(Related((labels or {}).get(term, term), title, _link(ev.link),
                                (clean(ev.source),), term))
     order = {watch: i for i, watch in enumerate(labels or {})}  # terms first, then figures
-    return sorted(out, key=lambda r: (order.get(r.watch, len(order)), r.term))
+    # within a watch: items whose title names it first, then stories more outlets carry
+    return sorted(out, key=lambda r: (order.get(r.watch, len(order)), r.term,
+                                      not names(r.title, r.term), -len(r.outlets)))
+
+
+def names(title: str, label: str) -> bool:
+    """Whether a headline names a watch by its label ("Koursk : ..." names Kursk), folded
+    and fuzzy like the matcher, so an item that only mentions it in its body ranks after."""
+    want = [w for w in re.findall(r"\w{3,}", fold_text(label))]
+    have = re.findall(r"\w{3,}", fold_text(title))
+    return bool(want) and all(any(fuzz.ratio(w, h) >= NAMES_SCORE for h in have) for w in want)
 
 
 def _env(autoescape: bool) -> Environment:

@@ -202,3 +202,23 @@ def test_related_coverage_lists_an_item_under_the_watch_its_title_names(title: s
                  "h2", "f")
     (match,) = [e for e in engine.process(plain) if e.kind == "match"]
     assert match.watches[:2] == ("vladivostok", "ussuriysk")
+
+
+def test_related_items_that_name_the_watch_in_their_title_come_first() -> None:
+    """Issue 18: related coverage ranked: under each watch, headlines that name it first
+    (folded, "Koursk" names Kursk), then stories more outlets carry; the rest after."""
+    def m(title: str, source: str) -> Event:
+        return Event("match", f"https://x.example/{source}/{len(title)}", title, source, None,
+                     watches=("kursk",))
+
+    related = fold_related([
+        m("Ukraine holds ground in the east", "A"),
+        m("Moscow sends reinforcements to the border", "B"),
+        m("Moscow sends reinforcements to border", "C"),
+        m("Koursk : les civils évacués", "D"),
+    ], {"kursk": "Kursk"})
+    assert [r.title for r in related] == [
+        "Koursk : les civils évacués",  # names the watch
+        "Moscow sends reinforcements to the border",  # two outlets
+        "Ukraine holds ground in the east",
+    ]
