@@ -54,7 +54,7 @@ Reader = Callable[[str, str], Sequence[Reading] | None]  # None: the reader has 
 def ours(text: str, lang: str) -> list[Reading]:
     """The reader with vague plurals on ("dozens" as 12-120), as a reader of text."""
     return [Reading(q.value, q.low, q.high, q.qualifier)
-            for q in quantities(text, lang, vague=True)]
+            for q in quantities(text, lang, vague=True, partitive=True)]
 
 
 def engine(text: str, lang: str) -> list[Reading]:

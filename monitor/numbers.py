@@ -391,6 +391,7 @@ class _Atom:
     vague: bool = False
     pow: int = 0  # the power of ten a scale word written out gave ("4 thousand": 3)
     glued: bool = False  # a unit glued to the digits (2000km): never a year
+    partitive: bool = False  # the one of "one of the best", "l'un des": no figure's value
 
 
 def _exact(d: Decimal) -> Number:
@@ -695,10 +696,31 @@ _ONE_NOT_COUNT = re.compile(r"[\s,]*(?:of|another|by|day|time|way|thing|"
                             re.IGNORECASE)
 _ONE_AFTER_DET = re.compile(r"(?:\b(?:no|any|every|each|the|this|that|which|some|another|"
                             r"someone|a|an)\s+|\w+'s\s+)$", re.IGNORECASE)
+# "one of the best", "one of my stores", "one of Airbnb's", "one of 27"; "l'un des", "une de
+# ses", "un d'entre eux": one picked out of a set (not "one of a kind", "un de ces jours")
+_PARTITIVE_EN = re.compile(
+    r"\s+of\s+(?:(?:the|my|your|his|her|its|our|their|these|those|them|us|you)\b"
+    r"(?!\s+(?:days|times)\b)|[^\W\d_][\w-]*['’]s?\s|\d)", re.IGNORECASE)
+_PARTITIVE_FR = re.compile(
+    r"\s+(?:des|de\s+(?:ses|ces|leurs|nos|vos|mes|tes|nos)|d['’]entre)\b(?!\s+jours\b)",
+    re.IGNORECASE)
+_PARTITIVE_DET = re.compile(r"\b(?:no|any|every|each|the|this|that|which|another|a|an)\s+$",
+                            re.IGNORECASE)
 
 
-def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[int, int]]
-                ) -> list[_Atom]:
+_PARTITIVE_UN = re.compile(r"(?<![^\W\d_])[Uu]ne?\s+(?:des|de|d['’])")  # the pre-check: "un"
+
+
+def _partitive(text: str, word: str, start: int, end: int) -> bool:
+    """`one` in "one of the best", `un` in "l'un des blessés": a partitive one."""
+    if word == "one":
+        return bool(_PARTITIVE_EN.match(text, end)) and not _PARTITIVE_DET.search(
+            text, max(0, start - 12), start)
+    return bool(_PARTITIVE_FR.match(text, end))
+
+
+def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[int, int]],
+                partitive: bool = False) -> list[_Atom]:
     atoms: list[_Atom] = []
     found = list(_WORDS.finditer(low_text))
     if any(m.group("compound") and not "a" <= text[m.end()] <= "z" for m in found):
@@ -730,6 +752,9 @@ def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[in
             if len(low) == 1 and low[0] in _ARTICLES and not (
                     low[0] == "one" and lang != "fr" and _one_counts(text, first[1], last[2])
                     ) and not _AFTER_HUNDRED.search(text[max(0, first[1] - 8) : first[1]]):
+                if partitive and lang != ("fr" if low[0] == "one" else "en") and (
+                        _partitive(text, low[0], first[1], last[2])):
+                    atoms.append(_Atom(first[1], last[2], 1, False, "", partitive=True))
                 continue  # un char, une aide, one of (but "3 cent un")
             if (len(low) == 1 and low[0] in ("cent", "cents")
                     and _PER_BEFORE.search(text, max(0, first[1] - 6), first[1])):
@@ -875,15 +900,19 @@ def _unit_of(text: str, a: _Atom) -> None:
     a.unit = noun
 
 
-def quantities(text: str, lang: str | None = None, *, vague: bool = False) -> list[Quantity]:
+def quantities(text: str, lang: str | None = None, *, vague: bool = False,
+               partitive: bool = False) -> list[Quantity]:
     """Every quantity in `text`, in text order (see the module docstring for what counts).
 
     Vague plurals ("dozens", "des centaines", "tens of thousands") are read as ranges only
     with `vague=True`: they are no figure's value ("thousands of troops" does not revise
     3,000), so the engine leaves them unread; "une douzaine", "a dozen", "un millier" are
-    read either way, as "about" 12 or 1,000."""
+    read either way, as "about" 12 or 1,000. The partitive one ("one of the best", "l'un
+    des blessés") is read, as 1 marked `partitive`, only with `partitive=True`: it picks
+    one thing out of a set and is never a figure's value ("one of the 27 dead" is no toll
+    of 1; its 27 is read either way)."""
     try:
-        return _quantities(text, lang, vague)
+        return _quantities(text, lang, vague, partitive)
     except Exception:  # pragma: no cover - the contract is "never raises"
         return []
 
@@ -912,9 +941,10 @@ def _merge_worded(text: str, atoms: list[_Atom]) -> list[_Atom]:
     return out
 
 
-def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quantity]:
+def _quantities(text: str, lang: str | None, plural: bool = False, partitive: bool = False
+                ) -> list[Quantity]:
     digits = _ANY_DIGIT.search(text) is not None
-    worded = _has_number_word(_lower(text))
+    worded = _has_number_word(_lower(text)) or (partitive and _PARTITIVE_UN.search(text) is not None)
     if not (digits or worded):
         return []
     masked = _mask(text)
@@ -925,7 +955,7 @@ def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quant
         taken = [(a.start, a.end) for a in atoms]
         vague = [v for v in vague if not any(s < v.end and v.start < e for s, e in taken)]
         taken += [(a.start, a.end) for a in vague]
-        atoms += vague + _word_atoms(masked, low, lang, taken)
+        atoms += vague + _word_atoms(masked, low, lang, taken, partitive)
         atoms.sort(key=lambda a: a.start)
         atoms = _merge_worded(masked, atoms)
     for a in atoms:
@@ -940,7 +970,11 @@ def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quant
     while i < len(atoms):
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
-        if b is not None and not a.vague and not b.vague:
+        if a.partitive:
+            i += 1
+            out.append(Quantity(1, None, None, None, None, a.start, a.end, partitive=True))
+            continue
+        if b is not None and not a.vague and not b.vague and not b.partitive:
             pair = _pair(masked, a, b)
             if pair is not None:
                 if pair is not _YEARS:
