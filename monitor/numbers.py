@@ -857,8 +857,26 @@ _DURATION_UNIT = re.compile(
 _SPAN_BEFORE = re.compile(r"\b(?:for|in|after|of|lasting|than|since)\s+$", re.IGNORECASE)
 
 
+# The last word of every phrase in _QUALIFIERS, or its first letters: a number whose previous
+# word is none of these has no qualifier before it, and the costly search is skipped (most
+# numbers). A window ending in a sign, an apostrophe, a hyphen or a point is searched.
+_QUAL_LAST = frozenset(
+    ["than", "least", "moins", "minimum", "de", "of", "most", "plus", "maximum", "à", "to", "as", "environ", "quelque", "près", "approximativement", "some", "about", "around", "roughly", "approximately", "estimated", "circa", "presque", "quasiment", "nearly", "almost", "over", "above", "les", "des", "désormais", "maintenant", "déjà", "topped", "tops", "topping", "passed", "under", "below"])
+_QUAL_LAST_STEMS = ("dépass", "exceed", "surpass")
+
+
 def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier | None, int]:
     window = text[max(0, start - 28) : start]
+    tail = window.rstrip()
+    if not tail:
+        return None, start
+    if tail[-1].isalpha():
+        i = len(tail) - 1
+        while i > 0 and tail[i - 1].isalpha():
+            i -= 1
+        word = tail[i:].lower()
+        if word not in _QUAL_LAST and not word.startswith(_QUAL_LAST_STEMS):
+            return None, start
     m = _QUAL_BEFORE.search(window)
     if not m:
         return None, start
