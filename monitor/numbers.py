@@ -348,8 +348,14 @@ _BY_BEFORE = re.compile(
     rf"\b(?:{_RISE}|{_FALL}|up|down)\s+(?P<by>by\s+)?(?:(?:another|a\s+further|some|about|nearly|almost|"
     r"around|roughly|just|over|more\s+than)\s+)?$", re.IGNORECASE)
 _CONNECT = re.compile(r"\s*(?:-|–|—|~|à|to|through|thru|et|and)\s*", re.IGNORECASE)
-_CONNECT_CHANGE = re.compile(  # "from 208 pounds to 193", "de 12 morts à 14"
-    r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]*(?:à|to)\s*", re.IGNORECASE)
+_CONNECT_CHANGE = re.compile(  # "from 208 pounds to 193", "de 12 morts à 14", "$75 U.S. to"
+    r"(?:[ \u00a0,]+(?:(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’-]*)){0,3}?[ \u00a0,]*(?:à|to)\s*",
+    re.IGNORECASE)
+# after "from", "de", "between", "entre" with no change verb: "from 450 sq ft to 900 sq ft",
+# "entre 30 morts et 40 morts" (the unit said twice), "from 10 up to 20", "de 10 jusqu'à 20"
+_CONNECT_RANGE = re.compile(
+    r"(?P<unit>(?:[ \u00a0]+[^\W\d_][\w'’-]*){0,3}?)[ \u00a0]*"
+    r"(?P<c>to|à|et|and|through|up\s+to|jusqu['’]à)\s*", re.IGNORECASE)
 _FROM_AFTER = re.compile(  # "to 138,285 lots from 212,577", "3.9 million, up from 2.4 million"
     r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]+(?P<dir>up\s+|down\s+)?from\s*",
     re.IGNORECASE)
@@ -1033,7 +1039,8 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
     if len(between) > 48:
         return None
     connect = _CONNECT.fullmatch(between)
-    if not connect and "from" not in between and " à" not in between and " to" not in between:
+    if not connect and "from" not in between and " à" not in between and " to" not in between \
+            and " et" not in between and " and" not in between and "jusqu" not in between:
         return None
     before = text[max(0, a.start - 48) : a.start]
     opener = _RANGE_OPEN.search(before[-12:])
@@ -1041,8 +1048,14 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
     change_from = bool(opener) and word not in ("entre", "between") and bool(
         _CHANGE_VERB.search(before[: len(before) - len(opener.group(0))] + " ")) if opener else False
     joined = between.strip().lower()
+    ranged = None
     if change_from and not connect and _CONNECT_CHANGE.fullmatch(between):
         connect, joined = None, "to"
+    elif not connect and opener and not change_from and (
+            ranged := _CONNECT_RANGE.fullmatch(between)) is not None and (
+            not ranged.group("unit") or (a.unit is not None and a.unit == b.unit)):
+        joined = ranged.group("c").lower()
+        joined = "to" if joined.startswith("up") else "à" if joined.startswith("jusqu") else joined
     elif not connect:
         back = _FROM_AFTER.fullmatch(between)
         if back and (back.group("dir") or (_TO_BEFORE.search(before) and _CHANGE_VERB.search(

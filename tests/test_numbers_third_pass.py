@@ -1,0 +1,100 @@
+"""Issue 16, third pass: reading rules added after the second pass, each in French and
+English on sentences written for these tests, and the speed-ups' exactness."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from monitor import numbers
+from monitor.numbers import quantities
+
+
+def read(text: str, lang: str) -> list[tuple[object, ...]]:
+    return [(q.value, q.low, q.high, q.qualifier, q.unit, q.previous)
+            for q in quantities(text, lang)]
+
+
+# ------------------------------------------------------------------ ranges and changes
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # the unit said on both sides of a range
+    ("Flats range from 450 sq ft to 900 sq ft.", "en", [(900, 450, 900, None, "sq", None)]),
+    ("Between 30 dead and 40 dead, by the first counts.", "en",
+     [(40, 30, 40, None, "dead", None)]),
+    ("Des appartements de 30 m2 à 90 m2.", "fr", [(90, 30, 90, None, "m2", None)]),
+    ("Entre 30 morts et 40 morts selon les sources.", "fr", [(40, 30, 40, None, "morts", None)]),
+    # "from X up to Y", "de X jusqu'à Y": a range, not a bound on Y
+    ("Tickets cost from $10 up to $20.", "en", [(20, 10, 20, None, "USD", None)]),
+    ("De 10 jusqu'à 20 morts selon les sources.", "fr", [(20, 10, 20, None, "morts", None)]),
+])
+def test_ranges_with_the_unit_repeated_or_up_to(text: str, lang: str,
+                                                want: list[tuple[object, ...]]) -> None:
+    assert read(text, lang) == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # two units: two counts, no range
+    ("Between 30 dead and 40 injured were counted.", "en",
+     [(30, None, None, None, "dead", None), (40, None, None, None, "injured", None)]),
+    ("Entre 30 morts et 40 blessés ont été comptés.", "fr",
+     [(30, None, None, None, "morts", None), (40, None, None, None, "blessés", None)]),
+    # no "from", "between": two counts
+    ("30 dead and 40 dead were counted.", "en",
+     [(30, None, None, None, "dead", None), (40, None, None, None, "dead", None)]),
+    # a change verb before "from": a change, not a range
+    ("The toll rose from 12 dead to 14 dead.", "en", [(14, None, None, None, "dead", 12)]),
+    ("Le bilan est passé de 12 morts à 14 morts.", "fr", [(14, None, None, None, "morts", 12)]),
+])
+def test_not_ranges(text: str, lang: str, want: list[tuple[object, ...]]) -> None:
+    assert read(text, lang) == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # an abbreviation with points between the old value and "to"
+    ("Oil has dropped since May from $75 U.S. a barrel to $45.88.", "en",
+     [(45.88, None, None, None, "USD", 75)]),
+    ("Le prix est passé de 75 $ U.S. le baril à 45,88 $.", "fr",
+     [(45.88, None, None, None, "USD", 75)]),
+])
+def test_change_across_an_abbreviation(text: str, lang: str,
+                                       want: list[tuple[object, ...]]) -> None:
+    assert read(text, lang) == want
+
+
+# ------------------------------------------------------------------ speed-ups, exactness
+
+QUALIFIED = [
+    "no less than 30", "not fewer than 30", "pas moins de 30", "au moins 30", "au minimum 30",
+    "au minimum de 30", "at least 30", "a minimum of 30", "no more than 30", "pas plus de 30",
+    "at most 30", "tout au plus 30", "au plus 30", "au maximum de 30", "a maximum of 30",
+    "jusqu'à 30", "jusqu’à 30", "up to 30", "as many as 30", "as much as 30", "environ 30",
+    "quelque 30", "à peu près 30", "approximativement 30", "autour de 30", "some 30",
+    "about 30", "around 30", "roughly 30", "approximately 30", "approx. 30", "an estimated 30",
+    "circa 30", "~30", "≈ 30", "près de 30", "presque 30", "quasiment 30", "pas loin de 30",
+    "nearly 30", "almost 30", "close to 30", "over the age of 30", "above the age of 30",
+    "older than the age of 30", "aged over 30", "plus de 30", "plus d'un", "au-delà de 30",
+    "au-dessus de 30", "more than 30", "over 30", "above 30", "upwards of 30",
+    "in excess of 30", "greater than 30", "higher than 30", "larger than 30", "bigger than 30",
+    "supérieure à 30", "supérieurs à 30", "dépasse 30", "dépassent désormais les 30",
+    "dépasse la barre des 30", "exceeding 30", "exceeds 30", "surpassed 30", "topped 30",
+    "tops 30", "topping 30", "has passed 30", "franchit la barre des 30",
+    "under the age of 30", "below the age of 30", "younger than the age of 30",
+    "aged under 30", "moins de 30", "moins d'un", "fewer than 30", "less than 30", "under 30",
+    "below 30", "sub-30", "lower than 30", "smaller than 30", "inférieure à 30",
+    "en dessous de 30", "en-dessous de 30", "au-dessous de 30", "en deçà de 30",
+    "(about 30", "« environ 30",
+]
+
+
+@pytest.mark.parametrize("phrase", QUALIFIED)
+def test_qualifier_shortcut_reads_what_the_full_search_reads(phrase: str) -> None:
+    # the shortcut skips the search where the word before the number ends no qualifier;
+    # every qualifier phrase must still be found, as the full search finds it
+    text = f"Ils disent {phrase} soldats."
+    start = re.search(r"\d|(?<![^\W\d_])un\b", text).start()  # type: ignore[union-attr]
+    window = text[max(0, start - 28) : start]
+    m = numbers._QUAL_BEFORE.search(window)
+    assert m is not None, phrase
+    assert numbers._qualifier(text, start)[0] is not None, phrase
