@@ -161,7 +161,7 @@ _SIGNS = "€$£₩₽₴¥₹"
 _SPACE = "[ \u00a0\u202f]"
 _DIGITS = re.compile(  # the look-ahead first: one cheap test rules out most positions
     rf"""(?=[\d.,$€£₩₽₴¥₹A-Z])
-    (?<![\w.,'’§/])(?:(?<![^\W\d_]{{2}}-)|(?<=\bsub-))(?<!\b[^\W\d_]-)   # not glued to a word, a number, a model name
+    (?<![\w.,'’§/])(?:(?<![^\W\d_]{{2}}-)|(?<=\bsub-)|(?<=\b[Mm]inus-))(?<!\b[^\W\d_]-)   # not glued to a word, a number, a model name
     (?:(?P<cur>
         (?:(?P<dp>US|U\.S\.|AU|A|CA|C|HK|NZ|S|R){_SPACE}?)?\$(?P<ds>US|A)?
       | [€£₩₽₴¥₹]
@@ -553,6 +553,37 @@ def _digit_matches(text: str) -> Iterator[re.Match[str]]:
         pos = m.end()
 
 
+# A minus sign: "−0.3%" (U+2212), "minus 20 degrees", "minus-130", "$-50.8bn"; a hyphen or a
+# French "moins" (not "moins de") only before a percentage or a temperature ("-0.5%", "-5°C",
+# "moins 5 degrés"), where a hyphen is not a dash and "moins" not a bound: "COVID -19
+# tests", "10 -15 people" keep their 19 and 15.
+_MINUS_WORD = re.compile(r"(?:\b[Mm]inus[ \u00a0-]|(?<![\w.,])−[ \u00a0]?)$")
+_MINUS_SOFT = re.compile(r"(?:(?:^|(?<=[\s(\[:;=]))-|\b[Mm]oins[ \u00a0]|[$€£]-)$")
+_SIGNED_UNIT = re.compile(
+    r"[ \u00a0\u202f]*(?:%|°|º|(?:degrees?|degr[ée]s?|deg|pc|per[ \u00a0]?cent|percent|"
+    r"pour[ \u00a0]?cent|points?|pts?|pp)\b)", re.IGNORECASE)
+
+
+def _negative(text: str, start: int, end: int, percent: bool) -> int:
+    """The length of a minus sign or word just before the number at `start`, or 0
+    (`percent`: a % sign was read with the number)."""
+    window = text[max(0, start - 7) : start]
+    m = _MINUS_WORD.search(window)
+    if m:
+        return len(m.group(0))
+    if window[-1:] not in ("-", " ", "\u00a0"):
+        return 0
+    m = _MINUS_SOFT.search(window)
+    if m is None:
+        return 0
+    if m.group(0)[0] not in "$€£" and not percent and not _SIGNED_UNIT.match(text, end):
+        return 0
+    if m.group(0) == "-" and (start >= 2 and text[start - 2] == " " and start >= 3 and (
+            text[: start - 1].rstrip()[-1:].isdigit())):
+        return 0  # "10 -15%": a range written loosely
+    return len(m.group(0))
+
+
 def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
     atoms: list[_Atom] = []
     for m in _digit_matches(text):
@@ -632,7 +663,13 @@ def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
             value *= 12
         if power:
             value *= Decimal(10) ** power
-        atom = _Atom(m.start(), end, _exact(value), scaled, num, unit, end)
+        start = m.start()
+        if start and not cur and (sign := _negative(text, start, end, sym == "%")):
+            start -= sign
+            value = -value
+            if text[start] in CURRENCY_SIGNS:  # "$-50.8bn"
+                unit = unit or CURRENCY_SIGNS[text[start]]
+        atom = _Atom(start, end, _exact(value), scaled, num, unit, end)
         atom.pow = worded
         atom.glued = is_glued_unit
         atoms.append(atom)
@@ -895,10 +932,18 @@ def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier
     return None, start  # pragma: no cover
 
 
+_DEGREES_AFTER = re.compile(r"[ \u00a0\u202f]?[°º](?:[ \u00a0\u202f]?(?P<u>[CcFf])(?![^\W\d_]))?")
+
+
 def _unit_of(text: str, a: _Atom) -> None:
     """The unit after the number: "%" for per cent, "points" for percentage points, an ISO
     code for a currency word ("euros", "Canadian dollars", "livres sterling"), else the noun."""
     pos = a.end
+    if "°" in text[pos : pos + 2] or "º" in text[pos : pos + 2]:
+        deg = _DEGREES_AFTER.match(text, pos)
+        if deg:
+            a.unit, a.uend = "°" + (deg.group("u") or "").upper(), deg.end()
+            return
     m = _PERCENT_AFTER.match(text, pos)
     if m:
         a.unit, a.uend = "%", m.end()

@@ -98,3 +98,48 @@ def test_qualifier_shortcut_reads_what_the_full_search_reads(phrase: str) -> Non
     m = numbers._QUAL_BEFORE.search(window)
     assert m is not None, phrase
     assert numbers._qualifier(text, start)[0] is not None, phrase
+
+
+# ------------------------------------------------------------------ negative values
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # a minus sign or word: the value is negative (a growth rate, a temperature, a balance)
+    ("Growth was revised to −0.3% from 0.2%.", "en", [(-0.3, "%", 0.2)]),
+    ("La croissance a été révisée à −0,3 % contre 0,2 % prévu.", "fr", [(-0.3, "%", None),
+                                                                        (0.2, "%", None)]),
+    ("GDP shrank by 0.3% to -0.5% in the third quarter.", "en", [(-0.5, "%", -0.2)]),
+    ("Le PIB est passé de 0,2 % à -0,3 % au troisième trimestre.", "fr", [(-0.3, "%", 0.2)]),
+    ("It will fall to minus 20 degrees tonight.", "en", [(-20, "degrees", None)]),
+    ("The gas is cooled to minus-160 degrees.", "en", [(-160, "degrees", None)]),
+    ("Il fera moins 5 degrés cette nuit.", "fr", [(-5, "degrés", None)]),
+    ("Paris woke to -5°C on Monday.", "en", [(-5, "°C", None)]),
+    ("Il faisait -12 °C à Lyon.", "fr", [(-12, "°C", None)]),
+    ("The trade balance fell to $-50.8bn in April.", "en", [(-50_800_000_000, "USD", None)]),
+])
+def test_negative_values(text: str, lang: str, want: list[tuple[object, ...]]) -> None:
+    assert [(q.value, q.unit, q.previous) for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # a hyphen is a minus only before a percentage or a temperature, never after a number
+    ("They bought thousands of COVID -19 tests.", "en", [19]),
+    ("Between 10 -15% of voters are undecided.", "en", [15]),
+    ("Entre 10 -15 % des électeurs hésitent.", "fr", [15]),
+    ("Le score était de 3 -1 à la mi-temps.", "fr", [3, 1]),
+    # "moins" is a minus only before a temperature or a percentage; "moins de" is a bound
+    ("Il reste moins 5 soldats.", "fr", [5]),
+    ("Il reste moins de 5 % des voix.", "fr", [5]),
+    # an exponent is no negative value of its own
+    ("A mass of 1.99×10−30 kilograms.", "en", [1.99, 10, 30]),
+])
+def test_not_negative(text: str, lang: str, want: list[object]) -> None:
+    assert [q.value for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    ("Il fera 25 °C demain.", "fr", [(25, "°C")]),
+    ("It hit 104°F in Phoenix.", "en", [(104, "°F")]),
+    ("A 30° angle.", "en", [(30, "°")]),
+])
+def test_degrees(text: str, lang: str, want: list[tuple[object, str]]) -> None:
+    assert [(q.value, q.unit) for q in quantities(text, lang)] == want
