@@ -295,17 +295,21 @@ def _lower(text: str) -> str:
 
 _QUALIFIERS: list[tuple[str, Qualifier]] = [
     (r"no\s+(?:less|fewer)\s+than|not\s+(?:less|fewer)\s+than|pas\s+moins\s+d[e'’]|"
-     r"au\s+moins(?:\s+d[e'’])?|au\s+minimum(?:\s+d[e'’])?|at\s+least|a\s+minimum\s+of", "at_least"),
+     r"au\s+moins(?:\s+d[e'’])?|au\s+minimum(?:\s+d[e'’])?|at\s+least|a\s+minimum\s+of|"
+     r"as\s+(?:few|little|low)\s+as", "at_least"),
     (r"no\s+more\s+than|not\s+more\s+than|pas\s+plus\s+d[e'’]|at\s+most|tout\s+au\s+plus|"
      r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|jusqu['’]à|"
      r"(?<!the\srun[\s-])(?<!the\slead[\s-])(?<!the\sbuild[\s-])(?<!\bleading\s)(?<!\bled\s)up\s+to|"
-     r"as\s+many\s+as|"
-     r"as\s+much\s+as", "up_to"),
+     r"as\s+(?:many|much|high)\s+as", "up_to"),
     (r"environ|quelque|à peu près|approximativement|autour de|some|about|around|roughly|"
-     r"approximately|approx\.|an estimated|circa|~|≈", "about"),
-    (r"près d[e'’]|presque|quasiment|pas loin d[e'’]|nearly|almost|close to", "nearly"),
+     r"approximately|approx\.|an estimated|circa|~|≈|in\s+the\s+region\s+of|"
+     r"(?:of|on)\s+the\s+order\s+of|de\s+l['’]ordre\s+d[e'’]|aux\s+alentours\s+d[e'’]|"
+     r"plus\s+ou\s+moins|grosso\s+modo|estimated\s+at|estimée?s?\s+à|"
+     r"avoisin\w*(?:\s+(?:les|la\s+barre\s+des))?", "about"),
+    (r"près d[e'’]|presque|quasiment|pas loin d[e'’]|nearly|almost|close to|just\s+shy\s+of|"
+     r"approaching|nearing|frôl\w*(?:\s+(?:les|la\s+barre\s+des))?", "nearly"),
     (r"(?:over|above|older\s+than)\s+(?:the\s+)?age\s+of|aged\s+over|"
-     r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards of|in excess of|"
+     r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards? of|in excess of|"
      r"greater than|higher than|larger than|bigger than|supérieure?s?\s+à|"
      r"dépass\w*(?:\s+(?:désormais|maintenant|déjà))?(?:\s+(?:les|la barre des))?|"
      r"exceed\w*|surpass\w*|topped|tops|topping|has passed|franchi(?:t)?(?:\s+la barre)?\s+(?:des|de)",
@@ -322,9 +326,12 @@ _QUAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _QUAL_AFTER = re.compile(  # "500 or more", "40 dead or more", "40 morts ou moins"
-    r"(?:[ \u00a0]+[^\W\d_][\w'’-]*)?[ \u00a0]*(?:(?P<lo>or\s+more|ou\s+plus|et\s+plus|and\s+more|and\s+above|or\s+above|"
+    r"(?:-(?:(?P<plus>plus)|(?P<odd>odd))(?![\w-])|(?P<sign>\+)(?=[ \u00a0]+[^\W\d_]))"  # "30-plus", "30+", "30-odd"
+    r"|(?:[ \u00a0]+[^\W\d_][\w'’-]*)?[ \u00a0]*(?:(?P<lo>or\s+more|ou\s+plus|et\s+plus|and\s+more|and\s+above|or\s+above|"
     r"or\s+greater|or\s+higher|ou\s+davantage)|(?P<hi>or\s+less|ou\s+moins|or\s+fewer|"
-    r"or\s+below|or\s+lower|at\s+most|au\s+plus|au\s+maximum))(?![\w])(?!\s*(?:than|que|d[e'’]))",
+    r"or\s+below|or\s+lower|at\s+most|au\s+plus|au\s+maximum)|(?P<ab>or\s+so|more\s+or\s+less|"
+    r"environ(?![ \u00a0]*[\d(]))"
+    r")(?![\w])(?!\s*(?:than|que|d[e'’]))",
     re.IGNORECASE,
 )
 
@@ -904,8 +911,8 @@ _SPAN_BEFORE = re.compile(r"\b(?:for|in|after|of|lasting|than|since)\s+$", re.IG
 # word is none of these has no qualifier before it, and the costly search is skipped (most
 # numbers). A window ending in a sign, an apostrophe, a hyphen or a point is searched.
 _QUAL_LAST = frozenset(
-    ["than", "least", "moins", "minimum", "de", "of", "most", "plus", "maximum", "à", "to", "as", "environ", "quelque", "près", "approximativement", "some", "about", "around", "roughly", "approximately", "estimated", "circa", "presque", "quasiment", "nearly", "almost", "over", "above", "les", "des", "désormais", "maintenant", "déjà", "topped", "tops", "topping", "passed", "under", "below"])
-_QUAL_LAST_STEMS = ("dépass", "exceed", "surpass")
+    ["than", "least", "moins", "minimum", "de", "of", "most", "plus", "maximum", "à", "to", "as", "environ", "quelque", "près", "approximativement", "some", "about", "around", "roughly", "approximately", "estimated", "circa", "presque", "quasiment", "nearly", "almost", "over", "above", "les", "des", "désormais", "maintenant", "déjà", "topped", "tops", "topping", "passed", "under", "below", "at", "approaching", "nearing", "modo"])
+_QUAL_LAST_STEMS = ("dépass", "exceed", "surpass", "avoisin", "frôl")
 
 
 def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier | None, int]:
@@ -1056,8 +1063,16 @@ def _quantities(text: str, lang: str | None, plural: bool = False, partitive: bo
         q, qstart = _qualifier(masked, a.start, a.end)
         end = a.uend if a.unit in ("%", "points") else a.end
         after = _QUAL_AFTER.match(masked, end, end + 20)
-        if after and q in (None, "about"):
-            q = "at_least" if after.group("lo") else "up_to"
+        if after and (after.group("plus") or after.group("odd") or after.group("sign")) and (
+                not masked[end - 1].isdigit() or _next_word(masked, after.end()).lower() in _STOP):
+            after = None  # "3G+", "Hero 3+ qui": a name, not "3 or more"
+        if after and (after.group("ab") or after.group("odd")):
+            if q is None:  # "30 or so", "300 morts environ", "30-odd": about
+                q = "about"
+                end = after.end()
+        elif after and q in (None, "about"):
+            q = "at_least" if after.group("lo") or after.group("plus") or after.group(
+                "sign") else "up_to"
             end = after.end()
         if q is None and a.qual:
             q = a.qual

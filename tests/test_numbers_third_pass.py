@@ -84,7 +84,12 @@ QUALIFIED = [
     "aged under 30", "moins de 30", "moins d'un", "fewer than 30", "less than 30", "under 30",
     "below 30", "sub-30", "lower than 30", "smaller than 30", "inférieure à 30",
     "en dessous de 30", "en-dessous de 30", "au-dessous de 30", "en deçà de 30",
-    "(about 30", "« environ 30",
+    "(about 30", "« environ 30", "as few as 30", "as little as 30", "as low as 30",
+    "as high as 30", "in the region of 30", "of the order of 30", "on the order of 30",
+    "de l'ordre de 30", "aux alentours de 30", "plus ou moins 30", "grosso modo 30",
+    "estimated at 30", "estimé à 30", "estimées à 30", "avoisine les 30", "avoisinait 30",
+    "just shy of 30", "approaching 30", "nearing 30", "frôle la barre des 30", "frôlait 30",
+    "upward of 30",
 ]
 
 
@@ -143,3 +148,53 @@ def test_not_negative(text: str, lang: str, want: list[object]) -> None:
 ])
 def test_degrees(text: str, lang: str, want: list[tuple[object, str]]) -> None:
     assert [(q.value, q.unit) for q in quantities(text, lang)] == want
+
+
+# ------------------------------------------------------------------ more qualifier phrasings
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # "as few / little / low as" is the lower end of an estimate; "as many / much / high as"
+    # the upper end (AP: "as many as" is an upper estimate)
+    ("As few as 10 people turned up.", "en", [(10, "at_least")]),
+    ("Prices start as low as $5.", "en", [(5, "at_least")]),
+    ("Inflation could run as high as 5%.", "en", [(5, "up_to")]),
+    ("As many as 500 civilians may have died.", "en", [(500, "up_to")]),
+    ("Pas moins de 500 civils seraient morts.", "fr", [(500, "at_least")]),
+    ("Jusqu'à 500 civils seraient morts.", "fr", [(500, "up_to")]),
+    # approximations before the number
+    ("In the region of 10,000 people marched.", "en", [(10000, "about")]),
+    ("Costs of the order of $3 billion.", "en", [(3_000_000_000, "about")]),
+    ("The damage is estimated at $300 million.", "en", [(300_000_000, "about")]),
+    ("Des débits de l'ordre de 170 Mo/s.", "fr", [(170, "about")]),
+    ("On la trouve aux alentours de 470 euros.", "fr", [(470, "about")]),
+    ("Plus ou moins 300 personnes étaient là.", "fr", [(300, "about")]),
+    ("Le coût est estimé à 300 millions d'euros.", "fr", [(300_000_000, "about")]),
+    ("Le bilan avoisine les 300 morts.", "fr", [(300, "about")]),
+    # near it, from below
+    ("Just shy of 300 people voted.", "en", [(300, "nearly")]),
+    ("The toll is approaching 300.", "en", [(300, "nearly")]),
+    ("Le bilan frôle les 300 morts.", "fr", [(300, "nearly")]),
+    ("Upward of 300 people queued.", "en", [(300, "more_than")]),
+    # after the number
+    ("30 or so people came.", "en", [(30, "about")]),
+    ("Some 400-odd candles lit the room.", "en", [(400, "about")]),
+    ("Il coûte 230 euros environ chez les revendeurs.", "fr", [(230, "about")]),
+    ("Open to 18+ players only.", "en", [(18, "at_least")]),
+    ("He has 30-plus years of experience.", "en", [(30, "at_least")]),
+    ("Réservé aux 18+ joueurs inscrits.", "fr", [(18, "at_least")]),
+])
+def test_more_qualifier_phrasings(text: str, lang: str,
+                                  want: list[tuple[object, object]]) -> None:
+    assert [(q.value, q.qualifier) for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # "environ" before the next number is that number's
+    ("300 morts, environ 200 blessés.", "fr", [(300, None), (200, "about")]),
+    # a "+" after a name or a unit, or before a function word, is no bound
+    ("Les réseaux 3G+ sont couverts.", "fr", [(3, None)]),
+    ("La nouvelle Hero 3+ qui sort lundi.", "fr", [(3, None)]),
+    ("The score was 3+2 at the break.", "en", [(3, None), (2, None)]),
+])
+def test_no_qualifier_there(text: str, lang: str, want: list[tuple[object, object]]) -> None:
+    assert [(q.value, q.qualifier) for q in quantities(text, lang)] == want
