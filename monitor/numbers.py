@@ -817,8 +817,10 @@ def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[in
                 continue  # Sept. (month)
             if low[-1] in ("million", "millions", "milliard", "milliards", "billion", "billions",
                            "thousand", "thousands", "mille", "trillion", "trillions", "hundreds",
-                           "dozens", "douzaines", "douzaine", "cents") and len(low) == 1:
-                continue  # des millions, thousands of: no count
+                           "dozens", "douzaines", "douzaine", "cents") and len(low) == 1 and not (
+                    low[0] == "mille" and lang != "en" and not _DE_BEFORE.search(
+                        text, max(0, first[1] - 12), first[1])):
+                continue  # des millions, thousands of: no count (but "mille manifestants")
             lg = lang
             fr = sum(w in _FR_SET for w in low)
             en = sum(w in _EN_SET for w in low)
@@ -842,6 +844,7 @@ def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[in
     return atoms
 
 
+_DE_BEFORE = re.compile(r"(?:aines?|iers?)\s+d(?:e\s+|['’])$", re.IGNORECASE)  # "centaine de mille"
 _AFTER_HUNDRED = re.compile(r"\d[\s\u00a0]+(?:cents?|mille|hundred|thousand)\s+$", re.IGNORECASE)
 # "four-cylinder", "a five-year journey": an English number word joined to its noun
 _COMPOUND_EN = re.compile(r"(?:[a-z]+-)*(?:one|two|three|four|five|six|seven|eight|nine|ten|"

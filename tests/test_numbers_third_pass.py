@@ -198,3 +198,15 @@ def test_more_qualifier_phrasings(text: str, lang: str,
 ])
 def test_no_qualifier_there(text: str, lang: str, want: list[tuple[object, object]]) -> None:
     assert [(q.value, q.qualifier) for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # French "mille" alone is a thousand ("des milliers" is the vague one)
+    ("Mille manifestants ont défilé samedi.", "fr", [(1000, None, None, "manifestants")]),
+    ("Le nombre varie de mille à mille cinq cents.", "fr", [(1500, 1000, 1500, None)]),
+    ("Dix mille soldats.", "fr", [(10000, None, None, "soldats")]),
+    # English "thousand" alone stays unread ("a thousand" is read, see the first pass)
+    ("Thousand Oaks residents fled.", "en", []),
+])
+def test_mille_alone(text: str, lang: str, want: list[tuple[object, ...]]) -> None:
+    assert [(q.value, q.low, q.high, q.unit) for q in quantities(text, lang)] == want
