@@ -13,7 +13,8 @@ out) is shown on extra NewsQuant rows.
 
 The scores are strict: every disagreement with the gold is a miss. Beside them, the last
 column counts the NewsQuant misses where issue 16's own rules decide against the gold (a
-"from X to Y" change read as a change, not a range; a vague plural read as a range with
+"from X to Y" change read as a change, not a range, its old value and its amount held as the
+new value's `previous`, not as values of their own; a vague plural read as a range with
 `about`, not an exact value; a bound or approximation word the text writes; a conversion in
 brackets keeping its figure's qualifier); they are listed by class under the table.
 
@@ -110,6 +111,8 @@ class NewsQuantScore:
 
 # the misses where the issue's own rules decide against the gold, by class
 CHANGE = "a change ('from X to Y', 'to Y from X') read as a change, gold a range"
+CHANGE_PART = ("a change's old value or amount ('to Y from X', 'by X to Y'), held as the new "
+               "value's previous, gold a value of its own")
 VAGUE = "a vague plural ('dozens', 'thousands') read as a range with about, gold exact"
 BOUND = "a bound or approximation the text writes ('as many as', 'no more than', 'some'), gold none"
 CONVERSION = "a conversion in brackets keeps its figure's qualifier, gold none"
@@ -133,6 +136,9 @@ def issue_rule(text: str, gold: dict[str, object], got: Sequence[Reading],
                 return CHANGE
             return None
         v = float(gold["value"])  # type: ignore[arg-type]
+        if any(r.previous is not None and (same(float(r.previous), v) or same(
+                abs(float(r.value) - float(r.previous)), v)) for r in got):
+            return CHANGE_PART
         if any(r.low is not None and same(r.low, v) and _VAGUE_WORD.search(text[r.start:r.end])
                for r in got):
             return VAGUE
