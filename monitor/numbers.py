@@ -6,11 +6,12 @@ or abbreviated (`1,2 million`, `1.5bn`, `12k`, `3 Mds`, `10M`, `$1.762bn`), numb
 (through text2num), money (a currency symbol, code or word before or after the number, read
 as an ISO code: `$`, `USD10m`, `M€`, `euros` -> USD, EUR), percentages (`%`, `per cent`,
 `pour cent` -> "%"; percentage points -> "points"), glued measure units (`2,000km`),
-ranges, one-sided bounds and their negations (`no less than 30` = at least 30), vague
-amounts (`dozens`, `des centaines`, `une douzaine`: a range or an "about", never an exact
-count) and change phrases (`rose by 3,000 to 14,000`, `passé de 12 à 14`: one quantity, the
-new value, with `previous`). Values are exact: the digits go through Decimal, so `4,1
-millions` is 4100000 and `27,349.19` stays a float only because its decimals remain. It
+negative values (`−0.3%`, `minus 20 degrees`), ranges, one-sided bounds and their negations
+(`no less than 30` = at least 30), vague amounts (`dozens`, `des centaines`, `une douzaine`:
+a range or an "about", never an exact count), the partitive one (`one of the best`, read on
+request and marked) and change phrases (`rose by 3,000 to 14,000`, `passé de 12 à 14`: one
+quantity, the new value, with `previous`). Values are exact: the digits go through Decimal,
+so `4,1 millions` is 4100000 and `27,349.19` stays a float only because its decimals remain. It
 leaves out what is not a count: years, dates, times, ordinals, URLs, handles, phone numbers
 and model names (`F-16`, `KN-23`). Offsets always refer to the text given. What it reads is
 described in docs/numbers.md.
@@ -587,8 +588,7 @@ def _negative(text: str, start: int, end: int, percent: bool) -> int:
         return 0
     if m.group(0)[0] not in "$€£" and not percent and not _SIGNED_UNIT.match(text, end):
         return 0
-    if m.group(0) == "-" and (start >= 2 and text[start - 2] == " " and start >= 3 and (
-            text[: start - 1].rstrip()[-1:].isdigit())):
+    if m.group(0) == "-" and text[: start - 1].rstrip()[-1:].isdigit():
         return 0  # "10 -15%": a range written loosely
     return len(m.group(0))
 
@@ -754,7 +754,7 @@ _PARTITIVE_EN = re.compile(
     r"\s+of\s+(?:(?:the|my|your|his|her|its|our|their|these|those|them|us|you)\b"
     r"(?!\s+(?:days|times)\b)|[^\W\d_][\w-]*['’]s?\s|\d)", re.IGNORECASE)
 _PARTITIVE_FR = re.compile(
-    r"\s+(?:des|de\s+(?:ses|ces|leurs|nos|vos|mes|tes|nos)|d['’]entre)\b(?!\s+jours\b)",
+    r"\s+(?:des|de\s+(?:ses|ces|leurs|nos|vos|mes|tes)|d['’]entre)\b(?!\s+jours\b)",
     re.IGNORECASE)
 _PARTITIVE_DET = re.compile(r"\b(?:no|any|every|each|the|this|that|which|another|a|an)\s+$",
                             re.IGNORECASE)
@@ -1115,7 +1115,6 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
     change_from = bool(opener) and word not in ("entre", "between") and bool(
         _CHANGE_VERB.search(before[: len(before) - len(opener.group(0))] + " ")) if opener else False
     joined = between.strip().lower()
-    ranged = None
     if change_from and not connect and _CONNECT_CHANGE.fullmatch(between):
         connect, joined = None, "to"
     elif not connect and opener and not change_from and (
