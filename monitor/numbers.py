@@ -492,7 +492,14 @@ def _is_year(text: str, atom: _Atom) -> bool:
         return True
     if _is_month(_prev_word(text, atom.start)):
         return True
+    if atom.unit in _EVENTS:
+        return True  # "the 2026 Winter Olympics", "les élections de 2027"
     return atom.unit is None or not atom.unit.endswith(("s", "x", "%"))  # counts are plural
+
+
+# plural nouns a year names, not counts ("the 2026 Olympics", "2024 elections")
+_EVENTS = frozenset(
+    ["olympics", "paralympics", "games", "elections", "championships", "awards", "oscars", "grammys", "emmys", "finals", "playoffs", "midterms", "primaries", "jeux", "élections", "municipales", "législatives", "présidentielles", "régionales", "européennes", "mondiaux", "championnats", "césars", "olympiques"])
 
 
 def _is_date_day(text: str, atom: _Atom) -> bool:
@@ -1064,6 +1071,16 @@ def _quantities(text: str, lang: str | None, plural: bool = False, partitive: bo
                     out.append(pair)
                 i += 2
                 continue
+            c = atoms[i + 2] if i + 2 < len(atoms) else None
+            if c is not None and not c.vague and not c.partitive and _is_year(masked, b) and (
+                    not _is_year(masked, a)):
+                # "fell from 63,890 in 2021 to 56,345": the year between read as a word
+                veiled = f"{masked[: b.start]}{'y' * (b.end - b.start)}{masked[b.end :]}"
+                pair = _pair(veiled, a, c)
+                if pair is not None and pair is not _YEARS:
+                    out.append(pair)
+                    i += 3
+                    continue
         i += 1
         if not a.vague and (_is_year(masked, a) or _is_date_day(masked, a)):
             continue

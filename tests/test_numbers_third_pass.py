@@ -210,3 +210,34 @@ def test_no_qualifier_there(text: str, lang: str, want: list[tuple[object, objec
 ])
 def test_mille_alone(text: str, lang: str, want: list[tuple[object, ...]]) -> None:
     assert [(q.value, q.low, q.high, q.unit) for q in quantities(text, lang)] == want
+
+
+# ------------------------------------------------------------------ years inside changes
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # a year after each value: still a change, never a range from the year
+    ("Enrolment fell from 12,400 in 2019 to 9,800 in 2023.", "en", [(9800, None, 12400)]),
+    ("Exports rose from $12 billion in 2010 to $40 billion in 2020.", "en",
+     [(40_000_000_000, None, 12_000_000_000)]),
+    ("Sales fell to 800 units in 2024 from 950 in 2023.", "en", [(800, None, 950)]),
+    ("Le nombre d'élèves est passé de 12 400 en 2019 à 9 800 en 2023.", "fr",
+     [(9800, None, 12400)]),
+    ("Les exportations ont grimpé de 12 milliards en 2010 à 40 milliards en 2020.", "fr",
+     [(40_000_000_000, None, 12_000_000_000)]),
+])
+def test_changes_across_years(text: str, lang: str, want: list[tuple[object, ...]]) -> None:
+    assert [(q.value, q.low, q.previous) for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # a year before an event's plural name is a year, not a count of Olympics
+    ("Medal counts at the 2026 Winter Olympics.", "en", []),
+    ("Tickets for the 2028 Games go on sale.", "en", []),
+    ("Before the 2027 elections, 3,000 observers arrived.", "en", [3000]),
+    # a plural count noun after 1800-2100 is still a count, in both languages
+    ("Some 2,000 protesters marched.", "en", [2000]),
+    ("Quelque 2 000 manifestants ont défilé.", "fr", [2000]),
+    ("Avant les élections de 2027, 3 000 observateurs sont arrivés.", "fr", [3000]),
+])
+def test_event_years(text: str, lang: str, want: list[object]) -> None:
+    assert [q.value for q in quantities(text, lang)] == want
