@@ -311,12 +311,12 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
      r"approaching|nearing|frôl\w*(?:\s+(?:les|la\s+barre\s+des))?", "nearly"),
     (r"(?:over|above|older\s+than)\s+(?:the\s+)?age\s+of|aged\s+over|"
      r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards? of|in excess of|"
-     r"greater than|higher than|larger than|bigger than|supérieure?s?\s+à|"
+     r"older\s+than|greater than|higher than|larger than|bigger than|supérieure?s?\s+à|"
      r"dépass\w*(?:\s+(?:désormais|maintenant|déjà))?(?:\s+(?:les|la barre des))?|"
      r"exceed\w*|surpass\w*|topped|tops|topping|has passed|franchi(?:t)?(?:\s+la barre)?\s+(?:des|de)",
      "more_than"),
     (r"(?:under|below|younger\s+than)\s+(?:the\s+)?age\s+of|aged\s+under|"
-     r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|"
+     r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|younger\s+than|"
      r"inférieure?s?\s+à|en[ -]dessous\s+d[e'’]|au-dessous\s+d[e'’]|en\s+deçà\s+d[e'’]",
      "less_than"),
 ]
@@ -600,6 +600,9 @@ def _negative(text: str, start: int, end: int, percent: bool) -> int:
     return len(m.group(0))
 
 
+_MODEL_BEFORE = re.compile(r"\b[A-Za-z]+\d*-$")  # "A10-", "RTX-" glued to the number
+
+
 def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
     atoms: list[_Atom] = []
     for m in _digit_matches(text):
@@ -630,6 +633,9 @@ def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
                 continue  # 5b: a name, not billions
             elif g == "mm" and glued != "MM":
                 unit, is_glued_unit = "mm", True
+            elif g in _SCALES and not cur and _MODEL_BEFORE.search(text, max(0, m.start() - 12),
+                                                                  m.start()):
+                continue  # "A10-5750M", "RTX-4090K": a model name, not millions
             elif g in _SCALES and g not in ("hundred", "cent", "cents"):
                 power = _SCALES[g]
             elif lang == "fr" and g in _FR_BIG:
@@ -1181,7 +1187,13 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
         return None
     start = a.start - len(opener.group(0).lstrip()) if opener else a.start
     q, qstart = _qualifier(text, start)
-    return Quantity(b.value, low, b.value, q, b.unit or a.unit, qstart if q else start, b.end)
+    unit = a.unit if _keyed(a.unit) and not _keyed(b.unit) else b.unit or a.unit  # "$10-12M deal"
+    return Quantity(b.value, low, b.value, q, unit, qstart if q else start, b.end)
+
+
+def _keyed(unit: str | None) -> bool:
+    """A unit read as a key (a currency code, %, points, degrees), not a noun."""
+    return unit is not None and (unit in _MONEY or unit in ("%", "points") or unit[0] == "°")
 
 
 def _shared_scale(a: _Atom, b: _Atom, rising: bool = True) -> Number:

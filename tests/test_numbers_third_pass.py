@@ -241,3 +241,19 @@ def test_changes_across_years(text: str, lang: str, want: list[tuple[object, ...
 ])
 def test_event_years(text: str, lang: str, want: list[object]) -> None:
     assert [q.value for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # a model name glued by a hyphen is no scaled amount
+    ("It runs on an A10-5750M chip.", "en", []),
+    ("Il tourne sur une puce A10-5750M d'AMD.", "fr", []),
+    # older / younger than: bounds
+    ("Firms older than three years may apply.", "en", [(3, "more_than", "years")]),
+    ("Children younger than 12 are exempt.", "en", [(12, "less_than", None)]),
+    # a range keeps the currency of its first figure when the second has a noun after it
+    ("They signed a $10-12M deal.", "en", [(12_000_000, None, "USD")]),
+    ("Un contrat de 10 à 12 M€ a été signé.", "fr", [(12_000_000, None, "EUR")]),
+])
+def test_models_ages_and_range_units(text: str, lang: str,
+                                     want: list[tuple[object, ...]]) -> None:
+    assert [(q.value, q.qualifier, q.unit) for q in quantities(text, lang)] == want
