@@ -302,13 +302,14 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
      r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|jusqu['’]à|"
      r"(?<!the\srun[\s-])(?<!the\slead[\s-])(?<!the\sbuild[\s-])(?<!\bleading\s)(?<!\bled\s)up\s+to|"
      r"as\s+(?:many|much|high)\s+as", "up_to"),
-    (r"environ|quelque|à peu près|approximativement|autour de|some|about|around|roughly|"
+    (r"environ|quelque|à peu près|approximativement|autour\s+d(?:es|e|['’])|some|about|around|roughly|"
      r"approximately|approx\.|an estimated|circa|~|≈|in\s+the\s+region\s+of|"
-     r"(?:of|on)\s+the\s+order\s+of|de\s+l['’]ordre\s+d[e'’]|aux\s+alentours\s+d[e'’]|"
+     r"(?:of|on)\s+the\s+order\s+of|de\s+l['’]ordre\s+d[e'’]|aux\s+alentours\s+d(?:es|e|['’])|"
      r"plus\s+ou\s+moins|grosso\s+modo|estimated\s+at|estimée?s?\s+à|"
      r"avoisin\w*(?:\s+(?:les|la\s+barre\s+des))?", "about"),
-    (r"près d[e'’]|presque|quasiment|pas loin d[e'’]|nearly|almost|close to|just\s+shy\s+of|"
-     r"approaching|nearing|frôl\w*(?:\s+(?:les|la\s+barre\s+des))?", "nearly"),
+    (r"près\s+d(?:es|e|['’])|presque|quasiment|pas\s+loin\s+d(?:es|e|['’])|nearly|almost|close to|just\s+shy\s+of|"
+     r"approaching|nearing|frôl\w*(?:\s+(?:les|la\s+barre\s+des))?|proches?\s+d(?:es|e|['’])",
+     "nearly"),
     (r"(?:over|above|older\s+than)\s+(?:the\s+)?age\s+of|aged\s+over|"
      r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards? of|in excess of|"
      r"older\s+than|greater than|higher than|larger than|bigger than|supérieure?s?\s+à|"
@@ -317,7 +318,8 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
      "more_than"),
     (r"(?:under|below|younger\s+than)\s+(?:the\s+)?age\s+of|aged\s+under|"
      r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|younger\s+than|"
-     r"inférieure?s?\s+à|en[ -]dessous\s+d[e'’]|au-dessous\s+d[e'’]|en\s+deçà\s+d[e'’]",
+     r"inférieure?s?\s+à|en[ -]dessous\s+d[e'’]|au-dessous\s+d[e'’]|en\s+deçà\s+d[e'’]|"
+     r"sous\s+(?:les|la\s+barre\s+des)",
      "less_than"),
 ]
 _QUAL_BEFORE = re.compile(  # on the lowercased window: ignore-case costs the engine 2.5x more

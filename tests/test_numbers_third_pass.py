@@ -89,7 +89,9 @@ QUALIFIED = [
     "de l'ordre de 30", "aux alentours de 30", "plus ou moins 30", "grosso modo 30",
     "estimated at 30", "estimé à 30", "estimées à 30", "avoisine les 30", "avoisinait 30",
     "just shy of 30", "approaching 30", "nearing 30", "frôle la barre des 30", "frôlait 30",
-    "upward of 30",
+    "upward of 30", "proche de 30", "proches des 30", "proche d'un", "sous les 30",
+    "sous la barre des 30", "près des 30", "autour des 30",
+    "aux alentours des 30", "pas loin des 30",
 ]
 
 
@@ -174,6 +176,15 @@ def test_degrees(text: str, lang: str, want: list[tuple[object, str]]) -> None:
     ("Just shy of 300 people voted.", "en", [(300, "nearly")]),
     ("The toll is approaching 300.", "en", [(300, "nearly")]),
     ("Le bilan frôle les 300 morts.", "fr", [(300, "nearly")]),
+    ("Un montant proche des 360 euros.", "fr", [(360, "nearly")]),
+    ("Le bilan atteint près des 300 morts.", "fr", [(300, "nearly")]),
+    ("On la trouve aux alentours des 250 euros.", "fr", [(250, "about")]),
+    ("Le taux tourne autour des 40 %.", "fr", [(40, "about")]),
+    ("The rate hovers around 40%.", "en", [(40, "about")]),
+    ("Prices came close to $360.", "en", [(360, "nearly")]),
+    ("Il est vendu sous les 200 euros.", "fr", [(200, "less_than")]),
+    ("Le prix passe sous la barre des 200 €.", "fr", [(200, "less_than")]),
+    ("It sells for below $200.", "en", [(200, "less_than")]),
     ("Upward of 300 people queued.", "en", [(300, "more_than")]),
     # after the number
     ("30 or so people came.", "en", [(30, "about")]),
@@ -191,6 +202,8 @@ def test_more_qualifier_phrasings(text: str, lang: str,
 @pytest.mark.parametrize(("text", "lang", "want"), [
     # "environ" before the next number is that number's
     ("300 morts, environ 200 blessés.", "fr", [(300, None), (200, "about")]),
+    # "sous" alone is "within", not a bound
+    ("Livré sous 48 heures.", "fr", [(48, None)]),
     # a "+" after a name or a unit, or before a function word, is no bound
     ("Les réseaux 3G+ sont couverts.", "fr", [(3, None)]),
     ("La nouvelle Hero 3+ qui sort lundi.", "fr", [(3, None)]),
