@@ -12,11 +12,12 @@ time and never copied into the repository.
 out) is shown on extra NewsQuant rows.
 
 The scores are strict: every disagreement with the gold is a miss. Beside them, the last
-column counts the NewsQuant misses where issue 16's own rules decide against the gold (a
-"from X to Y" change read as a change, not a range, its old value and its amount held as the
-new value's `previous`, not as values of their own; a vague plural read as a range with
-`about`, not an exact value; a bound or approximation word the text writes; a conversion in
-brackets keeping its figure's qualifier); they are listed by class under the table.
+column counts the NewsQuant misses where a rule of issue 16 or of docs/numbers.md decides
+against the gold (the issue's: a "from X to Y" change read as a change, not a range, its old
+value and its amount held as the new value's `previous`, not as values of their own; a
+vague plural read as a range with `about`, not an exact value; docs/numbers.md's: a bound or
+approximation word the text writes and the gold leaves out; a conversion in brackets
+keeping its figure's qualifier); they are listed by class under the table.
 
 Run: python bench/numbers_public.py [-v]   (-v lists every case or value missed)
 Set NEWS_MONITOR_BENCHMARKS to read another folder.
@@ -109,7 +110,7 @@ class NewsQuantScore:
     by_rule: dict[tuple[str, str], int] | None = None  # (bucket or "qualifier", class): misses
 
 
-# the misses where the issue's own rules decide against the gold, by class
+# the misses where a rule of the issue or of docs/numbers.md decides against the gold, by class
 CHANGE = "a change ('from X to Y', 'to Y from X') read as a change, gold a range"
 CHANGE_PART = ("a change's old value or amount ('to Y from X', 'by X to Y'), held as the new "
                "value's previous, gold a value of its own")
@@ -324,10 +325,11 @@ def main() -> None:  # noqa: PLR0915
 
     width = max(len(r[0]) for r in rows)
     print(f"{'source':{width}}  {'quantities()':>16}  {'quantulum3 0.10':>16}  "
-          "of our misses, where the issue's rule decides")
+          "of our misses, where a written rule decides")
     for label, x, y, z in rows:
         print(f"{label:{width}}  {x:>16}  {y:>16}  {z}")
-    print("\nNewsQuant misses where the issue's rule decides against the gold, by class "
+    print("\nNewsQuant misses where a rule of issue 16 or docs/numbers.md decides against the "
+          "gold, by class "
           "(strict scores above count them as misses; -v lists every miss):")
     for (key, cls), n in sorted(a.by_rule.items()):
         print(f"  {key:9} {n:3}  {cls}")
