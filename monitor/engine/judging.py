@@ -163,25 +163,31 @@ class Interval:
 
 def interval(value: Number, low: Number | None, high: Number | None,
              qualifier: Qualifier | None, rule: Rule) -> Interval:
-    """The values a report allows (see the module docstring)."""
+    """The values a report allows (see the module docstring). A band scales with the
+    value, so for a negative value (a growth rate of -0.3%) its ends are put back in order."""
     v = float(value)
     band = max(rule.about_band, rule.tolerance)
     if low is not None and high is not None and low != high:
         lo, hi = float(low), float(high)
         if qualifier == "about":
-            lo, hi = lo * (1 - band), hi * (1 + band)
+            lo = lo * (1 - band) if lo >= 0 else lo * (1 + band)
+            hi = hi * (1 + band) if hi >= 0 else hi * (1 - band)
         return Interval(lo, hi, True)
     if qualifier == "about":
-        return Interval(v * (1 - band), v * (1 + band), False)
+        return _ordered(v * (1 - band), v * (1 + band), False)
     if qualifier == "nearly":
-        return Interval(v * (1 - band), v, False)
+        return _ordered(v * (1 - band), v, False)
     if qualifier in ("at_least", "more_than"):
         return Interval(v, INF, True)
     if qualifier == "up_to":  # "up to / as many as N": an estimate reaching N
-        return Interval(v * (1 - band), v, False)
+        return _ordered(v * (1 - band), v, False)
     if qualifier == "less_than":
-        return Interval(0.0, v, True)
-    return Interval(v * (1 - rule.tolerance), v * (1 + rule.tolerance), False)
+        return Interval(0.0 if v >= 0 else -INF, v, True)
+    return _ordered(v * (1 - rule.tolerance), v * (1 + rule.tolerance), False)
+
+
+def _ordered(a: float, b: float, open_bound: bool) -> Interval:
+    return Interval(a, b, open_bound) if a <= b else Interval(b, a, open_bound)
 
 
 def _of(h: HistoryEntry, rule: Rule) -> Interval:
