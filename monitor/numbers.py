@@ -294,13 +294,24 @@ def _lower(text: str) -> str:
 
 # ------------------------------------------------------------------ context words
 
+# a verb of movement before "up to" says where a value went, not a ceiling: "inflation edged
+# up to 2.2%", "the toll went up to 40" (one look-behind per verb form: fixed widths)
+_MOVED_UP = "".join(
+    rf"(?<!\b{v}\s)" for v in (
+        "edged", "edges", "edge", "went", "goes", "go", "moved", "moves", "ticked", "ticks",
+        "crept", "creeps", "inched", "inches", "climbed", "climbs", "rose", "rises", "risen",
+        "jumped", "jumps", "shot", "shoots", "crawled", "revised", "revises", "bumped",
+        "bumps", "pushed", "pushes", "stepped", "steps", "ratcheted", "ratchets"))
+
 _QUALIFIERS: list[tuple[str, Qualifier]] = [
     (r"no\s+(?:less|fewer)\s+than|not\s+(?:less|fewer)\s+than|pas\s+moins\s+d[e'’]|"
      r"au\s+moins(?:\s+d[e'’])?|au\s+minimum(?:\s+d[e'’])?|at\s+least|a\s+minimum\s+of|"
      r"as\s+(?:few|little|low)\s+as", "at_least"),
     (r"no\s+more\s+than|not\s+more\s+than|pas\s+plus\s+d[e'’]|at\s+most|tout\s+au\s+plus|"
-     r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|jusqu['’]à|"
-     r"(?<!the\srun[\s-])(?<!the\slead[\s-])(?<!the\sbuild[\s-])(?<!\bleading\s)(?<!\bled\s)up\s+to|"
+     r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|"
+     r"(?<!the\srun[\s-])(?<!the\slead[\s-])(?<!the\sbuild[\s-])(?<!\bleading\s)(?<!\bled\s)"
+     + _MOVED_UP + r"up\s+to|(?<!\bmonté\s)(?<!\bmontée\s)(?<!\bgrimpé\s)(?<!\bmontés\s)"
+     r"jusqu['’]à|"
      r"as\s+(?:many|much|high)\s+as", "up_to"),
     (r"environ|quelque|à peu près|approximativement|autour\s+d(?:es|e|['’])|some|about|around|roughly|"
      r"approximately|approx\.|an estimated|circa|~|≈|in\s+the\s+region\s+of|"

@@ -270,3 +270,20 @@ def test_event_years(text: str, lang: str, want: list[object]) -> None:
 def test_models_ages_and_range_units(text: str, lang: str,
                                      want: list[tuple[object, ...]]) -> None:
     assert [(q.value, q.qualifier, q.unit) for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # a verb of movement before "up to" / "jusqu'à" says where the value went: no ceiling
+    ("Euro zone inflation edged up to 2.2% in September.", "en", [(2.2, None)]),
+    ("The toll went up to 40 on Monday.", "en", [(40, None)]),
+    ("Growth was revised up to 0.4%.", "en", [(0.4, None)]),
+    ("Le taux de chômage est monté jusqu'à 7,8 %.", "fr", [(7.8, None)]),
+    # a ceiling stays a ceiling
+    ("The loan could reach up to €90 billion.", "en", [(90_000_000_000, "up_to")]),
+    ("Up to 40 people may have died.", "en", [(40, "up_to")]),
+    ("un prêt pouvant atteindre jusqu'à 90 milliards d'euros", "fr",
+     [(90_000_000_000, "up_to")]),
+])
+def test_moving_up_to_a_value_is_no_ceiling(text: str, lang: str,
+                                            want: list[tuple[object, ...]]) -> None:
+    assert [(q.value, q.qualifier) for q in quantities(text, lang)] == want
