@@ -73,10 +73,22 @@ _MASK_NUMBERS = re.compile(
 )
 
 
+# a stock index's number is part of its name: "The CAC 40 fell 1.2%", "le SBF 120"
+_INDEX_NAME = re.compile(
+    r"\b(?:CAC|SBF|FTSE(?:\s(?:MIB|All-Share))?|S&P|(?:Euro\s)?Stoxx|(?:EURO\s)?STOXX|DAX|MDAX|"
+    r"Nikkei|IBEX|Ibex|Russell|Nasdaq|NASDAQ|ASX|BEL|PSI|OMX[A-Z]*|TSX|KOSPI|Kospi|Sensex|"
+    r"SENSEX|AEX|SMI|Dow\sJones|Hang\sSeng|Wig|WIG|ATX|OBX)(?:\sindex)?[\s-]?(\d{2,4})(?![\d,.]\d)")
+
+
 def _mask(text: str) -> str:
-    """Overwrite links, handles, phone numbers, dates and times (same length: offsets hold)."""
+    """Overwrite links, handles, phone numbers, dates and times, and the numbers of stock
+    index names (same length: offsets hold)."""
     def blank(m: re.Match[str]) -> str:
         return "§" * len(m.group(0))
+
+    if _INDEX_NAME.search(text):
+        text = _INDEX_NAME.sub(
+            lambda m: m.group(0)[: m.start(1) - m.start()] + "§" * len(m.group(1)), text)
 
     if "/" in text or "@" in text or "#" in text or "www." in text:  # no link without one
         text = _MASK_LINKS.sub(blank, text)

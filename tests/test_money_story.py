@@ -142,3 +142,12 @@ def test_demand_the_noun_is_not_a_wish(text: str) -> None:
 def test_a_number_in_apposition_belongs_to_the_noun_before_it(text: str,
                                                                 want: list[float]) -> None:
     assert values(text, title="Commission plans EU loan to Ukraine / prêt") == want
+
+
+@pytest.mark.parametrize("text", [
+    "The court adviser recommends cutting the loan to €12 billion.",
+    "Le rapporteur public préconise de ramener le prêt à 12 milliards d'euros.",
+    "Le rapporteur public recommande un prêt de 12 milliards d'euros.",
+])
+def test_a_recommended_amount_is_not_the_value(text: str) -> None:
+    assert values(text) == []

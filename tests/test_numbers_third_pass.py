@@ -287,3 +287,17 @@ def test_models_ages_and_range_units(text: str, lang: str,
 def test_moving_up_to_a_value_is_no_ceiling(text: str, lang: str,
                                             want: list[tuple[object, ...]]) -> None:
     assert [(q.value, q.qualifier) for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # a stock index's number is part of its name
+    ("The CAC 40 fell 1.2% on Monday.", "en", [(1.2, "%")]),
+    ("Le SBF 120 a reculé de 0,6 %.", "fr", [(0.6, "%")]),
+    ("The S&P 500 and the FTSE 100 index rose 2%.", "en", [(2, "%")]),
+    ("Le CAC 40 termine à 7 512 points.", "fr", [(7512, "points")]),
+    # not a name: the number stays
+    ("CAC sold 40 units.", "en", [(40, "units")]),
+])
+def test_stock_index_names_hold_no_number(text: str, lang: str,
+                                          want: list[tuple[object, ...]]) -> None:
+    assert [(q.value, q.unit) for q in quantities(text, lang)] == want

@@ -86,6 +86,9 @@ FORECAST = re.compile(
     r"demand(?:s|ed|ing) (?:that|to|an?|the)|lobb(?:y|ies|ied|ying) for|"
     r"réclam(?:e|ent|é|ée|ait|aient|ant)|exig(?:e|ent|é|eait|eaient|eant)|"
     r"demand(?:e|ent|é|ait|aient) (?:de|d['’]|que|qu['’])|appell?(?:e|ent|é|ait|aient) à|"
-    r"exhort(?:e|ent|é|ait|aient)|plaid(?:e|ent|é|ait|aient) pour)\b",
+    r"exhort(?:e|ent|é|ait|aient)|plaid(?:e|ent|é|ait|aient) pour|"
+    # so is a recommendation ("the court adviser recommends cutting the fine to EUR 12m")
+    r"recommend(?:s|ed|ing)?|recommand(?:e|ent|é|ée|ait|aient|ant)|"
+    r"préconis(?:e|ent|é|ée|ait|aient|ant)|advis(?:es|ed|ing) (?:cutting|raising|setting))\b",
     re.IGNORECASE,
 )
