@@ -300,3 +300,23 @@ def test_claimant_corpus_meets_the_issue_floors() -> None:
     assert not r.unread_numbers, r.unread_numbers[:5]
     assert r.overall >= 0.90, (r.overall, r.declared.wrong + r.undeclared.wrong)
     assert r.none.rate >= 0.95, r.none.wrong  # no claimant invented where there is none
+
+
+def test_a_report_that_the_value_moved_from_the_current_one_is_no_corroboration() -> None:
+    # current "nearly 9 million"; "revised down to 8.6 million from nearly 9 million" falls
+    # inside the "nearly" band, but says the value moved away from it: a correction
+    from monitor.engine.judging import Claim, with_headline
+    hist = (HistoryEntry(value=9_000_000, qualifier="nearly", source="seed",
+                         date="2026-03-19"),)
+    s = with_headline(FigureState("f", 0.0, hist, None, frozenset(), (),
+                                  (Claim("", 9_000_000, frozenset({"seed"})),)),
+                      Rule(only_rises=True))
+
+    def report(previous: float | None) -> Observation:
+        q = Quantity(8_600_000, None, None, None, "accounts", 0, 1, previous=previous)
+        return Observation("f", q, "8.6m", "u", None, "", "Wire",
+                           datetime(2026, 4, 2, tzinfo=UTC))
+
+    rule = Rule(only_rises=True)
+    assert judge(s, report(None), rule, says_correction=True)[1] == "corroboration"
+    assert judge(s, report(9_000_000), rule, says_correction=True)[1] == "correction"
