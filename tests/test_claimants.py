@@ -320,3 +320,37 @@ def test_a_report_that_the_value_moved_from_the_current_one_is_no_corroboration(
     rule = Rule(only_rises=True)
     assert judge(s, report(None), rule, says_correction=True)[1] == "corroboration"
     assert judge(s, report(9_000_000), rule, says_correction=True)[1] == "correction"
+
+
+def test_a_figure_can_take_no_claimants_or_only_some(tmp_path: Path) -> None:
+    # a fine a regulator sets: "Maisonnet's EUR 20m fine" names the fined company, which
+    # is not who says the value; `claimants = []` judges every value as unattributed
+    from monitor.engine.pipeline import Engine
+    from monitor.models import Item
+
+    def wl(claimants: str) -> WatchlistConfig:
+        path = tmp_path / "w.toml"
+        path.write_text(
+            '[[claimants]]\nid = "maisonnet"\nvariants = ["Maisonnet"]\n'
+            '[[figures]]\nid = "fine"\nlabel = "Fine"\nsubject = ["fine"]\nunit = ["EUR"]\n'
+            f'measure = ["fine"]\n{claimants}'
+            'history = [{ value = 20000000, claimant = "maisonnet", date = "2026-03-01" }]\n',
+            "utf-8")
+        return load_watchlist(path)
+
+    def run(cfg: WatchlistConfig) -> list[tuple[str, str]]:
+        engine = Engine(compile_watchlist(cfg))
+        out = []
+        for n, text in enumerate(["Maisonnet's €15m fine was upheld on Monday.",
+                                  "Maisonnet said it would pay the €15m fine."]):
+            item = Item(uid=str(n), title="Fine", text=text, link=f"https://x.example/{n}",
+                        published=datetime(2026, 5, 12 + n, tzinfo=UTC), updated=None,
+                        source=f"S{n}", content_hash=str(n))
+            out += [(e.kind, e.claimant) for e in engine.process(item) if e.figure]
+        return out
+
+    # by default the company's name makes it the claimant of both reports
+    assert run(wl("")) == [("revision", "maisonnet"), ("corroboration", "maisonnet")]
+    assert run(wl("claimants = []\n")) == [("revision", ""), ("corroboration", "")]
+    with pytest.raises(ConfigError, match=r"figures\[0\]\.claimants\[0\]: 'cnil' is not the id"):
+        wl('claimants = ["cnil"]\n')

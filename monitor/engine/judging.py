@@ -87,13 +87,16 @@ class FigureState:
 
     @classmethod
     def seeded(cls, fig: Figure) -> FigureState:
+        def own(h: HistoryEntry) -> str:  # a claimant the figure does not take: none
+            return h.claimant if fig.claimants is None or h.claimant in fig.claimants else ""
+
         last: dict[str, HistoryEntry] = {}
         for h in fig.history:
-            last.pop(h.claimant, None)
-            last[h.claimant] = h
+            last.pop(own(h), None)
+            last[own(h)] = h
         claims = tuple(
             Claim(c, h.value, frozenset(e.source for e in fig.history
-                                        if e.claimant == c and e.value == h.value))
+                                        if own(e) == c and e.value == h.value))
             for c, h in last.items())
         return with_headline(cls(fig.id, fig.tolerance, fig.history, None, frozenset(), (),
                                  claims), Rule.of(fig))

@@ -17,7 +17,7 @@ from monitor.engine import claimant as claiming
 from monitor.engine import scope as scoping
 from monitor.engine.attribute import Attribution, Context, attribute
 from monitor.engine.judging import FigureState, Rule, claim_entry, judge
-from monitor.engine.watchlist import PhraseHit, Watchlist
+from monitor.engine.watchlist import Figure, PhraseHit, Watchlist
 from monitor.engine.words import CORRECTION
 from monitor.models import Estimate, Event, Item, Observation
 from monitor.numbers import quantities
@@ -136,8 +136,8 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
                     scope=tuple(sorted(wl.place_label(p) if not p.startswith("?") else p[1:]
                                        for p in a.scope.places if p != scoping.INCLUDING)),
                     says_correction=fixes,
-                    claimant=claims.get(a.quantity.start) or (
-                        title_claim if not is_title and title_claim else ""),
+                    claimant=_for_figure(wl.figure(figure), claims.get(a.quantity.start) or (
+                        title_claim if not is_title and title_claim else "")),
                 )
             )
     # A headline compresses its body: the body's reading of a value is judged first (it
@@ -215,6 +215,12 @@ def decide(
             **common,  # type: ignore[arg-type]
         ))
     return Decision(tuple(out), changed, matched)
+
+
+def _for_figure(fig: Figure, claimant: str) -> str:
+    """The claimant a value keeps for its figure: none when the figure takes no claimants
+    or not this one (`claimants` in the watchlist)."""
+    return claimant if fig.claimants is None or claimant in fig.claimants else ""
 
 
 def _title_claimant(wl: Watchlist, title: str, hits: Sequence[PhraseHit]) -> str:
