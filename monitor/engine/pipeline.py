@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from monitor.engine import claimant as claiming
@@ -111,10 +111,14 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
         if found:
             ctx = Context(item_phrases=item_phrases, year=year) if is_title else context
             atts = tuple(attribute(wl, sentence, found, ctx, hits, explain, ms))
+        if is_title and atts:  # (the title reads no title: its cues are its own clauses')
+            context = replace(context, title_cued=frozenset(
+                (e.figure, float(a.quantity.value)) for a in atts for e in a.evidence
+                if e.cues and e.figure == a.figure))
         if ms and not is_title:
             here = scoping.of_text(sentence, ms, "context", wl.scope_places)
             if here.places:
-                context = Context(title_hits, title_scope, here, item_phrases, year)
+                context = replace(context, earlier_scope=here)
         readings.append(SentenceReading(sentence, hits, atts))
         if not atts:
             continue
