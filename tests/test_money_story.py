@@ -183,3 +183,12 @@ def falls(title: str, text: str) -> list[float]:
 def test_a_titles_cue_that_governs_its_own_value_does_not_lend_itself(
         title: str, text: str, want: list[float]) -> None:
     assert falls(title, text) == want
+
+
+@pytest.mark.parametrize("text", [
+    # "than expected" compares with a forecast: the value is no forecast
+    "The Commission raised the loan to a bigger-than-expected €90 billion.",
+    "The Commission raised the loan by more than expected, to €90 billion.",
+])
+def test_than_expected_is_no_expectation(text: str) -> None:
+    assert values(text) == [90_000_000_000]
