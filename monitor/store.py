@@ -52,7 +52,7 @@ from monitor.schema import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_HEAD = "0005"  # the newest migration; a test checks it against Alembic's head
+SCHEMA_HEAD = "0006"  # the newest migration; a test checks it against Alembic's head
 # PostgreSQL advisory lock keys (one namespace per database)
 SEED_LOCK = 7321001  # instances starting together seed figures one after the other
 EVENTS_LOCK = 7321002  # shared by each judging transaction, exclusive to read the high mark
