@@ -540,8 +540,27 @@ class ChannelConfig(Strict):
         None, description="File with the signing secret; bare name: $CREDENTIALS_DIRECTORY."
     )
     timeout: Duration = Field(30.0, description="Seconds to wait for the receiver (webhook).")
+    tags: list[str] | None = Field(
+        None, description="Routing: only events of feeds that carry one of these tags (a feed's "
+        "`tags`). Absent: every feed."
+    )
+    watches: list[str] | None = Field(
+        None, description="Routing: only events of these figure or term ids. Absent: every "
+        "watch. With tags too, an event must pass both."
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("tags", "watches")
+    @classmethod
+    def _routing(cls, v: list[str] | None, info: Any) -> list[str] | None:
+        if v is not None:
+            if not v:
+                raise ValueError(f"must list at least one; leave {info.field_name} out to take "
+                                 "every event")
+            if any(not x.strip() for x in v):
+                raise ValueError("each entry must be a non-blank string")
+        return v
 
     @field_validator("schedule")
     @classmethod
@@ -1181,6 +1200,43 @@ def _feed_secrets(path: Path, data: dict[str, Any]) -> tuple[dict[str, str], lis
     return out, errors
 
 
+def _routing_errors(path: Path, mdata: dict[str, Any], wdata: dict[str, Any] | None
+                    ) -> list[str]:
+    """Each channel's `tags` must be carried by some feed ([feed_defaults] applied) and its
+    `watches` must be figure or term ids of the watchlist. Read from the raw files, so that
+    they are reported with every other error, not once the rest is fixed; watches are not
+    checked when the watchlist cannot be read (its own error says why)."""
+    merged = apply_feed_defaults(mdata)
+    feeds = merged.get("feeds") if isinstance(merged, dict) else None
+    have_tags: set[str] = set()
+    for f in feeds if isinstance(feeds, list) else []:
+        tags = f.get("tags") if isinstance(f, dict) else None
+        have_tags.update(t for t in (tags if isinstance(tags, list) else []) if isinstance(t, str))
+    ids: list[str] | None = None
+    if wdata is not None:
+        ids = []
+        for key in ("figures", "terms"):
+            entries = wdata.get(key)
+            ids += [x["id"] for x in (entries if isinstance(entries, list) else [])
+                    if isinstance(x, dict) and isinstance(x.get("id"), str)]
+    errors: list[str] = []
+    raw = mdata.get("channels")
+    for i, ch in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(ch, dict):
+            continue
+        for key, known, what in (("tags", sorted(have_tags), "no feed has the tag {v!r}"),
+                                 ("watches", ids, "no figure or term {v!r} in the watchlist")):
+            values = ch.get(key)
+            if known is None or not isinstance(values, list):
+                continue  # absent, or mistyped (reported by validation)
+            for j, v in enumerate(values):
+                if isinstance(v, str) and v.strip() and v not in known:
+                    near = difflib.get_close_matches(v, known, n=2, cutoff=0.6)
+                    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+                    errors.append(f"{path}: channels[{i}].{key}[{j}]: {what.format(v=v)}{hint}")
+    return errors
+
+
 def load_watchlist(path: Path) -> WatchlistConfig:
     """Read and validate a watchlist file alone (used by `seed`)."""
     data, text, errors = _read_toml(path)
@@ -1228,6 +1284,9 @@ def load_config(location: str | Path | None = None) -> Config:
         watchlist = load_watchlist(wpath)
     except ConfigError as exc:
         errors += exc.lines
+    if mdata is not None:
+        wdata = _read_toml(wpath)[0] if watchlist is None else watchlist.model_dump()
+        errors += _routing_errors(mpath, mdata, wdata)
     if errors or monitor is None or watchlist is None:
         raise ConfigError(errors)
     return Config(monitor, watchlist, mpath, wpath, secrets, feed_secrets)

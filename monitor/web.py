@@ -31,6 +31,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from monitor import atom, webdata
+from monitor import chart as charts
 from monitor.config import Config, split_listen
 from monitor.engine.watchlist import Watchlist
 from monitor.store import Store
@@ -100,11 +101,6 @@ def _when(text: str | None) -> str:
 def chart(fig: dict[str, Any], width: int = 640, height: int = 260) -> Markup:
     """The figure's timeline chart (monitor/chart.py, shared with the e-mail digest): a point
     per report, held values and corrections marked, a line per claimant."""
-    try:
-        from monitor import chart as charts  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:  # CHART SLOT: monitor/chart.py (branch every18) not merged yet
-        return Markup('<p class="chart-missing">Timeline chart: not available in this '
-                      "build (monitor/chart.py).</p>")
     points = []
     for h in fig["history"]:
         day = h["date"]

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from monitor.config import load_watchlist
-from monitor.digest import Digest, build, chart_svg, fold_related, render_html, render_text
+from monitor.digest import (
+    Digest,
+    build,
+    chart_points,
+    fold_related,
+    render_html,
+    render_text,
+)
 from monitor.engine.pipeline import Engine
 from monitor.engine.watchlist import compile_watchlist
 from monitor.models import Event, HistoryEntry
@@ -76,11 +83,37 @@ def test_an_empty_period_is_empty() -> None:
     assert "Nothing new." in render_text(d)
 
 
-def test_chart_is_numbers_only() -> None:
-    svg = chart_svg([HistoryEntry(1500, date="2024-10-18"), HistoryEntry(3000),
-                     HistoryEntry(10000)])
-    assert svg.startswith("<svg") and svg.count("<circle") == 3
-    assert chart_svg([HistoryEntry(1)]) == ""
+def test_the_chart_of_a_revision_is_its_history_with_its_kinds_and_held_values() -> None:
+    """Issue 18: the e-mail's chart had no axes, dates or labels. Each revised figure's
+    block now charts its timeline: one point per history entry, dated, labelled with the
+    value as the digest writes it, the new value marked with the revision's kind, a value
+    of the same figure held for review marked held, in date order; the HTML part draws it
+    as a table and the text part as lines."""
+    def ev(kind: str, value: int, day: int, **kw: object) -> Event:
+        return Event(kind, f"https://example.org/{day}", f"Troops {value}", "Wire",
+                     datetime(2024, 11, day, tzinfo=UTC), figure="troops", label="Troops",
+                     value=value, unit="troops", quote=f"{value} troops", item_uid=str(day),
+                     **kw)  # type: ignore[arg-type]
+
+    history = (HistoryEntry(1500, date="2024-10-18", source="Yonhap"),
+               HistoryEntry(3000, date="2024-10-25", link="javascript:alert(1)"),
+               HistoryEntry(10000, low=8000, qualifier="about", date="2024-11-04",
+                            link="https://example.org/4"))
+    d = build("desk", "en", [ev("revision", 10000, 4, previous=3000, low=8000),
+                             ev("held_for_review", 100000, 3, previous=10000)],
+              {"troops": history}, 12, NOW)
+    (r,) = d.revisions
+    points = chart_points(r, d.held, "en")
+    assert [(p.when.isoformat() if p.when else None, p.label, p.kind) for p in points] == [
+        ("2024-10-18", "1,500", "seed"), ("2024-10-25", "3,000", "report"),
+        ("2024-11-03", "100,000", "held"), ("2024-11-04", "about 8,000\u201310,000", "revision")]
+    assert [p.href for p in points] == [None, None, "https://example.org/3",
+                                        "https://example.org/4"]
+    html = render_html(d)
+    assert 'class="nm-chart-table"' in html and html.count('class="nm-row ') == 4
+    assert "<svg" not in html  # most mail clients strip inline SVG
+    text = render_text(d)
+    assert "    2024-11-04  about 8,000\u201310,000 troops  revision" in text
 
 
 def test_the_change_is_measured_from_the_previous_value_the_history_shows() -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -275,7 +277,6 @@ def test_atom_feed_is_valid_stable_and_read_back_by_our_parser(daemon: Daemon) -
     entries = root.findall(f"{A}entry")
     assert len(entries) == 5  # 4 revisions and the competing estimate; no held, no match
     rfc3339 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$"
-    import re
 
     for e in entries:
         for child in ("id", "title", "updated"):
@@ -365,3 +366,33 @@ def test_pages_and_api_on_postgresql(tmp_path: Path) -> None:
         assert data["instances"], "the running daemon registers itself on a shared store"
         assert "<script" not in d.get("/events").text.lower()
         json.dumps(data)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
+def test_a_real_browser_renders_the_figure_page(daemon: Daemon, tmp_path: Path) -> None:
+    """Headless Chromium loads the figure page from the running daemon: the chart's axis
+    labels (values and dates) and the history rows are in what it rendered; a screenshot
+    is kept in the test's folder."""
+    url = daemon.base + "/figure/turnout"
+    args = [str(CHROMIUM), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1000,1600"]
+    dom = subprocess.run([*args, "--dump-dom", url], check=True, capture_output=True,
+                         text=True, timeout=90).stdout
+    assert "<svg" in dom
+    yticks = re.findall(r'<text class="nm-ytick"[^>]*>([^<]+)</text>', dom)
+    xticks = re.findall(r'<text class="nm-xtick"[^>]*>([^<]+)</text>', dom)
+    assert len(yticks) >= 3 and all(re.fullmatch(r"[\d,.]+", t) for t in yticks), yticks
+    assert xticks and all(t.startswith("2023-03-") for t in xticks), xticks
+    rows = re.findall(r'<tr class="k-(\w+)"><td>([^<]*)</td><td class="num">([^<]*)</td>', dom)
+    assert ("revision", "2023-03-07", "1,280,000") in rows
+    assert ("competing", "2023-03-07", "3,500,000") in rows
+    assert ("held", "2023-03-12", "40,000,000") in rows
+    shot = tmp_path / "figure.png"
+    subprocess.run([*args, f"--screenshot={shot}", url], check=True, capture_output=True,
+                   timeout=90)
+    assert shot.stat().st_size > 20_000  # a page with a chart and a table, not a blank
