@@ -280,11 +280,12 @@ class DaemonConfig(Strict):
         return within(v, 0, 3600, " seconds")
 
 
-def split_listen(v: str) -> tuple[str, int]:
-    """"HOST:PORT" (IPv6 in brackets) as (host, port); ValueError when it is not one."""
+def split_listen(v: str, any_port: bool = False) -> tuple[str, int]:
+    """"HOST:PORT" (IPv6 in brackets) as (host, port); ValueError when it is not one. Port 0
+    (a free port picked by the system: tests, benches) only with `any_port`."""
     host, sep, port = v.rpartition(":")
     h = host.strip("[]")
-    if not sep or not h or not port.isdigit() or not 0 < int(port) < 65536:
+    if not sep or not h or not port.isdigit() or not (0 if any_port else 1) <= int(port) < 65536:
         raise ValueError(f"must be host:port, e.g. 127.0.0.1:8088 (got {v!r})")
     return h, int(port)
 

@@ -342,7 +342,7 @@ class WebServer:
 
     async def start(self, listen: str) -> list[str]:
         """Serve on `listen` ("host:port"; port 0 picks a free one); the addresses served."""
-        host, port = split_listen(listen)
+        host, port = split_listen(listen, any_port=True)
         self.runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
         await self.runner.setup()
         site = web.TCPSite(self.runner, host, port, reuse_address=True)
