@@ -15,6 +15,7 @@ Jinja2, autoescaped; links from feeds are http(s) only.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -51,6 +52,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+CSS = (TEMPLATES / "style.css").read_bytes()
+CSS_VERSION = hashlib.sha256(CSS).hexdigest()[:10]  # in the stylesheet's URL: a new one is fetched
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -130,6 +133,7 @@ def _env() -> Environment:
     env.filters["kind"] = lambda k: KIND_NAMES.get(k, k)
     env.filters["value"] = lambda e: webdata.value_label(e.get("value"), e.get("low"),
                                                           e.get("qualifier"))
+    env.filters["bare"] = lambda e: webdata.value_label(e.get("value"), e.get("low"))
     env.filters["pct"] = lambda c: "" if c is None else f"{c * 100:+.0f}%"
     env.globals["chart"] = chart
     env.globals["quote"] = lambda s: quote(s, safe="")
@@ -147,7 +151,7 @@ class Pages:
         self.env = _env()
 
     def html(self, template: str, status: int = 200, **ctx: Any) -> Answer:
-        body = self.env.get_template(template).render(root=self.root, **ctx)
+        body = self.env.get_template(template).render(root=self.root, css=CSS_VERSION, **ctx)
         return Answer(status, HTML, body.encode("utf-8"))
 
     @staticmethod
@@ -267,7 +271,6 @@ class WebServer:
         self.cache: dict[str, tuple[float, Answer]] = {}
         self.building: dict[str, asyncio.Future[Answer]] = {}
         self.runner: web.AppRunner | None = None
-        self.css = (TEMPLATES / "style.css").read_bytes()
         self.app = self._app()
 
     def _app(self) -> web.Application:
@@ -292,8 +295,8 @@ class WebServer:
         return app
 
     async def _style(self, request: web.Request) -> web.Response:
-        return web.Response(body=self.css, content_type="text/css", charset="utf-8",
-                            headers={"Cache-Control": "max-age=3600"})
+        return web.Response(body=CSS, content_type="text/css", charset="utf-8",
+                            headers={"Cache-Control": "max-age=86400"})
 
     def _page(self, build: Callable[[web.Request], Answer], cache: bool = True,
               by_host: bool = False) -> Callable[[web.Request], Any]:
@@ -323,12 +326,12 @@ class WebServer:
             answer = await asyncio.shield(fut)
         finally:
             self.building.pop(key, None)
-        if answer.status < 500:
+        # errors too: a page that fails is logged once a period, not once a request
+        if len(self.cache) >= CACHE_ENTRIES:
+            self.cache = {k: v for k, v in self.cache.items() if v[0] > now}
             if len(self.cache) >= CACHE_ENTRIES:
-                self.cache = {k: v for k, v in self.cache.items() if v[0] > now}
-                if len(self.cache) >= CACHE_ENTRIES:
-                    self.cache.clear()
-            self.cache[key] = (time.monotonic() + self.cache_seconds, answer)
+                self.cache.clear()
+        self.cache[key] = (time.monotonic() + self.cache_seconds, answer)
         return answer
 
     def _safe(self, build: Callable[[], Answer]) -> Answer:

@@ -388,7 +388,7 @@ def test_a_real_browser_renders_the_figure_page(daemon: Daemon, tmp_path: Path) 
     xticks = re.findall(r'<text class="nm-xtick"[^>]*>([^<]+)</text>', dom)
     assert len(yticks) >= 3 and all(re.fullmatch(r"[\d,.]+", t) for t in yticks), yticks
     assert xticks and all(t.startswith("2023-03-") for t in xticks), xticks
-    rows = re.findall(r'<tr class="k-(\w+)"><td>([^<]*)</td><td class="num">([^<]*)</td>', dom)
+    rows = re.findall(r'<tr class="k-(\w+)"><td class="date">([^<]*)</td><td class="num">([^<]*)</td>', dom)
     assert ("revision", "2023-03-07", "1,280,000") in rows
     assert ("competing", "2023-03-07", "3,500,000") in rows
     assert ("held", "2023-03-12", "40,000,000") in rows
