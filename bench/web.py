@@ -6,15 +6,20 @@ process, ignoring conditional GET so every poll downloads its body) are polled b
 stores every item, the next ones fetch every body again (an unchanged body is not parsed).
 Four runs in this process, each on a fresh SQLite store: without the web server; with it in
 this process's event loop (as `run` serves it) answering the figures page to a client
-sending RATE requests/s (a separate process, open loop: requests are sent on schedule
-whether or not the earlier ones were answered); with the same load on `news-monitor serve`
+sending RATE requests/s (a separate process, below); with the same load on `news-monitor serve`
 in another process over the same store (what the machine's two cores cost, apart from the
 event loop); and without the server again. Printed: each poll's time (p50, p99, max), each round's time, the first
 round's, the ratio of the loaded run to the mean of the two unloaded ones, and the page's
 p50/p99 answer time and the rate achieved. Also the time to build the figures page
 uncached (what a cache miss costs).
 
-Run: python bench/web.py [--feeds 200] [--rate 200] [--seconds 30]
+The load generator is wrk (Debian's package) when installed: it costs the shared cores little,
+but each of its 4 connections waits for an answer before its next request (closed loop), so a
+stalled server is sent fewer requests and its p99 looks better than an open-loop client would
+see. Without wrk (or with --client httpx), an open-loop httpx client in another process sends
+on schedule whatever the answers, at a higher CPU cost.
+
+Run: python bench/web.py [--feeds 200] [--rate 200] [--seconds 30] [--client auto|wrk|httpx]
 """
 
 from __future__ import annotations
@@ -79,6 +84,45 @@ asyncio.run(main(sys.argv[1], float(sys.argv[2]), float(sys.argv[3])))
 """
 
 
+# wrk (Debian's package) when it is installed: a C client costs the two cores far less than
+# httpx does. Each of CONNECTIONS connections waits `delay` ms between its requests.
+WRK_SCRIPT = r"""
+local pause = tonumber(os.getenv("NM_DELAY_MS"))
+function delay() return pause end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"n": %d, "errors": %d, "rate": %f, "p50": %f, "p99": %f, "max": %f}\n',
+    summary.requests, e.connect + e.read + e.write + e.status + e.timeout,
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1e6,
+    latency:percentile(99) / 1e6, latency.max / 1e6))
+end
+"""
+CONNECTIONS = 4
+
+
+async def start_client(kind: str, url: str, rate: float, seconds: float
+                       ) -> asyncio.subprocess.Process:
+    if kind == "wrk":
+        script = Path(tempfile.gettempdir()) / "nm-bench-web.lua"
+        script.write_text(WRK_SCRIPT)
+        return await asyncio.create_subprocess_exec(
+            "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{int(seconds)}s", "-s", str(script), url,
+            stdout=asyncio.subprocess.PIPE, env={**os.environ,
+                                                  "NM_DELAY_MS": str(int(CONNECTIONS * 1000 / rate))})
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-c", CLIENT, url, str(rate), str(seconds),
+        stdout=asyncio.subprocess.PIPE, cwd=ROOT)
+
+
+async def read_client(client: asyncio.subprocess.Process) -> dict[str, object]:
+    assert client.stdout is not None
+    out = (await client.stdout.read()).decode()
+    await client.wait()
+    line = next(x for x in out.splitlines() if x.startswith("{"))
+    result: dict[str, object] = json.loads(line)
+    return result
+
+
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(len(xs) * q))]
@@ -93,7 +137,8 @@ def free_port() -> int:
         return port
 
 
-async def one_run(cfg_dir: Path, web: str, rate: float, seconds: float) -> dict[str, object]:
+async def one_run(cfg_dir: Path, web: str, rate: float, seconds: float, client_kind: str
+                  ) -> dict[str, object]:
     """`web`: "" (no server), "in-loop" (in this process's event loop, as `run` does) or
     "serve" (`news-monitor serve` in another process over the same store)."""
     svc = Service(load_config(cfg_dir))
@@ -113,9 +158,7 @@ async def one_run(cfg_dir: Path, web: str, rate: float, seconds: float) -> dict[
                     sys.executable, "-m", "monitor", "serve", "--config", str(cfg_dir),
                     "--listen", f"127.0.0.1:{port}", cwd=ROOT)
                 await asyncio.sleep(3.0)  # started and listening
-            client = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", CLIENT, url + "/", str(rate), str(seconds),
-                stdout=asyncio.subprocess.PIPE, cwd=ROOT)
+            client = await start_client(client_kind, url + "/", rate, seconds)
             await asyncio.sleep(1.0)  # the client is up and sending
         t0 = time.perf_counter()
         while time.perf_counter() - t0 < seconds or not rounds:
@@ -126,9 +169,7 @@ async def one_run(cfg_dir: Path, web: str, rate: float, seconds: float) -> dict[
             polls += [r.elapsed for r in reports]
         out: dict[str, object] = {}
         if client is not None:
-            assert client.stdout is not None
-            out["page"] = json.loads((await client.stdout.readline()).decode())
-            await client.wait()
+            out["page"] = await read_client(client)
         out.update({"first": rounds[0], "rounds": rounds[1:], "polls": polls,
                     "cpu": time.process_time() - cpu0, "wall": time.perf_counter() - t0})
         return out
@@ -166,12 +207,18 @@ def main() -> None:
     ap.add_argument("--feeds", type=int, default=200)
     ap.add_argument("--rate", type=float, default=200)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto",
+                    help="load generator: wrk if installed (auto), else httpx in a process")
     args = ap.parse_args()
+    import shutil
+
+    client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk")
+                                                         else "httpx")
     files = feed_files()
     proc, port = start_server(files[0].parent, conditional=False)
     print(f"{args.feeds} feeds over {len(files)} captures; {os.cpu_count()} cores "
-          f"(shared with whatever else runs); page load {args.rate:g} requests/s for "
-          f"{args.seconds:g} s")
+          f"(shared with whatever else runs; load average {os.getloadavg()[0]:.1f}); page load "
+          f"{args.rate:g} requests/s for {args.seconds:g} s from {client}")
     results = {}
     try:
         for label, web in (("without web", ""), ("with web", "in-loop"),
@@ -180,7 +227,7 @@ def main() -> None:
                 cfg = write_config(Path(tmp), port, [p.name for p in files], args.feeds)
                 subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade", "--config",
                                 str(cfg)], check=True, capture_output=True, cwd=ROOT)
-                res = asyncio.run(one_run(cfg, web, args.rate, args.seconds))
+                res = asyncio.run(one_run(cfg, web, args.rate, args.seconds, client))
                 if web == "in-loop":
                     res["build_ms"] = build_time(cfg)
             results[label] = res
