@@ -167,7 +167,8 @@ def make_digests(store: Store, wl: Watchlist, cfg: Config, now: datetime | None 
     now = now or datetime.now(UTC)
     reenable_changed(store, cfg)
     made = 0
-    tags = feed_tags(cfg.monitor.feeds)
+    # each feed's tags, read only when a channel routes by them
+    tags = feed_tags(cfg.monitor.feeds) if any(c.tags for c in cfg.monitor.channels) else None
     for ch in cfg.monitor.channels:
         try:
             if make_digest(store, wl, ch, now, tags) is not None:
