@@ -14,7 +14,7 @@ p50/p99 answer time and the rate achieved. Also the time to build the figures pa
 uncached (what a cache miss costs).
 
 The load generator is wrk (Debian's package) when installed: it costs the shared cores little,
-but each of its 4 connections waits for an answer before its next request (closed loop), so a
+but each of its 8 connections waits for an answer before its next request (closed loop), so a
 stalled server is sent fewer requests and its p99 looks better than an open-loop client would
 see. Without wrk (or with --client httpx), an open-loop httpx client in another process sends
 on schedule whatever the answers, at a higher CPU cost.
@@ -97,7 +97,7 @@ done = function(summary, latency, requests)
     latency:percentile(99) / 1e6, latency.max / 1e6))
 end
 """
-CONNECTIONS = 4
+CONNECTIONS = 8
 
 
 async def start_client(kind: str, url: str, rate: float, seconds: float
@@ -108,7 +108,7 @@ async def start_client(kind: str, url: str, rate: float, seconds: float
         return await asyncio.create_subprocess_exec(
             "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{int(seconds)}s", "-s", str(script), url,
             stdout=asyncio.subprocess.PIPE, env={**os.environ,
-                                                  "NM_DELAY_MS": str(int(CONNECTIONS * 1000 / rate))})
+                                                  "NM_DELAY_MS": str(max(1, round(CONNECTIONS * 1000 / rate) - 1))})
     return await asyncio.create_subprocess_exec(
         sys.executable, "-c", CLIENT, url, str(rate), str(seconds),
         stdout=asyncio.subprocess.PIPE, cwd=ROOT)
