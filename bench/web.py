@@ -8,7 +8,8 @@ Four runs in this process, each on a fresh SQLite store: without the web server;
 this process's event loop (as `run` serves it) answering the figures page to a client
 sending RATE requests/s (a separate process, below); with the same load on `news-monitor serve`
 in another process over the same store (what the machine's two cores cost, apart from the
-event loop); and without the server again. Printed: each poll's time (p50, p99, max), each round's time, the first
+event loop); and without the server again. Printed: each poll's time, whole (fetch, parse, judge, store, with
+its waits for the parser) and its fetch alone (p50, p99, max), each round's time, the first
 round's, the ratio of the loaded run to the mean of the two unloaded ones, and the page's
 p50/p99 answer time and the rate achieved. Also the time to build the figures page
 uncached (what a cache miss costs).
@@ -42,7 +43,7 @@ import time
 from _corpus import ROOT, feed_files
 from poll import start_server, write_config
 
-from monitor.config import load_config
+from monitor.config import FeedConfig, load_config
 from monitor.daemon import Service
 from monitor.web import WebServer
 
@@ -143,8 +144,16 @@ async def one_run(cfg_dir: Path, web: str, rate: float, seconds: float, client_k
     "serve" (`news-monitor serve` in another process over the same store)."""
     svc = Service(load_config(cfg_dir))
     server = client = other = None
-    polls: list[float] = []
+    polls: list[float] = []  # each poll, whole: fetch, parse, judge, store (and queueing)
+    fetches: list[float] = []  # each poll's fetch alone
     rounds: list[float] = []
+
+    async def timed(feed: FeedConfig) -> float:
+        t = time.perf_counter()
+        report = await svc.poll(feed)
+        fetches.append(report.elapsed)
+        return time.perf_counter() - t
+
     cpu0 = time.process_time()
     try:
         if web:
@@ -163,14 +172,13 @@ async def one_run(cfg_dir: Path, web: str, rate: float, seconds: float, client_k
         t0 = time.perf_counter()
         while time.perf_counter() - t0 < seconds or not rounds:
             r0 = time.perf_counter()
-            reports = await asyncio.gather(*(svc.poll(f) for f in svc.cfg.monitor.feeds))
+            polls += await asyncio.gather(*(timed(f) for f in svc.cfg.monitor.feeds))
             await svc.workers.flush()
             rounds.append(time.perf_counter() - r0)
-            polls += [r.elapsed for r in reports]
         out: dict[str, object] = {}
         if client is not None:
             out["page"] = await read_client(client)
-        out.update({"first": rounds[0], "rounds": rounds[1:], "polls": polls,
+        out.update({"first": rounds[0], "rounds": rounds[1:], "polls": polls, "fetches": fetches,
                     "cpu": time.process_time() - cpu0, "wall": time.perf_counter() - t0})
         return out
     finally:
@@ -231,13 +239,15 @@ def main() -> None:
                 if web == "in-loop":
                     res["build_ms"] = build_time(cfg)
             results[label] = res
-            polls = res["polls"]
-            rounds = res["rounds"]
+            polls, fetches, rounds = res["polls"], res["fetches"], res["rounds"]
             assert isinstance(polls, list) and isinstance(rounds, list)
+            assert isinstance(fetches, list)
             line = (f"[{label}] first round {res['first']:.2f} s; later rounds: {len(rounds)}, "
                     f"mean {statistics.mean(rounds) if rounds else float('nan'):.2f} s; "
                     f"each poll p50 {pct(polls, .5) * 1000:.0f} ms, p99 "
-                    f"{pct(polls, .99) * 1000:.0f} ms, max {max(polls) * 1000:.0f} ms; "
+                    f"{pct(polls, .99) * 1000:.0f} ms, max {max(polls) * 1000:.0f} ms "
+                    f"(its fetch p50 {pct(fetches, .5) * 1000:.0f} ms, p99 "
+                    f"{pct(fetches, .99) * 1000:.0f} ms); "
                     f"this process's CPU {res['cpu']:.1f} s in {res['wall']:.1f} s")
             print(line, flush=True)
             if web:
