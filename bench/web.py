@@ -138,8 +138,8 @@ def free_port() -> int:
         return port
 
 
-async def one_run(cfg_dir: Path, web: str, rate: float, seconds: float, client_kind: str
-                  ) -> dict[str, object]:
+async def one_run(cfg_dir: Path, web: str, rate: float, seconds: float, client_kind: str,
+                  path: str = "/") -> dict[str, object]:
     """`web`: "" (no server), "in-loop" (in this process's event loop, as `run` does) or
     "serve" (`news-monitor serve` in another process over the same store)."""
     svc = Service(load_config(cfg_dir))
@@ -167,7 +167,7 @@ async def one_run(cfg_dir: Path, web: str, rate: float, seconds: float, client_k
                     sys.executable, "-m", "monitor", "serve", "--config", str(cfg_dir),
                     "--listen", f"127.0.0.1:{port}", cwd=ROOT)
                 await asyncio.sleep(3.0)  # started and listening
-            client = await start_client(client_kind, url + "/", rate, seconds)
+            client = await start_client(client_kind, url + path, rate, seconds)
             await asyncio.sleep(1.0)  # the client is up and sending
         t0 = time.perf_counter()
         while time.perf_counter() - t0 < seconds or not rounds:
@@ -215,6 +215,7 @@ def main() -> None:
     ap.add_argument("--feeds", type=int, default=200)
     ap.add_argument("--rate", type=float, default=200)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--path", default="/", help="the page requested (default: the figures page)")
     ap.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto",
                     help="load generator: wrk if installed (auto), else httpx in a process")
     args = ap.parse_args()
@@ -235,7 +236,7 @@ def main() -> None:
                 cfg = write_config(Path(tmp), port, [p.name for p in files], args.feeds)
                 subprocess.run([sys.executable, "-m", "monitor", "db", "upgrade", "--config",
                                 str(cfg)], check=True, capture_output=True, cwd=ROOT)
-                res = asyncio.run(one_run(cfg, web, args.rate, args.seconds, client))
+                res = asyncio.run(one_run(cfg, web, args.rate, args.seconds, client, args.path))
                 if web == "in-loop":
                     res["build_ms"] = build_time(cfg)
             results[label] = res
@@ -253,7 +254,7 @@ def main() -> None:
             if web:
                 page = res["page"]
                 assert isinstance(page, dict)
-                print(f"[{label}] figures page: {page['n']} answers, {page['errors']} errors, "
+                print(f"[{label}] {args.path}: {page['n']} answers, {page['errors']} errors, "
                       f"{page['rate']:.0f} requests/s sent, p50 {page['p50'] * 1000:.1f} ms, "
                       f"p99 {page['p99'] * 1000:.1f} ms, max {page['max'] * 1000:.1f} ms"
                       + (f"; one uncached build {res['build_ms']:.1f} ms" if "build_ms" in res
