@@ -396,3 +396,27 @@ def test_a_real_browser_renders_the_figure_page(daemon: Daemon, tmp_path: Path) 
     subprocess.run([*args, f"--screenshot={shot}", url], check=True, capture_output=True,
                    timeout=90)
     assert shot.stat().st_size > 20_000  # a page with a chart and a table, not a blank
+
+
+def test_a_taken_address_leaves_the_daemon_polling_without_its_pages(tmp_path: Path) -> None:
+    server = FeedServer(DATA).start()
+    server.files["hostile.xml"] = HOSTILE
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cfg = write_config(tmp_path, server, "sqlite:///nm.db", f"127.0.0.1:{port}")
+        proc = subprocess.Popen([sys.executable, "-m", "monitor", "run", "--config", str(cfg)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                cwd=cfg, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        try:
+            deadline = time.monotonic() + 30
+            while server.hits("/f/") < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert server.hits("/f/") >= 3  # it polls every feed all the same
+        finally:
+            stop(proc)
+    err = proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == 0, err
+    assert f"web: cannot listen on 127.0.0.1:{port}" in err and "the pages are off" in err
+    server.stop()
