@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from markupsafe import Markup, escape
@@ -162,7 +162,13 @@ def _words(words: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _finite(points: Sequence[Point]) -> list[Point]:
-    return [p for p in points if math.isfinite(p.value)]
+    """The points with a finite value, a non-finite bound dropped (drawn without it)."""
+    def bound(v: float | None) -> float | None:
+        return v if v is not None and math.isfinite(v) else None
+
+    return [p if bound(p.low) == p.low and bound(p.high) == p.high
+            else replace(p, low=bound(p.low), high=bound(p.high))
+            for p in points if math.isfinite(p.value)]
 
 
 def _scale_top(points: Sequence[Point]) -> float:

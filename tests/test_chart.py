@@ -221,3 +221,15 @@ def test_text_interval_and_series() -> None:
     lines = timeline_text(pts).splitlines()
     assert "10\u201320" in lines[0] and "#" * 15 + "=" * 15 in lines[0] and lines[0].endswith("A")
     assert lines[1].endswith("B")
+
+
+def test_non_finite_values_and_bounds_are_left_out() -> None:
+    pts = [Point(date(2025, 1, 1), float("nan")), Point(date(2025, 1, 2), 10, low=float("nan"),
+                                                          high=float("inf"), label="10"),
+           Point(date(2025, 1, 3), 20, label="20")]
+    root = parse(str(timeline_svg(pts, title="t")))
+    assert len([e for e in root.iter() if "nm-pt" in (e.get("class") or "").split()]) == 2
+    assert "nan" not in str(timeline_svg(pts, title="t")).lower()
+    html = str(timeline_table(pts, title="t"))
+    assert "nan" not in html.lower() and "inf" not in html.lower()
+    assert timeline_text(pts).splitlines()[0].endswith("#" * 15)

@@ -174,3 +174,31 @@ def test_opinion_pieces_marked_by_the_feed_are_not_related_coverage() -> None:
     d = build("desk", "en", kept + dropped, {}, 20, NOW, labels={"kursk": "Kursk"})
     assert sorted(r.title for r in d.related) == sorted(e.title for e in kept)
     assert d.more_related == 0
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("North Korean soldiers seen near Ussuriisk",
+     "Satellite images show North Korean soldiers at a base near Ussuriisk, north of "
+     "Vladivostok."),
+    ("Des soldats nord-coréens vus près d'Oussouriïsk",
+     "Des images satellites montrent des soldats nord-coréens sur une base près "
+     "d'Oussouriïsk, au nord de Vladivostok."),
+])
+def test_related_coverage_lists_an_item_under_the_watch_its_title_names(title: str,
+                                                                       text: str) -> None:
+    """Issue 18: an item about Ussuriysk that names Vladivostok in passing was listed under
+    [Vladivostok], the first of its watches in watchlist order, a line whose headline does not
+    name its watch. The watches its title names now come first, in both languages."""
+    from monitor.models import Item
+
+    engine = Engine(compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml")))
+    item = Item("u", title, text, "https://news.example/u", NOW, None, "Wire", "h1", "f")
+    (match,) = [e for e in engine.process(item) if e.kind == "match"]
+    assert match.watches[:2] == ("ussuriysk", "vladivostok")
+    d = build("desk", "en", [match], {}, 12, NOW, labels=engine.wl.labels())
+    assert [(r.watch, r.term) for r in d.related] == [("ussuriysk", "Ussuriysk")]
+    # an item whose title names none of them keeps the watchlist order
+    plain = Item("v", "Satellite images", text, "https://news.example/v", NOW, None, "Wire",
+                 "h2", "f")
+    (match,) = [e for e in engine.process(plain) if e.kind == "match"]
+    assert match.watches[:2] == ("vladivostok", "ussuriysk")

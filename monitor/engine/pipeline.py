@@ -151,8 +151,14 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
     observations = [o for o, h in zip(observations, head, strict=True)
                     if not h or o.figure in body.get(float(o.quantity.value), {o.figure})]
     observations.sort(key=lambda o: bool(item.title) and o.sentence == item.title)
-    terms = tuple((t.id, score) for t, score in wl.terms_in(all_hits))
-    figures = tuple(f.id for f in wl.figures if f.id in mentioned)
+    # the watches its title names first: a digest lists related coverage under an item's
+    # first watch, and an item about Ussuriysk that says "north of Vladivostok" in passing
+    # is about Ussuriysk (issue 18: lines under a watch their headline does not name)
+    in_title = {t.id for t, _s in wl.terms_in(title_hits)} | _mentions(wl, title_hits)
+    terms = tuple(sorted(((t.id, score) for t, score in wl.terms_in(all_hits)),
+                         key=lambda ts: ts[0] not in in_title))
+    figures = tuple(sorted((f.id for f in wl.figures if f.id in mentioned),
+                           key=lambda fid: fid not in in_title))
     return Analysis(item, lang, terms, figures, tuple(readings), tuple(observations))
 
 
