@@ -44,6 +44,7 @@ CACHE_SECONDS = 1.0  # an answer is reused this long (a page at 200 requests/s: 
 CACHE_ENTRIES = 256
 THREADS = 2  # store reads and rendering; the polls keep the rest of the machine
 MAX_LIMIT = 500  # events per API answer
+MAX_WAITING = 64  # builds queued for the threads; past it a request is answered 503 at once
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -72,6 +73,9 @@ class Answer:
     status: int
     content_type: str
     body: bytes
+
+
+BUSY = Answer(503, "text/plain; charset=utf-8", b"busy: too many pages being built; retry\n")
 
 
 class BadRequest(ValueError):
@@ -270,6 +274,7 @@ class WebServer:
         self.cache_seconds = cache_seconds
         self.cache: dict[str, tuple[float, Answer]] = {}
         self.building: dict[str, asyncio.Future[Answer]] = {}
+        self.waiting = 0  # builds submitted to the threads and not finished
         self.runner: web.AppRunner | None = None
         self.app = self._app()
 
@@ -303,9 +308,10 @@ class WebServer:
         async def handler(request: web.Request) -> web.Response:
             key = request.path_qs + ("@" + _base(request) if by_host else "")
             answer = await self._answer(key, lambda: build(request), cache)
-            return web.Response(status=answer.status, body=answer.body,
-                                headers={"Content-Type": answer.content_type,
-                                         "Cache-Control": "no-cache"})
+            headers = {"Content-Type": answer.content_type, "Cache-Control": "no-cache"}
+            if answer is BUSY:
+                headers["Retry-After"] = "1"
+            return web.Response(status=answer.status, body=answer.body, headers=headers)
         return handler
 
     async def _answer(self, key: str, build: Callable[[], Answer], cache: bool) -> Answer:
@@ -317,8 +323,12 @@ class WebServer:
             return hit[1]
         if cache and key in self.building:
             return await asyncio.shield(self.building[key])
+        if self.waiting >= MAX_WAITING:  # distinct URLs faster than they can be built
+            return BUSY
         loop = asyncio.get_running_loop()
+        self.waiting += 1
         fut: asyncio.Future[Answer] = loop.run_in_executor(self.executor, self._safe, build)
+        fut.add_done_callback(self._built)
         if not cache:
             return await fut
         self.building[key] = fut
@@ -333,6 +343,9 @@ class WebServer:
                 self.cache.clear()
         self.cache[key] = (time.monotonic() + self.cache_seconds, answer)
         return answer
+
+    def _built(self, _fut: asyncio.Future[Answer]) -> None:
+        self.waiting -= 1
 
     def _safe(self, build: Callable[[], Answer]) -> Answer:
         try:

@@ -420,3 +420,45 @@ def test_a_taken_address_leaves_the_daemon_polling_without_its_pages(tmp_path: P
     assert proc.returncode == 0, err
     assert f"web: cannot listen on 127.0.0.1:{port}" in err and "the pages are off" in err
     server.stop()
+
+
+def test_distinct_urls_faster_than_they_are_built_get_503_not_a_queue(tmp_path: Path) -> None:
+    """Each distinct URL is a build in the server's two threads; past MAX_WAITING queued
+    builds a request is answered 503 with Retry-After at once, so a crawler varying the query
+    cannot pile up work (a real server over a real store; the watchlist source is slow)."""
+    import asyncio
+
+    from monitor.config import load_config
+    from monitor.engine.watchlist import compile_watchlist
+    from monitor.store import open_store
+    from monitor.web import MAX_WAITING, WebServer
+
+    (tmp_path / "monitor.toml").write_text(f'[daemon]\nstate_dir = "{tmp_path / "s"}"\n')
+    (tmp_path / "watchlist.toml").write_text((DATA / "watchlist.toml").read_text())
+    cfg = load_config(tmp_path)
+    wl = compile_watchlist(cfg.watchlist)
+    store = open_store(cfg.monitor.daemon.store, tmp_path / "s")
+
+    def slow() -> tuple[object, object]:
+        time.sleep(0.05)
+        return cfg, wl
+
+    async def go() -> list[httpx.Response]:
+        server = WebServer(store, slow)  # type: ignore[arg-type]
+        (url,) = await server.start("127.0.0.1:0")
+        try:
+            async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(
+                    max_connections=300)) as client:
+                return list(await asyncio.gather(*(
+                    client.get(f"{url}/events", params={"figure": f"x{i}"})
+                    for i in range(MAX_WAITING + 100))))
+        finally:
+            await server.stop()
+
+    answers = asyncio.run(go())
+    store.close()
+    codes = [r.status_code for r in answers]
+    assert codes.count(200) >= MAX_WAITING  # everything that could wait was answered
+    busy = [r for r in answers if r.status_code == 503]
+    assert busy and all(r.headers["retry-after"] == "1" for r in busy)
+    assert set(codes) == {200, 503}
