@@ -200,7 +200,7 @@ def test_the_digest_shows_the_new_watch(tmp_path: Path) -> None:
     (nw,) = payload(d)["new_watches"]  # type: ignore[misc]
     assert (nw["watch"], nw["found"], nw["value"]) == (FIG, 9, 14000)
     fr = render_text(replace(d, language="fr"))
-    assert "10 valeurs trouvées, valeur actuelle près de 14\u202f000 soldats" in fr
+    assert "9 valeurs trouvées, valeur actuelle près de 14\u202f000 soldats" in fr
     store.close()
 
 
