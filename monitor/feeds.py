@@ -105,7 +105,8 @@ def _entry_text(entry: RawEntry, capped: list[str]) -> str:
     parts = [_cut(c, "content", capped) for c in entry.content if c]
     texts = [t for t in (html_to_text(c) for c in parts) if t]
     raw = _cut(entry.summary, "summary", capped).strip()
-    if raw and not any(raw in p for p in parts):
+    # (a short summary, ">" say, is found in any markup's tags: it is compared as text)
+    if raw and not (len(raw) >= 16 and any(raw in p for p in parts)):
         summary = html_to_text(raw)
         if summary and not any(summary in t for t in texts):
             texts.insert(0, summary)

@@ -422,3 +422,12 @@ def test_damaged_real_feeds_never_crash(name: str, edits: list[tuple[float, byte
         for it in parsed.items:
             assert it.uid and "\x00" not in it.title + it.text
             assert it.link is None or it.link.startswith(("http://", "https://"))
+
+
+def test_a_short_summary_found_in_the_contents_tags_is_still_read() -> None:
+    # hypothesis found it: content that is only a script, and a media:description ">",
+    # which occurs in the script's markup: the fast reader dropped it as already read
+    item = ("<item><content:encoded><![CDATA[<script>alert(1)</script>]]></content:encoded>"
+            "<media:content url='https://m.example/i.jpg'><media:description>&gt;"
+            "</media:description></media:content></item>")
+    assert_alike((RSS_HEAD + item + "</channel></rss>").encode())
