@@ -30,7 +30,8 @@ from monitor.engine.words import (
     YEAR,
 )
 from monitor.models import Quantity
-from monitor.text import fold_text
+from monitor.numbers import CURRENCY_CODES
+from monitor.text import TOKEN, fold_text
 
 _PART_BEFORE = {phrase_of(w) for w in PART_BEFORE}
 _PART_AFTER = {phrase_of(w) for w in PART_AFTER}
@@ -47,6 +48,66 @@ def _function_hits(sentence: str) -> list[PhraseHit]:
     folded = re.sub(r"[-'’]", " ", fold_text(sentence))
     return [PhraseHit(_FUNCTION[m.group(0)], m.start(), m.end(), 100.0)
             for m in _FUNCTION_RE.finditer(folded) if m.group(0) in _FUNCTION]
+# Every part and whole phrase, for the candidates' test (a figure whose words include one
+# may find it in any sentence).
+_FUNCTION_PHRASES = frozenset(_FUNCTION.values())
+# Units the number reader gives from signs and codes rather than a word of the sentence:
+# a figure counting in them may take a number of any sentence.
+_SIGNED_UNITS = frozenset({c.lower() for c in CURRENCY_CODES} | {"points"})
+_AFTER_DIGIT = re.compile(r"(?<=\d)[^\W\d_]+")  # "5km": a unit glued to its number
+
+
+def candidates(wl: Watchlist, item_phrases: frozenset[Phrase]) -> tuple[Figure, ...]:
+    """The figures a number of an item can be a value of, judged by the phrases found
+    anywhere in it (`item_phrases`, title included): a figure needs its subject somewhere in
+    the item (or, when it counts in a place, one of its measure, unit or cue words, which
+    with that place stand for the subject), and one of its cues if it has any. Every other
+    figure is refused for every number of the item ("no subject", "none of its cues"), so
+    the engine reads numbers and weighs figures only for these."""
+    found = item_phrases | _FUNCTION_PHRASES
+    return tuple(
+        f for f in wl.figures
+        if (not f.cues or not found.isdisjoint(f.cues))
+        and (not found.isdisjoint(f.subject)
+             or (bool(f.scope) and not found.isdisjoint(f.measure | f.unit | f.cues)))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """What a sentence must hold for one of an item's candidate figures to take a number of
+    it: a role word of theirs (unit, measure or cue, matched exactly), or a word that the
+    number reader could give as a unit they count in (a word of the sentence, or one glued
+    to a number: "5km"). Figures counting in money, percent or points (units read from
+    signs) open every sentence."""
+
+    words: frozenset[str]  # one-word units and people-counting cues of the candidates
+    phrases: frozenset[Phrase]  # their unit, measure and cue phrases
+    open: bool
+
+    @staticmethod
+    def of(figures: Sequence[Figure]) -> Gate:
+        words: set[str] = set()
+        phrases: set[Phrase] = set()
+        open_ = False
+        for f in figures:
+            words |= f.unit_words | f.cue_participles
+            roles = f.unit | f.measure | f.cues
+            phrases |= roles
+            open_ = open_ or f.percent or bool(f.unit_words & _SIGNED_UNITS) or bool(
+                roles & _FUNCTION_PHRASES)
+        return Gate(frozenset(words), frozenset(phrases), open_)
+
+    def passes(self, wl: Watchlist, sentence: str, hits: Sequence[PhraseHit]) -> bool:
+        if self.open or any(h.score >= 100 and h.phrase in self.phrases for h in hits):
+            return True
+        folded = fold_text(sentence)
+        look = wl.matcher.token_matches
+        words = self.words
+        return any(not words.isdisjoint(look(w))
+                   for w in {*TOKEN.findall(folded), *_AFTER_DIGIT.findall(folded)})
+
+
 MEASURE_WORDS = 12  # a measure word governs a number at most this many words before it
 _SAYS = re.compile(r"\b(?:according to|selon|d['’]après|said|says|say|told|estimates?|"
                    r"estime|estiment|a indiqué|indique|a annoncé|annonce|a recensé|recense|"
@@ -403,10 +464,12 @@ def attribute(
     hits: Sequence[PhraseHit] | None = None,
     explain: bool = True,
     ms: Sequence[Mention] | None = None,
+    figures: Sequence[Figure] | None = None,
 ) -> list[Attribution]:
     """For each quantity in `sentence`, the figure it is a value of, with the evidence.
     With explain=False, figures whose unit does not fit are not evaluated (the engine's
-    fast path: the verdict is the same, the evidence shorter)."""
+    fast path: the verdict is the same, the evidence shorter). `figures` (default all)
+    are the ones weighed: the engine passes its item's `candidates`."""
     if not found:
         return []
     if hits is None:
@@ -420,6 +483,7 @@ def attribute(
     bounds = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
     hard = [m.end() for m in re.finditer(r";|\.\s", sentence)]
     scoped = any(f.scope for f in wl.figures)
+    weighed = wl.figures if figures is None else figures
     out: list[Attribution] = []
     prev_np_hi = 0
     governed: dict[str, str] = {}  # figure -> measure word that governed the previous number
@@ -456,7 +520,7 @@ def attribute(
         looked = False  # past / expected: the same for every figure, read once if needed
         was: str | None = None
         forecast: re.Match[str] | None = None
-        for fig in wl.figures:
+        for fig in weighed:
             unit_ok = not fig.unit_words.isdisjoint(unit_tokens) or (
                 q.unit == "%" and fig.percent)
             if not unit_ok and unit_tokens:  # "1,300 evacuated", "12 blessés"

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 
 from monitor.engine import claimant as claiming
 from monitor.engine import scope as scoping
-from monitor.engine.attribute import Attribution, Context, attribute
+from monitor.engine.attribute import Attribution, Context, Gate, attribute, candidates
 from monitor.engine.judging import FigureState, Rule, claim_entry, judge
 from monitor.engine.watchlist import PhraseHit, Watchlist
 from monitor.engine.words import CORRECTION
-from monitor.models import Estimate, Event, Item, Observation
+from monitor.models import Estimate, Event, Item, Observation, Quantity
 from monitor.numbers import quantities
 from monitor.text import sentences
 
@@ -47,14 +47,24 @@ class SentenceReading:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """Everything the engine read in one item: terms, figures it speaks of, observations."""
+    """Everything the engine read in one item: terms, figures it speaks of, observations.
+
+    `readings` holds every sentence with what was read in it when the analysis was
+    exhaustive (`explain`, `seed`); the engine's own analysis keeps only the sentences whose
+    numbers it read (those a candidate figure could take a number of)."""
 
     item: Item
-    language: str
+    read_language: str | None  # the language numbers were read in (None: none were read)
     terms: tuple[tuple[str, float], ...]
     figures: tuple[str, ...]
     readings: tuple[SentenceReading, ...]
     observations: tuple[Observation, ...]
+
+    @property
+    def language(self) -> str:
+        """The item's language (`fr` or `en`), guessed if no number was read."""
+        return self.read_language or self.item.language or guess_language(
+            self.item.title + "\n" + self.item.text)
 
     @property
     def watches(self) -> tuple[str, ...]:
@@ -65,6 +75,8 @@ def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
     """Figures whose subject, a unit or measure word and (if it has any) a cue occur together
     in one sentence, with none of its other sides ("Ukrainian" for Russian casualties)."""
     hits = list(hits)
+    if not hits:
+        return set()
     names = {h.phrase for h in hits}
     words = {h.phrase for h in hits if h.score >= 100}  # role words match exactly
     return {
@@ -75,21 +87,49 @@ def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
     }
 
 
-def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
+def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool = False
+            ) -> Analysis:
     """Read one item: its title is a sentence too, and the context of every other one (its
-    words, and its place when a sentence names none)."""
-    lang = item.language or guess_language(item.title + "\n" + item.text)
+    words, and its place when a sentence names none).
+
+    The engine's path (neither flag) does only the work that can change its observations:
+    the text is folded and cut into words once, matched only in sentences holding an anchor
+    word, and numbers are read only in sentences where one of the item's `candidates`
+    figures could take one. `exhaustive` (and `explain`) read every number of every
+    sentence against every figure, sentence by sentence, as `explain` and `seed` show them;
+    both give the same observations (tests/test_engine_speed.py compares them)."""
+    every = explain or exhaustive
     title_hits = tuple(wl.matcher.find(item.title)) if item.title else ()
+    spans: list[tuple[int, int]] | None = None
+    body_hits: list[tuple[PhraseHit, ...]] = []
+    if every:
+        spans = sentences(item.text)
+        body_hits = [tuple(wl.matcher.find(item.text[s:e])) for s, e in spans]
+    else:
+        tok = wl.matcher.tokenised(item.text)
+        if tok is not None:  # no anchor word anywhere: no sentence holds a phrase
+            spans = sentences(item.text)
+            body_hits = [tuple(hs) for hs in wl.matcher.find_spans(tok, spans)]
+    item_phrases = frozenset(h.phrase for hs in (title_hits, *body_hits) for h in hs)
+    figs = wl.figures if every else candidates(wl, item_phrases)
+    if not figs:  # no figure can take any number of this item: matches only
+        named = _mentions(wl, title_hits).union(*(_mentions(wl, hs) for hs in body_hits))
+        return Analysis(item, None,
+                        _terms(wl, [*title_hits, *(h for hs in body_hits for h in hs)]),
+                        tuple(f.id for f in wl.figures if f.id in named), (), ())
+    if spans is None:
+        spans = sentences(item.text)
+        body_hits = [()] * len(spans)
+    gate = None if every else Gate.of(figs)
+    lang = item.language or guess_language(item.title + "\n" + item.text)
     title_scope = scoping.UNBOUND
     if wl.places and item.title:
         title_scope = scoping.of_text(
             item.title, scoping.mentions(wl, item.title, title_hits, unknown=False), "title",
             wl.scope_places)
     chunks: list[tuple[str, bool]] = [(item.title, True)] if item.title else []
-    chunks += [(item.text[s:e], False) for s, e in sentences(item.text)]
-    found_hits = [title_hits if is_title else tuple(wl.matcher.find(sentence))
-                  for sentence, is_title in chunks]
-    item_phrases = frozenset(h.phrase for hs in found_hits for h in hs)
+    chunks += [(item.text[s:e], False) for s, e in spans]
+    found_hits = [title_hits, *body_hits] if item.title else body_hits
     when = item.published or item.updated
     year = when.year if when else None
     context = Context(title_hits, title_scope, item_phrases=item_phrases, year=year)
@@ -99,18 +139,33 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
     observations: list[Observation] = []
     title_fixes = bool(item.title and CORRECTION.search(item.title))
     title_claim: str | None = None  # read when a body value has no claimant of its own
+    read: dict[str, list[Quantity]] = {}  # a sentence repeated in an item is read once
     for (sentence, is_title), hits in zip(chunks, found_hits, strict=True):
         if hits and not is_title:
             all_hits += hits
             mentioned |= _mentions(wl, hits)
-        found = quantities(sentence, lang)
+        if gate is None or is_title or gate.passes(wl, sentence, hits):
+            found = read.get(sentence)
+            if found is None:
+                found = read[sentence] = quantities(sentence, lang)
+        elif wl.places and hits and not is_title:  # not read: only its place, for context
+            here = scoping.of_text(sentence, scoping.mentions(wl, sentence, hits, unknown=False),
+                                   "context", wl.scope_places)
+            if here.places:
+                context = Context(title_hits, title_scope, here, item_phrases, year)
+            continue
+        else:
+            continue
         ms = None
         if wl.places:
-            ms = scoping.mentions(wl, sentence, hits, unknown=not is_title)
+            # unknown places bind numbers; only the watchlist's give context (`of_text`)
+            ms = scoping.mentions(wl, sentence, hits, unknown=not is_title and (
+                bool(found) or gate is None))
         atts: tuple[Attribution, ...] = ()
         if found:
             ctx = Context(item_phrases=item_phrases, year=year) if is_title else context
-            atts = tuple(attribute(wl, sentence, found, ctx, hits, explain, ms))
+            atts = tuple(attribute(wl, sentence, found, ctx, hits, explain, ms,
+                                   None if every else figs))
         if ms and not is_title:
             here = scoping.of_text(sentence, ms, "context", wl.scope_places)
             if here.places:
@@ -151,9 +206,13 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
     observations = [o for o, h in zip(observations, head, strict=True)
                     if not h or o.figure in body.get(float(o.quantity.value), {o.figure})]
     observations.sort(key=lambda o: bool(item.title) and o.sentence == item.title)
-    terms = tuple((t.id, score) for t, score in wl.terms_in(all_hits))
     figures = tuple(f.id for f in wl.figures if f.id in mentioned)
-    return Analysis(item, lang, terms, figures, tuple(readings), tuple(observations))
+    return Analysis(item, lang, _terms(wl, all_hits), figures, tuple(readings),
+                    tuple(observations))
+
+
+def _terms(wl: Watchlist, hits: Sequence[PhraseHit]) -> tuple[tuple[str, float], ...]:
+    return tuple((t.id, score) for t, score in wl.terms_in(hits)) if hits else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +340,7 @@ class Engine:
     changes: dict[str, int] = field(default_factory=dict)
     matched: set[str] = field(default_factory=set)
     churn_skipped: int = 0  # edits of churning items skipped: they reported no figure
+    exhaustive: bool = False  # read every number of every item (see `analyse`): the reference
 
     def __post_init__(self) -> None:
         for f in self.wl.figures:
@@ -292,7 +352,7 @@ class Engine:
         changes = self.changes.get(item.uid, 0)
         if not should_judge(old, item.content_hash, changes):
             return []
-        analysis = analyse(self.wl, item)
+        analysis = analyse(self.wl, item, exhaustive=self.exhaustive)
         if old is not None:
             self.changes[item.uid] = changes + 1
         self.seen[item.uid] = item.content_hash

@@ -12,6 +12,7 @@ of every term against the whole text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,8 +66,22 @@ class Matcher:
         for p in self.thresholds:
             a = max(range(len(p)), key=lambda k: (len(p[k]), k))
             self.by_anchor[p[a]].append((p, a))
-        self._anchored: dict[str, bool] = {}
         self._cache: dict[str, dict[str, float]] = {}
+        # text words known to stand for some phrase's anchor word, and known not to
+        self._anchoring: set[str] = set()
+        self._plain: set[str] = set()
+        self._by_length: dict[int, list[str]] = {}
+
+    def _fuzzy_choices(self, n: int) -> list[str]:
+        """The long vocabulary words a word of `n` letters can reach the floor score with:
+        fuzz.ratio is at most 200 * min(n, m) / (n + m), so lengths far apart never score
+        (the list keeps the vocabulary's order, so ties come out as from the whole list)."""
+        got = self._by_length.get(n)
+        if got is None:
+            got = [w for w in self.long_vocab
+                   if 200.0 * min(n, len(w)) / (n + len(w)) >= self.floor - 1e-9]
+            self._by_length[n] = got
+        return got
 
     def token_matches(self, tok: str) -> dict[str, float]:
         """Vocabulary words this text word stands for, with scores (cached)."""
@@ -85,36 +100,81 @@ class Matcher:
                 if tok + suf in self.vocab:
                     out.setdefault(tok + suf, 100.0)
         if len(tok) >= MIN_FUZZY_LEN and self.long_vocab:
-            for word, score, _i in process.extract(
-                tok, self.long_vocab, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None
-            ):
-                out.setdefault(word, float(score))
+            choices = self._fuzzy_choices(len(tok))
+            if choices:
+                for word, score, _i in process.extract(
+                    tok, choices, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None
+                ):
+                    out.setdefault(word, float(score))
         result = out or _EMPTY
         if len(self._cache) > CACHE_LIMIT:
             self._cache.clear()
         self._cache[tok] = result
         return result
 
-    def _anchors(self, tok: str) -> bool:
-        """Whether this text word stands for a phrase's anchor word (cached)."""
-        found = any(w in self.by_anchor for w in self.token_matches(tok))
-        if len(self._anchored) > CACHE_LIMIT:
-            self._anchored.clear()
-        self._anchored[tok] = found
-        return found
+    def anchored(self, words: Iterable[str]) -> bool:
+        """Whether any of these text words stands for a phrase's anchor word. Every new word
+        is looked up (and remembered), so `anchoring` then answers for each of them."""
+        if len(self._plain) + len(self._anchoring) > CACHE_LIMIT:
+            self._plain.clear()
+            self._anchoring.clear()
+        distinct = set(words)
+        new = distinct - self._plain - self._anchoring
+        for tok in new:
+            if any(w in self.by_anchor for w in self.token_matches(tok)):
+                self._anchoring.add(tok)
+            else:
+                self._plain.add(tok)
+        return not self._anchoring.isdisjoint(distinct)
+
+    @property
+    def anchoring(self) -> set[str]:
+        """Text words seen so far that stand for an anchor word (see `anchored`)."""
+        return self._anchoring
 
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
         folded = fold_text(text)
         words = TOKEN.findall(folded)
-        known = self._anchored.get
-        # most sentences hold no anchor word: decided on plain strings, one lookup a word
-        if not any(f or (f is None and self._anchors(t)) for t in words for f in (known(t),)):
+        # most sentences hold no anchor word: decided on plain strings, one set operation
+        if not self.anchored(words):
             return []
+        return self._scan(words, [m.span() for m in TOKEN.finditer(folded)], 0)
+
+    def tokenised(self, text: str) -> Tokenised | None:
+        """`text` folded and cut into words once, for `find_spans`; None when no word of it
+        stands for an anchor word (then no span of it holds a phrase)."""
+        folded = fold_text(text)
+        if not self.anchored(TOKEN.findall(folded)):
+            return None
+        return Tokenised(text, list(TOKEN.finditer(folded)))
+
+    def find_spans(self, tok: Tokenised, spans: Sequence[tuple[int, int]]
+                   ) -> list[list[PhraseHit]]:
+        """For each (start, end) span of a tokenised text, what `find(text[start:end])`
+        gives (offsets from the span's start), without folding or cutting it again."""
+        words = [m.group(0) for m in tok.matches]
+        starts = [m.start() for m in tok.matches]
+        anchoring = self._anchoring
+        out: list[list[PhraseHit]] = []
+        for s, e in spans:
+            lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+            if (lo and tok.matches[lo - 1].end() > s) or (hi > lo and tok.matches[hi - 1].end() > e):
+                out.append(self.find(tok.text[s:e]))  # a word cut by the span: read it alone
+                continue
+            here = words[lo:hi]
+            if anchoring.isdisjoint(here):
+                out.append([])
+                continue
+            out.append(self._scan(here, [m.span() for m in tok.matches[lo:hi]], s))
+        return out
+
+    def _scan(self, words: list[str], spans: list[tuple[int, int]], base: int
+              ) -> list[PhraseHit]:
+        """The phrases found in a run of words (`spans` their offsets, `base` subtracted)."""
         cache = self._cache
         look = self.token_matches
         matches = [m if (m := cache.get(t)) is not None else look(t) for t in words]
-        spans: list[tuple[int, int]] = []
         hits: list[PhraseHit] = []
         for i, here in enumerate(matches):
             if not here:
@@ -134,12 +194,18 @@ class Matcher:
                             break
                         worst = min(worst, got)
                     if worst >= self.thresholds[phrase]:
-                        if not spans:
-                            spans = [m.span() for m in TOKEN.finditer(folded)]
-                        hits.append(PhraseHit(phrase, spans[start][0], spans[start + n - 1][1],
-                                              worst))
+                        hits.append(PhraseHit(phrase, spans[start][0] - base,
+                                              spans[start + n - 1][1] - base, worst))
         hits.sort(key=lambda h: (h.start, h.end))
         return hits
+
+
+@dataclass(frozen=True, slots=True)
+class Tokenised:
+    """A text with its folded word matches (see `Matcher.tokenised`)."""
+
+    text: str
+    matches: list[re.Match[str]]
 
 
 _EMPTY: dict[str, float] = {}
@@ -332,12 +398,18 @@ class Watchlist:
                 return f
         raise KeyError(fid)
 
-    def places_in(self, hits: Sequence[PhraseHit]) -> list[tuple[str, PhraseHit]]:
-        """(place id, hit) for every hit that names a place, in text order."""
+    @cached_property
+    def place_phrases(self) -> dict[Phrase, str]:
+        """Phrase -> id of the (first) place it names."""
         by_phrase: dict[Phrase, str] = {}
         for place in self.places:
             for p in place.phrases:
                 by_phrase.setdefault(p, place.id)
+        return by_phrase
+
+    def places_in(self, hits: Sequence[PhraseHit]) -> list[tuple[str, PhraseHit]]:
+        """(place id, hit) for every hit that names a place, in text order."""
+        by_phrase = self.place_phrases
         return sorted(((by_phrase[h.phrase], h) for h in hits if h.phrase in by_phrase),
                       key=lambda x: x[1].start)
 
