@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from monitor.engine import scope as scoping
 from monitor.engine.scope import Mention, Scope
-from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Watchlist, phrase_of
+from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Watchlist, fold_fast, phrase_of
 from monitor.engine.words import (
     BOTH,
     FORECAST,
@@ -101,7 +101,7 @@ class Gate:
     def passes(self, wl: Watchlist, sentence: str, hits: Sequence[PhraseHit]) -> bool:
         if self.open or any(h.score >= 100 and h.phrase in self.phrases for h in hits):
             return True
-        folded = fold_text(sentence)
+        folded = fold_fast(sentence)
         look = wl.matcher.token_matches
         words = self.words
         return any(not words.isdisjoint(look(w))

@@ -17,7 +17,7 @@ from monitor.engine import claimant as claiming
 from monitor.engine import scope as scoping
 from monitor.engine.attribute import Attribution, Context, Gate, attribute, candidates
 from monitor.engine.judging import FigureState, Rule, claim_entry, judge
-from monitor.engine.watchlist import PhraseHit, Watchlist
+from monitor.engine.watchlist import PhraseHit, Watchlist, within
 from monitor.engine.words import CORRECTION
 from monitor.models import Estimate, Event, Item, Observation, Quantity
 from monitor.numbers import quantities
@@ -87,6 +87,15 @@ def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
     }
 
 
+def _may_mention(wl: Watchlist, hits: Sequence[PhraseHit]) -> bool:
+    """Whether some sentence could mention a figure (`_mentions`), judged on all the
+    phrases of the item at once: when not, its text need not be cut into sentences."""
+    names = {h.phrase for h in hits}
+    words = {h.phrase for h in hits if h.score >= 100}
+    return any(names & f.subject and words & (f.unit | f.measure)
+               and (not f.cues or words & f.cues) for f in wl.figures)
+
+
 def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool = False
             ) -> Analysis:
     """Read one item: its title is a sentence too, and the context of every other one (its
@@ -105,13 +114,21 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     if every:
         spans = sentences(item.text)
         body_hits = [tuple(wl.matcher.find(item.text[s:e])) for s, e in spans]
+        figs = wl.figures
     else:
         tok = wl.matcher.tokenised(item.text)
-        if tok is not None:  # no anchor word anywhere: no sentence holds a phrase
+        whole = wl.matcher.find_all(tok) if tok is not None else []
+        # the whole text's phrases hold every sentence's (and those across two, if any)
+        figs = candidates(wl, frozenset(h.phrase for h in (*title_hits, *whole)))
+        if figs or _may_mention(wl, [*title_hits, *whole]) or any(
+                len(h.phrase) > 1 for h in whole):
             spans = sentences(item.text)
-            body_hits = [tuple(hs) for hs in wl.matcher.find_spans(tok, spans)]
+            body_hits = within(whole, spans)
+        elif whole:  # one-word phrases only: each lies in its sentence, as found
+            body_hits = [tuple(whole)]
     item_phrases = frozenset(h.phrase for hs in (title_hits, *body_hits) for h in hs)
-    figs = wl.figures if every else candidates(wl, item_phrases)
+    if not every and figs:
+        figs = candidates(wl, item_phrases)
     if not figs:  # no figure can take any number of this item: matches only
         named = _mentions(wl, title_hits).union(*(_mentions(wl, hs) for hs in body_hits))
         return Analysis(item, None,

@@ -12,7 +12,7 @@ of every term against the whole text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -71,6 +71,7 @@ class Matcher:
         self._anchoring: set[str] = set()
         self._plain: set[str] = set()
         self._by_length: dict[int, list[str]] = {}
+        self._generation = 0  # counts the times the word sets were emptied
 
     def _fuzzy_choices(self, n: int) -> list[str]:
         """The long vocabulary words a word of `n` letters can reach the floor score with:
@@ -118,6 +119,7 @@ class Matcher:
         if len(self._plain) + len(self._anchoring) > CACHE_LIMIT:
             self._plain.clear()
             self._anchoring.clear()
+            self._generation += 1
         distinct = set(words)
         new = distinct - self._plain - self._anchoring
         for tok in new:
@@ -134,78 +136,132 @@ class Matcher:
 
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
-        folded = fold_text(text)
+        folded = fold_fast(text)
         words = TOKEN.findall(folded)
         # most sentences hold no anchor word: decided on plain strings, one set operation
         if not self.anchored(words):
             return []
-        return self._scan(words, [m.span() for m in TOKEN.finditer(folded)], 0)
+        return self._scan(folded, words)
 
     def tokenised(self, text: str) -> Tokenised | None:
-        """`text` folded and cut into words once, for `find_spans`; None when no word of it
-        stands for an anchor word (then no span of it holds a phrase)."""
-        folded = fold_text(text)
-        if not self.anchored(TOKEN.findall(folded)):
+        """`text` folded and cut into words once, for `find_all`; None when no word of it
+        stands for an anchor word (then no part of it holds a phrase)."""
+        folded = fold_fast(text)
+        words = TOKEN.findall(folded)
+        if not self.anchored(words):
             return None
-        return Tokenised(text, list(TOKEN.finditer(folded)))
+        return Tokenised(folded, words, self._generation)
 
-    def find_spans(self, tok: Tokenised, spans: Sequence[tuple[int, int]]
-                   ) -> list[list[PhraseHit]]:
-        """For each (start, end) span of a tokenised text, what `find(text[start:end])`
-        gives (offsets from the span's start), without folding or cutting it again."""
-        words = [m.group(0) for m in tok.matches]
-        starts = [m.start() for m in tok.matches]
-        anchoring = self._anchoring
-        out: list[list[PhraseHit]] = []
-        for s, e in spans:
-            lo, hi = bisect_left(starts, s), bisect_left(starts, e)
-            if (lo and tok.matches[lo - 1].end() > s) or (hi > lo and tok.matches[hi - 1].end() > e):
-                out.append(self.find(tok.text[s:e]))  # a word cut by the span: read it alone
-                continue
-            here = words[lo:hi]
-            if anchoring.isdisjoint(here):
-                out.append([])
-                continue
-            out.append(self._scan(here, [m.span() for m in tok.matches[lo:hi]], s))
-        return out
+    def find_all(self, tok: Tokenised) -> list[PhraseHit]:
+        """What `find` gives for the whole tokenised text, without folding or cutting it
+        again. A phrase of several words may run across two sentences: `within` drops
+        those."""
+        if tok.generation != self._generation:  # the caches were emptied meanwhile
+            self.anchored(tok.words)
+        return self._scan(tok.folded, tok.words)
 
-    def _scan(self, words: list[str], spans: list[tuple[int, int]], base: int
-              ) -> list[PhraseHit]:
-        """The phrases found in a run of words (`spans` their offsets, `base` subtracted)."""
+    def _scan(self, folded: str, words: list[str]) -> list[PhraseHit]:
+        """The phrases found in the words of `folded` (all learned by `anchored`): looked for
+        from each word that stands for an anchor word, in text order."""
         cache = self._cache
         look = self.token_matches
-        matches = [m if (m := cache.get(t)) is not None else look(t) for t in words]
-        hits: list[PhraseHit] = []
-        for i, here in enumerate(matches):
-            if not here:
+        anchoring = self._anchoring
+        by_anchor = self.by_anchor
+        n_words = len(words)
+        found: list[tuple[Phrase, int, int, float]] = []  # phrase, first and last word
+        for i, tok in enumerate(words):
+            if tok not in anchoring:
                 continue
+            here = cache.get(tok)
+            if here is None:
+                here = look(tok)
             for word, score in here.items():
-                for phrase, a in self.by_anchor.get(word, ()):
+                for phrase, a in by_anchor.get(word, ()):
                     start, n = i - a, len(phrase)
-                    if start < 0 or start + n > len(matches):
+                    if start < 0 or start + n > n_words:
                         continue
                     worst = score
                     for k in range(n):
                         if k == a:
                             continue
-                        got = matches[start + k].get(phrase[k])
+                        got = look(words[start + k]).get(phrase[k])
                         if got is None:
                             worst = -1
                             break
                         worst = min(worst, got)
                     if worst >= self.thresholds[phrase]:
-                        hits.append(PhraseHit(phrase, spans[start][0] - base,
-                                              spans[start + n - 1][1] - base, worst))
+                        found.append((phrase, start, start + n - 1, worst))
+        if not found:
+            return []
+        at = _offsets(folded, words, {k for f in found for k in (f[1], f[2])})
+        hits = [PhraseHit(phrase, at[first][0], at[last][1], worst)
+                for phrase, first, last, worst in found]
         hits.sort(key=lambda h: (h.start, h.end))
         return hits
 
 
+def within(hits: Sequence[PhraseHit], spans: Sequence[tuple[int, int]]
+           ) -> list[tuple[PhraseHit, ...]]:
+    """`hits` of a whole text shared out among its (start, end) spans, in order and not
+    overlapping (its sentences), with offsets from each span's start: for each span, what
+    `find` gives for it alone (every word of a text lies in one sentence, so only phrases
+    running across two are dropped)."""
+    out: list[list[PhraseHit]] = [[] for _ in spans]
+    starts = [s for s, _e in spans]
+    for h in hits:
+        k = bisect_right(starts, h.start) - 1
+        if k >= 0 and h.end <= spans[k][1]:
+            s = spans[k][0]
+            out[k].append(PhraseHit(h.phrase, h.start - s, h.end - s, h.score))
+    return [tuple(hs) for hs in out]
+
+
 @dataclass(frozen=True, slots=True)
 class Tokenised:
-    """A text with its folded word matches (see `Matcher.tokenised`)."""
+    """A text folded, with its words (see `Matcher.tokenised`)."""
 
-    text: str
-    matches: list[re.Match[str]]
+    folded: str
+    words: list[str]
+    generation: int
+
+
+# `fold_text` as a string indexed by code point: str.translate reads it twice as fast as
+# the dict (code points past it are left as they are, as the dict leaves them).
+_FOLD_TABLE = fold_text("".join(map(chr, range(0x10000))))
+_ASCII_IS_LOWER = all(_FOLD_TABLE[i] == chr(i).lower() for i in range(128))
+
+
+def fold_fast(text: str) -> str:
+    """`fold_text(text)`, faster: plain lowercasing for ASCII text."""
+    if _ASCII_IS_LOWER and text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
+
+
+def _offsets(folded: str, words: list[str], needed: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """(start, end) in `folded` of the words at these indexes, found by searching for each
+    word rather than cutting the whole text again: the k-th occurrence of a word standing
+    between non-word characters is the k-th word of the text equal to it."""
+    out: dict[int, tuple[int, int]] = {}
+    seen: dict[str, list[int]] = {}
+    size = len(folded)
+    for j in sorted(needed):
+        w = words[j]
+        rank = words[:j].count(w)
+        found = seen.setdefault(w, [])
+        pos = found[-1] + len(w) if found else 0
+        while len(found) <= rank:
+            p = folded.find(w, pos)
+            if p < 0:  # pragma: no cover - every word of `words` is in `folded`
+                raise ValueError(w)
+            e = p + len(w)
+            if (p == 0 or not folded[p - 1].isalnum()) and (e == size or not folded[e].isalnum()):
+                found.append(p)
+                pos = e
+            else:
+                pos = p + 1
+        out[j] = (found[rank], found[rank] + len(w))
+    return out
 
 
 _EMPTY: dict[str, float] = {}
