@@ -12,7 +12,7 @@ of every term against the whole text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -71,7 +71,6 @@ class Matcher:
         self._anchoring: set[str] = set()
         self._plain: set[str] = set()
         self._by_length: dict[int, list[str]] = {}
-        self._generation = 0  # counts the times the word sets were emptied
 
     def _fuzzy_choices(self, n: int) -> list[str]:
         """The long vocabulary words a word of `n` letters can reach the floor score with:
@@ -113,13 +112,12 @@ class Matcher:
         self._cache[tok] = result
         return result
 
-    def anchored(self, words: Iterable[str]) -> bool:
-        """Whether any of these text words stands for a phrase's anchor word. Every new word
-        is looked up (and remembered), so `anchoring` then answers for each of them."""
+    def anchored(self, words: Iterable[str]) -> set[str]:
+        """The words among these that stand for a phrase's anchor word (empty: none). Every
+        new word is looked up (and remembered), so the next call answers from sets."""
         if len(self._plain) + len(self._anchoring) > CACHE_LIMIT:
             self._plain.clear()
             self._anchoring.clear()
-            self._generation += 1
         distinct = set(words)
         new = distinct - self._plain - self._anchoring
         for tok in new:
@@ -127,54 +125,55 @@ class Matcher:
                 self._anchoring.add(tok)
             else:
                 self._plain.add(tok)
-        return not self._anchoring.isdisjoint(distinct)
-
-    @property
-    def anchoring(self) -> set[str]:
-        """Text words seen so far that stand for an anchor word (see `anchored`)."""
-        return self._anchoring
+        return self._anchoring & distinct
 
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
         folded = fold_fast(text)
         words = TOKEN.findall(folded)
         # most sentences hold no anchor word: decided on plain strings, one set operation
-        if not self.anchored(words):
+        present = self.anchored(words)
+        if not present:
             return []
-        return self._scan(folded, words)
+        return self._scan(folded, words, present)
 
     def tokenised(self, text: str) -> Tokenised | None:
         """`text` folded and cut into words once, for `find_all`; None when no word of it
         stands for an anchor word (then no part of it holds a phrase)."""
         folded = fold_fast(text)
         words = TOKEN.findall(folded)
-        if not self.anchored(words):
+        present = self.anchored(words)
+        if not present:
             return None
-        return Tokenised(folded, words, self._generation)
+        return Tokenised(folded, words, frozenset(present))
 
     def find_all(self, tok: Tokenised) -> list[PhraseHit]:
         """What `find` gives for the whole tokenised text, without folding or cutting it
         again. A phrase of several words may run across two sentences: `within` drops
         those."""
-        if tok.generation != self._generation:  # the caches were emptied meanwhile
-            self.anchored(tok.words)
-        return self._scan(tok.folded, tok.words)
+        return self._scan(tok.folded, tok.words, tok.anchors)
 
-    def _scan(self, folded: str, words: list[str]) -> list[PhraseHit]:
-        """The phrases found in the words of `folded` (all learned by `anchored`): looked for
-        from each word that stands for an anchor word, in text order."""
-        cache = self._cache
+    def _scan(self, folded: str, words: list[str], anchors: Iterable[str]
+              ) -> list[PhraseHit]:
+        """The phrases found in the words of `folded`, looked for from each word that stands
+        for an anchor word (`anchors`, from `anchored`), in text order."""
         look = self.token_matches
-        anchoring = self._anchoring
         by_anchor = self.by_anchor
         n_words = len(words)
+        where: dict[str, list[int]] = {}  # anchor word -> its indexes
+        for w in anchors:
+            at: list[int] = []
+            where[w] = at
+            i = -1
+            while True:
+                try:
+                    i = words.index(w, i + 1)
+                except ValueError:
+                    break
+                at.append(i)
         found: list[tuple[Phrase, int, int, float]] = []  # phrase, first and last word
-        for i, tok in enumerate(words):
-            if tok not in anchoring:
-                continue
-            here = cache.get(tok)
-            if here is None:
-                here = look(tok)
+        for i in sorted(i for at in where.values() for i in at):
+            here = look(words[i])
             for word, score in here.items():
                 for phrase, a in by_anchor.get(word, ()):
                     start, n = i - a, len(phrase)
@@ -193,7 +192,7 @@ class Matcher:
                         found.append((phrase, start, start + n - 1, worst))
         if not found:
             return []
-        at = _offsets(folded, words, {k for f in found for k in (f[1], f[2])})
+        at = _offsets(folded, words, {k for f in found for k in (f[1], f[2])}, where)
         hits = [PhraseHit(phrase, at[first][0], at[last][1], worst)
                 for phrase, first, last, worst in found]
         hits.sort(key=lambda h: (h.start, h.end))
@@ -222,7 +221,7 @@ class Tokenised:
 
     folded: str
     words: list[str]
-    generation: int
+    anchors: frozenset[str]  # its words that stand for an anchor word
 
 
 # `fold_text` as a string indexed by code point: str.translate reads it twice as fast as
@@ -238,33 +237,39 @@ def fold_fast(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-def _offsets(folded: str, words: list[str], needed: Iterable[int]) -> dict[int, tuple[int, int]]:
+def _word_at(word: str) -> re.Pattern[str]:
+    """`word` ending a word (led by the word itself, so re finds it with a fast search; the
+    character before it is tested apart)."""
+    pat = _WORD_PATTERNS.get(word)
+    if pat is None:
+        if len(_WORD_PATTERNS) > CACHE_LIMIT:
+            _WORD_PATTERNS.clear()
+        pat = _WORD_PATTERNS[word] = re.compile(rf"{re.escape(word)}(?![^\W_])")
+    return pat
+
+
+_WORD_PATTERNS: dict[str, re.Pattern[str]] = {}
+_EMPTY: dict[str, float] = {}
+
+
+def _offsets(folded: str, words: list[str], needed: Iterable[int],
+             where: dict[str, list[int]]) -> dict[int, tuple[int, int]]:
     """(start, end) in `folded` of the words at these indexes, found by searching for each
     word rather than cutting the whole text again: the k-th occurrence of a word standing
-    between non-word characters is the k-th word of the text equal to it."""
+    between non-word characters is the k-th word of the text equal to it. `where` gives
+    the indexes of some words (the rank of the others is counted)."""
     out: dict[int, tuple[int, int]] = {}
-    seen: dict[str, list[int]] = {}
-    size = len(folded)
-    for j in sorted(needed):
+    starts: dict[str, list[int]] = {}
+    for j in needed:
         w = words[j]
-        rank = words[:j].count(w)
-        found = seen.setdefault(w, [])
-        pos = found[-1] + len(w) if found else 0
-        while len(found) <= rank:
-            p = folded.find(w, pos)
-            if p < 0:  # pragma: no cover - every word of `words` is in `folded`
-                raise ValueError(w)
-            e = p + len(w)
-            if (p == 0 or not folded[p - 1].isalnum()) and (e == size or not folded[e].isalnum()):
-                found.append(p)
-                pos = e
-            else:
-                pos = p + 1
-        out[j] = (found[rank], found[rank] + len(w))
+        at = where.get(w)
+        rank = bisect_left(at, j) if at is not None else words[:j].count(w)
+        pos = starts.get(w)
+        if pos is None:
+            pos = starts[w] = [p for m in _word_at(w).finditer(folded)
+                               if not (p := m.start()) or not folded[p - 1].isalnum()]
+        out[j] = (pos[rank], pos[rank] + len(w))
     return out
-
-
-_EMPTY: dict[str, float] = {}
 
 
 @dataclass(frozen=True, slots=True)
