@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.engine import scope as scoping
 from monitor.engine.scope import Mention, Scope
@@ -84,6 +84,7 @@ class Gate:
     words: frozenset[str]  # one-word units and people-counting cues of the candidates
     phrases: frozenset[Phrase]  # their unit, measure and cue phrases
     open: bool
+    seen: dict[str, bool] = field(default_factory=dict)  # word -> whether it stands for one
 
     @staticmethod
     def of(figures: Sequence[Figure]) -> Gate:
@@ -102,10 +103,14 @@ class Gate:
         if self.open or any(h.score >= 100 and h.phrase in self.phrases for h in hits):
             return True
         folded = fold_fast(sentence)
-        look = wl.matcher.token_matches
-        words = self.words
-        return any(not words.isdisjoint(look(w))
-                   for w in {*TOKEN.findall(folded), *_AFTER_DIGIT.findall(folded)})
+        words, seen = self.words, self.seen
+        for w in {*TOKEN.findall(folded), *_AFTER_DIGIT.findall(folded)}:
+            got = seen.get(w)
+            if got is None:
+                got = seen[w] = wl.matcher.stands_for_any(w, words)
+            if got:
+                return True
+        return False
 
 
 MEASURE_WORDS = 12  # a measure word governs a number at most this many words before it

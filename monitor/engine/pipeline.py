@@ -17,7 +17,7 @@ from monitor.engine import claimant as claiming
 from monitor.engine import scope as scoping
 from monitor.engine.attribute import Attribution, Context, Gate, attribute, candidates
 from monitor.engine.judging import FigureState, Rule, claim_entry, judge
-from monitor.engine.watchlist import PhraseHit, Watchlist, within
+from monitor.engine.watchlist import Phrase, PhraseHit, Watchlist, within
 from monitor.engine.words import CORRECTION
 from monitor.models import Estimate, Event, Item, Observation, Quantity
 from monitor.numbers import quantities
@@ -87,11 +87,12 @@ def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
     }
 
 
-def _may_mention(wl: Watchlist, hits: Sequence[PhraseHit]) -> bool:
-    """Whether some sentence could mention a figure (`_mentions`), judged on all the
-    phrases of the item at once: when not, its text need not be cut into sentences."""
-    names = {h.phrase for h in hits}
-    words = {h.phrase for h in hits if h.score >= 100}
+def _may_mention(wl: Watchlist, title: Sequence[PhraseHit],
+                 found: Sequence[tuple[Phrase, float]]) -> bool:
+    """Whether some sentence of the text could mention a figure (`_mentions`), judged on all
+    the phrases of the item at once: when not, its text need not be cut into sentences."""
+    names = {h.phrase for h in title} | {p for p, _s in found}
+    words = {h.phrase for h in title if h.score >= 100} | {p for p, s in found if s >= 100}
     return any(names & f.subject and words & (f.unit | f.measure)
                and (not f.cues or words & f.cues) for f in wl.figures)
 
@@ -117,15 +118,18 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
         figs = wl.figures
     else:
         tok = wl.matcher.tokenised(item.text)
-        whole = wl.matcher.find_all(tok) if tok is not None else []
+        scan = wl.matcher.find_all(tok) if tok is not None else None
+        whole = scan.phrases() if scan is not None else []
         # the whole text's phrases hold every sentence's (and those across two, if any)
-        figs = candidates(wl, frozenset(h.phrase for h in (*title_hits, *whole)))
-        if figs or _may_mention(wl, [*title_hits, *whole]) or any(
-                len(h.phrase) > 1 for h in whole):
+        figs = candidates(wl, frozenset([h.phrase for h in title_hits] + [p for p, _s in whole]))
+        if scan is not None and (figs or _may_mention(wl, title_hits, whole)
+                                 or scan.spans_sentences()):
             spans = sentences(item.text)
-            body_hits = within(whole, spans)
-        elif whole:  # one-word phrases only: each lies in its sentence, as found
-            body_hits = [tuple(whole)]
+            body_hits = within(scan.hits(), spans)
+        elif whole:  # as found: each phrase lies in one sentence, and no figure needs which
+            return Analysis(item, None, _terms(wl, [*title_hits, *(
+                PhraseHit(p, 0, 0, score) for p, score in whole)]),
+                tuple(f.id for f in wl.figures if f.id in _mentions(wl, title_hits)), (), ())
     item_phrases = frozenset(h.phrase for hs in (title_hits, *body_hits) for h in hs)
     if not every and figs:
         figs = candidates(wl, item_phrases)

@@ -66,51 +66,96 @@ class Matcher:
         for p in self.thresholds:
             a = max(range(len(p)), key=lambda k: (len(p[k]), k))
             self.by_anchor[p[a]].append((p, a))
-        self._cache: dict[str, dict[str, float]] = {}
+        # Only phrases with a threshold below 100 accept a fuzzy score: their words are the
+        # ones a text word is compared with when looking for phrases (`phrase_matches`);
+        # `token_matches` compares with every word (how the engine reads a number's unit).
+        self.fuzzy_vocab = sorted({tok for p, t in self.thresholds.items() if t < 100
+                                   for tok in p if len(tok) >= MIN_FUZZY_LEN})
+        # text words with an exact match: vocabulary words, with an ending added or removed
+        self._inflected = set(self.vocab)
+        for v in self.vocab:
+            if len(v) >= 3:
+                self._inflected |= {v + suf for suf in SUFFIXES}
+            self._inflected |= {v[: -len(suf)] for suf in ("s", "x", "e", "es")
+                                if v.endswith(suf) and len(v) - len(suf) >= 3}
+        self._cache: dict[str, dict[str, float]] = {}  # for phrases
+        self._full_cache: dict[str, dict[str, float]] = {}  # for units
         # text words known to stand for some phrase's anchor word, and known not to
         self._anchoring: set[str] = set()
         self._plain: set[str] = set()
-        self._by_length: dict[int, list[str]] = {}
+        self._by_length: dict[tuple[int, bool], list[str]] = {}
 
-    def _fuzzy_choices(self, n: int) -> list[str]:
-        """The long vocabulary words a word of `n` letters can reach the floor score with:
-        fuzz.ratio is at most 200 * min(n, m) / (n + m), so lengths far apart never score
-        (the list keeps the vocabulary's order, so ties come out as from the whole list)."""
-        got = self._by_length.get(n)
+    def _fuzzy_choices(self, n: int, phrases: bool) -> list[str]:
+        """The long vocabulary words (of fuzzy phrases only, with `phrases`) a word of `n`
+        letters can reach the floor score with: fuzz.ratio is at most 200 * min(n, m) /
+        (n + m), so lengths far apart never score (the list keeps the vocabulary's order,
+        so ties come out as from the whole list)."""
+        got = self._by_length.get((n, phrases))
         if got is None:
-            got = [w for w in self.long_vocab
+            got = [w for w in (self.fuzzy_vocab if phrases else self.long_vocab)
                    if 200.0 * min(n, len(w)) / (n + len(w)) >= self.floor - 1e-9]
-            self._by_length[n] = got
+            self._by_length[(n, phrases)] = got
         return got
 
     def token_matches(self, tok: str) -> dict[str, float]:
         """Vocabulary words this text word stands for, with scores (cached)."""
+        hit = self._full_cache.get(tok)
+        if hit is not None:
+            return hit
+        return self._matches(tok, False, self._full_cache)
+
+    def phrase_matches(self, tok: str) -> dict[str, float]:
+        """`token_matches` less the fuzzy matches of words no phrase could take with a score
+        below 100 (those of phrases matched exactly): what finding phrases needs. The same
+        hits come out, for a fraction of the comparisons."""
         hit = self._cache.get(tok)
         if hit is not None:
             return hit
+        return self._matches(tok, True, self._cache)
+
+    def _matches(self, tok: str, phrases: bool, cache: dict[str, dict[str, float]]
+                 ) -> dict[str, float]:
         out: dict[str, float] = {}
-        if tok in self.vocab:
-            out[tok] = 100.0
-        for suf in SUFFIXES:
-            base = tok[: -len(suf)]
-            if tok.endswith(suf) and len(base) >= 3 and base in self.vocab:
-                out.setdefault(base, 100.0)
-        if len(tok) >= 3:  # the text's singular of a plural in the watchlist: tué -> tués
-            for suf in ("s", "x", "e", "es"):
-                if tok + suf in self.vocab:
-                    out.setdefault(tok + suf, 100.0)
-        if len(tok) >= MIN_FUZZY_LEN and self.long_vocab:
-            choices = self._fuzzy_choices(len(tok))
+        if tok in self._inflected:
+            if tok in self.vocab:
+                out[tok] = 100.0
+            for suf in SUFFIXES:
+                base = tok[: -len(suf)]
+                if tok.endswith(suf) and len(base) >= 3 and base in self.vocab:
+                    out.setdefault(base, 100.0)
+            if len(tok) >= 3:  # the text's singular of a plural in the watchlist: tué -> tués
+                for suf in ("s", "x", "e", "es"):
+                    if tok + suf in self.vocab:
+                        out.setdefault(tok + suf, 100.0)
+        if len(tok) >= MIN_FUZZY_LEN:
+            choices = self._fuzzy_choices(len(tok), phrases)
             if choices:
                 for word, score, _i in process.extract(
                     tok, choices, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None
                 ):
                     out.setdefault(word, float(score))
         result = out or _EMPTY
-        if len(self._cache) > CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[tok] = result
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        cache[tok] = result
         return result
+
+    def stands_for_any(self, tok: str, words: frozenset[str]) -> bool:
+        """Whether `token_matches(tok)` holds one of `words` (vocabulary words), comparing
+        with those words only."""
+        hit = self._full_cache.get(tok)
+        if hit is not None:
+            return not words.isdisjoint(hit)
+        if tok in words or (tok in self._inflected and not words.isdisjoint(
+                self._matches(tok, True, {}))):  # (its exact part: phrases' fuzzy words only)
+            return True
+        if len(tok) < MIN_FUZZY_LEN:
+            return False
+        n = len(tok)
+        choices = [w for w in words if len(w) >= MIN_FUZZY_LEN
+                   and 200.0 * min(n, len(w)) / (n + len(w)) >= self.floor - 1e-9]
+        return bool(choices) and process.extractOne(
+            tok, choices, scorer=fuzz.ratio, score_cutoff=self.floor) is not None
 
     def anchored(self, words: Iterable[str]) -> set[str]:
         """The words among these that stand for a phrase's anchor word (empty: none). Every
@@ -121,7 +166,7 @@ class Matcher:
         distinct = set(words)
         new = distinct - self._plain - self._anchoring
         for tok in new:
-            if any(w in self.by_anchor for w in self.token_matches(tok)):
+            if any(w in self.by_anchor for w in self.phrase_matches(tok)):
                 self._anchoring.add(tok)
             else:
                 self._plain.add(tok)
@@ -135,7 +180,7 @@ class Matcher:
         present = self.anchored(words)
         if not present:
             return []
-        return self._scan(folded, words, present)
+        return self.find_all(Tokenised(folded, words, frozenset(present))).hits()
 
     def tokenised(self, text: str) -> Tokenised | None:
         """`text` folded and cut into words once, for `find_all`; None when no word of it
@@ -147,21 +192,16 @@ class Matcher:
             return None
         return Tokenised(folded, words, frozenset(present))
 
-    def find_all(self, tok: Tokenised) -> list[PhraseHit]:
-        """What `find` gives for the whole tokenised text, without folding or cutting it
-        again. A phrase of several words may run across two sentences: `within` drops
-        those."""
-        return self._scan(tok.folded, tok.words, tok.anchors)
-
-    def _scan(self, folded: str, words: list[str], anchors: Iterable[str]
-              ) -> list[PhraseHit]:
-        """The phrases found in the words of `folded`, looked for from each word that stands
-        for an anchor word (`anchors`, from `anchored`), in text order."""
-        look = self.token_matches
+    def find_all(self, tok: Tokenised) -> Scan:
+        """The phrases of a whole tokenised text, looked for from each word that stands for
+        an anchor word, in text order: what `find` gives for it, without folding or
+        cutting it again (`Scan.hits`)."""
+        look = self.phrase_matches
         by_anchor = self.by_anchor
+        words = tok.words
         n_words = len(words)
         where: dict[str, list[int]] = {}  # anchor word -> its indexes
-        for w in anchors:
+        for w in tok.anchors:
             at: list[int] = []
             where[w] = at
             i = -1
@@ -190,13 +230,44 @@ class Matcher:
                         worst = min(worst, got)
                     if worst >= self.thresholds[phrase]:
                         found.append((phrase, start, start + n - 1, worst))
-        if not found:
-            return []
-        at = _offsets(folded, words, {k for f in found for k in (f[1], f[2])}, where)
-        hits = [PhraseHit(phrase, at[first][0], at[last][1], worst)
-                for phrase, first, last, worst in found]
-        hits.sort(key=lambda h: (h.start, h.end))
-        return hits
+        found.sort(key=lambda f: (f[1], f[2]))  # as hits sort by (start, end)
+        return Scan(tok, found, where)
+
+
+@dataclass(slots=True)
+class Scan:
+    """The phrases found in a whole text (`Matcher.find_all`), by word indexes."""
+
+    tok: Tokenised
+    found: list[tuple[Phrase, int, int, float]]  # phrase, first and last word, score
+    where: dict[str, list[int]]  # anchor word -> its indexes
+    _hits: list[PhraseHit] | None = None
+
+    def phrases(self) -> list[tuple[Phrase, float]]:
+        """(phrase, score) of every hit, in the order of `hits`."""
+        return [(f[0], f[3]) for f in self.found]
+
+    def hits(self) -> list[PhraseHit]:
+        """The hits with their character offsets in the text (what `find` gives)."""
+        if self._hits is None:
+            at = _offsets(self.tok.folded, self.tok.words,
+                          {k for f in self.found for k in (f[1], f[2])}, self.where)
+            self._hits = [PhraseHit(phrase, at[first][0], at[last][1], worst)
+                          for phrase, first, last, worst in self.found]
+        return self._hits
+
+    def spans_sentences(self) -> bool:
+        """Whether a phrase of several words may run across two sentences: only where a
+        sentence may end inside it (a sentence ends only at a line break, . ! ? or …)."""
+        multi = [f for f in self.found if f[2] > f[1]]
+        if not multi:
+            return False
+        at = _offsets(self.tok.folded, self.tok.words, {k for f in multi for k in (f[1], f[2])},
+                      self.where)
+        return any(_ENDS.search(self.tok.folded, at[f[1]][0], at[f[2]][1]) for f in multi)
+
+
+_ENDS = re.compile(r"[\n.!?…]")
 
 
 def within(hits: Sequence[PhraseHit], spans: Sequence[tuple[int, int]]
