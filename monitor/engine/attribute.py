@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from monitor.engine import scope as scoping
 from monitor.engine.scope import Mention, Scope
@@ -64,7 +64,14 @@ def candidates(wl: Watchlist, item_phrases: frozenset[Phrase]) -> tuple[Figure, 
     with that place stand for the subject), and one of its cues if it has any. Every other
     figure is refused for every number of the item ("no subject", "none of its cues"), so
     the engine reads numbers and weighs figures only for these."""
-    found = item_phrases | _FUNCTION_PHRASES
+    if _FUNCTION_PHRASES.isdisjoint(wl.figure_index) and _FUNCTION_PHRASES.isdisjoint(wl.all_cues):
+        index = wl.figure_index
+        named = {f.id for p in item_phrases for f in index.get(p, ())}
+        if not named:
+            return ()
+        return tuple(f for f in wl.figures if f.id in named
+                     and (not f.cues or not item_phrases.isdisjoint(f.cues)))
+    found = item_phrases | _FUNCTION_PHRASES  # (a figure with a part or whole word)
     return tuple(
         f for f in wl.figures
         if (not f.cues or not found.isdisjoint(f.cues))
@@ -84,7 +91,6 @@ class Gate:
     words: frozenset[str]  # one-word units and people-counting cues of the candidates
     phrases: frozenset[Phrase]  # their unit, measure and cue phrases
     open: bool
-    seen: dict[str, bool] = field(default_factory=dict)  # word -> whether it stands for one
 
     @staticmethod
     def of(figures: Sequence[Figure]) -> Gate:
@@ -103,14 +109,9 @@ class Gate:
         if self.open or any(h.score >= 100 and h.phrase in self.phrases for h in hits):
             return True
         folded = fold_fast(sentence)
-        words, seen = self.words, self.seen
-        for w in {*TOKEN.findall(folded), *_AFTER_DIGIT.findall(folded)}:
-            got = seen.get(w)
-            if got is None:
-                got = seen[w] = wl.matcher.stands_for_any(w, words)
-            if got:
-                return True
-        return False
+        words, look = self.words, wl.unit_words_of
+        return any(not words.isdisjoint(look(w))
+                   for w in {*TOKEN.findall(folded), *_AFTER_DIGIT.findall(folded)})
 
 
 MEASURE_WORDS = 12  # a measure word governs a number at most this many words before it

@@ -78,11 +78,15 @@ def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
     if not hits:
         return set()
     names = {h.phrase for h in hits}
+    index = wl.figure_index
+    named = {f.id: f for p in names for f in index.get(p, ()) if p in f.subject}
+    if not named:
+        return set()
     words = {h.phrase for h in hits if h.score >= 100}  # role words match exactly
     return {
         f.id
-        for f in wl.figures
-        if names & f.subject and words & (f.unit | f.measure) and (not f.cues or words & f.cues)
+        for f in named.values()
+        if words & (f.unit | f.measure) and (not f.cues or words & f.cues)
         and not words & f.not_subject
     }
 
@@ -92,9 +96,13 @@ def _may_mention(wl: Watchlist, title: Sequence[PhraseHit],
     """Whether some sentence of the text could mention a figure (`_mentions`), judged on all
     the phrases of the item at once: when not, its text need not be cut into sentences."""
     names = {h.phrase for h in title} | {p for p, _s in found}
+    index = wl.figure_index
+    named = {f.id: f for p in names for f in index.get(p, ()) if p in f.subject}
+    if not named:
+        return False
     words = {h.phrase for h in title if h.score >= 100} | {p for p, s in found if s >= 100}
-    return any(names & f.subject and words & (f.unit | f.measure)
-               and (not f.cues or words & f.cues) for f in wl.figures)
+    return any(words & (f.unit | f.measure) and (not f.cues or words & f.cues)
+               for f in named.values())
 
 
 def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool = False

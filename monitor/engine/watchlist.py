@@ -113,20 +113,24 @@ class Matcher:
             return hit
         return self._matches(tok, True, self._cache)
 
+    def _exact(self, tok: str) -> dict[str, float]:
+        """The vocabulary words this text word is, with an ending added or removed."""
+        out: dict[str, float] = {}
+        if tok in self.vocab:
+            out[tok] = 100.0
+        for suf in SUFFIXES:
+            base = tok[: -len(suf)]
+            if tok.endswith(suf) and len(base) >= 3 and base in self.vocab:
+                out.setdefault(base, 100.0)
+        if len(tok) >= 3:  # the text's singular of a plural in the watchlist: tué -> tués
+            for suf in ("s", "x", "e", "es"):
+                if tok + suf in self.vocab:
+                    out.setdefault(tok + suf, 100.0)
+        return out
+
     def _matches(self, tok: str, phrases: bool, cache: dict[str, dict[str, float]]
                  ) -> dict[str, float]:
-        out: dict[str, float] = {}
-        if tok in self._inflected:
-            if tok in self.vocab:
-                out[tok] = 100.0
-            for suf in SUFFIXES:
-                base = tok[: -len(suf)]
-                if tok.endswith(suf) and len(base) >= 3 and base in self.vocab:
-                    out.setdefault(base, 100.0)
-            if len(tok) >= 3:  # the text's singular of a plural in the watchlist: tué -> tués
-                for suf in ("s", "x", "e", "es"):
-                    if tok + suf in self.vocab:
-                        out.setdefault(tok + suf, 100.0)
+        out = self._exact(tok) if tok in self._inflected else {}
         if len(tok) >= MIN_FUZZY_LEN:
             choices = self._fuzzy_choices(len(tok), phrases)
             if choices:
@@ -140,22 +144,21 @@ class Matcher:
         cache[tok] = result
         return result
 
-    def stands_for_any(self, tok: str, words: frozenset[str]) -> bool:
-        """Whether `token_matches(tok)` holds one of `words` (vocabulary words), comparing
-        with those words only."""
+    def matches_among(self, tok: str, words: frozenset[str]) -> frozenset[str]:
+        """`token_matches(tok)` restricted to `words` (vocabulary words), comparing with
+        those words only."""
         hit = self._full_cache.get(tok)
         if hit is not None:
-            return not words.isdisjoint(hit)
-        if tok in words or (tok in self._inflected and not words.isdisjoint(
-                self._matches(tok, True, {}))):  # (its exact part: phrases' fuzzy words only)
-            return True
-        if len(tok) < MIN_FUZZY_LEN:
-            return False
+            return words.intersection(hit)
+        out = words.intersection(self._exact(tok)) if tok in self._inflected else set()
         n = len(tok)
-        choices = [w for w in words if len(w) >= MIN_FUZZY_LEN
-                   and 200.0 * min(n, len(w)) / (n + len(w)) >= self.floor - 1e-9]
-        return bool(choices) and process.extractOne(
-            tok, choices, scorer=fuzz.ratio, score_cutoff=self.floor) is not None
+        if n >= MIN_FUZZY_LEN:
+            choices = [w for w in words if len(w) >= MIN_FUZZY_LEN and w not in out
+                       and 200.0 * min(n, len(w)) / (n + len(w)) >= self.floor - 1e-9]
+            if choices:
+                out |= {w for w, _score, _i in process.extract(
+                    tok, choices, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None)}
+        return frozenset(out)
 
     def anchored(self, words: Iterable[str]) -> set[str]:
         """The words among these that stand for a phrase's anchor word (empty: none). Every
@@ -558,12 +561,55 @@ class Watchlist:
     def terms_in(self, hits: Sequence[PhraseHit]) -> list[tuple[Term, float]]:
         """Terms with at least one variant among `hits`, with the best score."""
         found = {h.phrase: h.score for h in hits}
+        index = self._term_index
+        named = sorted({k for p in found for k in index.get(p, ())})
         out = []
-        for term in self.terms:
-            scores = [found[p] for p in term.phrases if p in found]
-            if scores:
-                out.append((term, max(scores)))
+        for k in named:
+            term = self.terms[k]
+            out.append((term, max(found[p] for p in term.phrases if p in found)))
         return out
+
+    @cached_property
+    def _term_index(self) -> dict[Phrase, tuple[int, ...]]:
+        """Phrase -> positions of the terms it is a variant of."""
+        index: dict[Phrase, list[int]] = defaultdict(list)
+        for k, term in enumerate(self.terms):
+            for p in term.phrases:
+                index[p].append(k)
+        return {p: tuple(ks) for p, ks in index.items()}
+
+    @cached_property
+    def figure_index(self) -> dict[Phrase, tuple[Figure, ...]]:
+        """Phrase -> the figures whose subject holds it, or that count in a place and hold it
+        among their measure, unit and cue words (see `attribute.candidates`)."""
+        index: dict[Phrase, list[Figure]] = defaultdict(list)
+        for f in self.figures:
+            keys = set(f.subject) | (f.measure | f.unit | f.cues if f.scope else set())
+            for p in keys:
+                index[p].append(f)
+        return {p: tuple(fs) for p, fs in index.items()}
+
+    @cached_property
+    def all_cues(self) -> frozenset[Phrase]:
+        return frozenset(p for f in self.figures for p in f.cues)
+
+    @cached_property
+    def _unit_vocab(self) -> frozenset[str]:
+        return frozenset(w for f in self.figures for w in f.unit_words | f.cue_participles)
+
+    @cached_property
+    def _unit_cache(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def unit_words_of(self, tok: str) -> frozenset[str]:
+        """The figures' one-word units and people-counting cues among
+        `matcher.token_matches(tok)` (cached; compared with those words only)."""
+        got = self._unit_cache.get(tok)
+        if got is None:
+            if len(self._unit_cache) > CACHE_LIMIT:
+                self._unit_cache.clear()
+            got = self._unit_cache[tok] = self.matcher.matches_among(tok, self._unit_vocab)
+        return got
 
 
 def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
