@@ -12,12 +12,21 @@ Pure: shared by the daemon, `replay`, `explain` and `seed`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from monitor.engine import scope as scoping
 from monitor.engine.scope import Mention, Scope
-from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Watchlist, fold_fast, phrase_of
+from monitor.engine.watchlist import (
+    Figure,
+    Phrase,
+    PhraseHit,
+    Watchlist,
+    fold_fast,
+    phrase_of,
+    word_starts,
+)
 from monitor.engine.words import (
     BOTH,
     FORECAST,
@@ -105,13 +114,33 @@ class Gate:
                 roles & _FUNCTION_PHRASES)
         return Gate(frozenset(words), frozenset(phrases), open_)
 
+    def passing(self, wl: Watchlist, text: str, spans: Sequence[tuple[int, int]],
+                hits: Sequence[Sequence[PhraseHit]]) -> list[bool]:
+        """For each sentence (`spans` of `text`, `hits` its phrases), whether it passes:
+        read on the whole text at once (every word of a text lies in one sentence)."""
+        if self.open:
+            return [True] * len(spans)
+        flags = [any(h.score >= 100 and h.phrase in self.phrases for h in hs) for hs in hits]
+        folded = fold_fast(text)
+        mine, look = self.words, wl.unit_words_of
+        starts = [s for s, _e in spans]
+        at: list[int] = []
+        for w in set(TOKEN.findall(folded)):
+            if not mine.isdisjoint(look(w)):
+                at += word_starts(folded, w)
+        glued = [m for m in _AFTER_DIGIT.finditer(folded)]
+        if glued:
+            ok = {g for g in {m.group(0) for m in glued} if not mine.isdisjoint(look(g))}
+            at += [m.start() for m in glued if m.group(0) in ok]
+        for pos in at:
+            k = bisect_right(starts, pos) - 1
+            if k >= 0 and pos < spans[k][1]:
+                flags[k] = True
+        return flags
+
     def passes(self, wl: Watchlist, sentence: str, hits: Sequence[PhraseHit]) -> bool:
-        if self.open or any(h.score >= 100 and h.phrase in self.phrases for h in hits):
-            return True
-        folded = fold_fast(sentence)
-        words, look = self.words, wl.unit_words_of
-        return any(not words.isdisjoint(look(w))
-                   for w in {*TOKEN.findall(folded), *_AFTER_DIGIT.findall(folded)})
+        """Whether one sentence passes (what `passing` says of it)."""
+        return self.passing(wl, sentence, [(0, len(sentence))], [hits])[0]
 
 
 MEASURE_WORDS = 12  # a measure word governs a number at most this many words before it

@@ -150,6 +150,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
         spans = sentences(item.text)
         body_hits = [()] * len(spans)
     gate = None if every else Gate.of(figs)
+    passing = gate.passing(wl, item.text, spans, body_hits) if gate is not None else []
     lang = item.language or guess_language(item.title + "\n" + item.text)
     title_scope = scoping.UNBOUND
     if wl.places and item.title:
@@ -169,11 +170,11 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     title_fixes = bool(item.title and CORRECTION.search(item.title))
     title_claim: str | None = None  # read when a body value has no claimant of its own
     read: dict[str, list[Quantity]] = {}  # a sentence repeated in an item is read once
-    for (sentence, is_title), hits in zip(chunks, found_hits, strict=True):
+    for k, ((sentence, is_title), hits) in enumerate(zip(chunks, found_hits, strict=True)):
         if hits and not is_title:
             all_hits += hits
             mentioned |= _mentions(wl, hits)
-        if gate is None or is_title or gate.passes(wl, sentence, hits):
+        if gate is None or is_title or passing[k - bool(item.title)]:
             found = read.get(sentence)
             if found is None:
                 found = read[sentence] = quantities(sentence, lang)

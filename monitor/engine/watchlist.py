@@ -323,6 +323,12 @@ def _word_at(word: str) -> re.Pattern[str]:
 
 
 _WORD_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def word_starts(folded: str, word: str) -> list[int]:
+    """Where `word` stands as a whole word in a folded text, in order."""
+    return [p for m in _word_at(word).finditer(folded)
+            if not (p := m.start()) or not folded[p - 1].isalnum()]
 _EMPTY: dict[str, float] = {}
 
 
@@ -340,8 +346,7 @@ def _offsets(folded: str, words: list[str], needed: Iterable[int],
         rank = bisect_left(at, j) if at is not None else words[:j].count(w)
         pos = starts.get(w)
         if pos is None:
-            pos = starts[w] = [p for m in _word_at(w).finditer(folded)
-                               if not (p := m.start()) or not folded[p - 1].isalnum()]
+            pos = starts[w] = word_starts(folded, w)
         out[j] = (pos[rank], pos[rank] + len(w))
     return out
 
