@@ -5,7 +5,7 @@ Prints, all measured in this run:
 - feedparser's items/s (the yardstick);
 - the pipeline's items/s with the shipped watchlist (config/watchlist.toml), its token
   caches warm as a running daemon has them (target: 10,000 items/s);
-- the same with a generated watchlist of 300 terms and 100 figures (bench/_watchlist.py)
+- the same with a generated watchlist of 300 terms and 100 figures (tests/bigwatchlist.py)
   and the slowdown against the shipped one (target: no more than 1.5);
 - end to end in process: `parse_bytes` (the default parser) and then the pipeline;
 - whole process, start-up included: `news-monitor replay --jsonl` over the real feeds
@@ -22,19 +22,20 @@ from pathlib import Path
 # bench/numbers.py would shadow the standard library's `numbers`: keep this folder last.
 _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if p not in ("", _HERE)] + [_HERE]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import subprocess
 import time
 
 import feedparser
 from _corpus import ROOT, feed_files
-from _watchlist import generated_watchlist
 
 from monitor.config import load_watchlist
 from monitor.engine.pipeline import Engine
 from monitor.engine.watchlist import Watchlist, compile_watchlist
 from monitor.feeds import parse_bytes
 from monitor.models import Item
+from tests.bigwatchlist import generated_watchlist
 
 ROUNDS = 5
 

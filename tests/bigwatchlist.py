@@ -1,4 +1,4 @@
-"""A large watchlist for the benches and the engine's equivalence test: the shipped one plus
+"""A large watchlist for bench/replay.py and tests/test_engine_speed.py: the shipped one plus
 generated terms, places and figures, deterministic (no randomness), made of plausible names
 (countries, cities, bodies, people of the news, in English and French) so that many of them
 occur in ../shared/feeds-real, as a newsroom's watchlist of hundreds of watches would.
