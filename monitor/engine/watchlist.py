@@ -24,7 +24,7 @@ from monitor.config import FigureConfig, WatchlistConfig
 from monitor.engine.words import FORECAST
 from monitor.models import HistoryEntry, as_number
 from monitor.numbers import CURRENCY_CODES, CURRENCY_SIGNS, CURRENCY_WORDS
-from monitor.text import TOKEN, fold_text, tokens
+from monitor.text import _FOLD, TOKEN, tokens  # (_FOLD: see _fold_table)
 
 Phrase = tuple[str, ...]
 SUFFIXES = ("s", "x", "e", "es", "n", "ns", "ne", "nes", "nne", "nnes", "en", "ens", "ennes")
@@ -298,9 +298,19 @@ class Tokenised:
     anchors: frozenset[str]  # its words that stand for an anchor word
 
 
-# `fold_text` as a string indexed by code point: str.translate reads it twice as fast as
-# the dict (code points past it are left as they are, as the dict leaves them).
-_FOLD_TABLE = fold_text("".join(map(chr, range(0x10000))))
+
+
+def _fold_table() -> str:
+    """`fold_text`'s table as a string indexed by code point: str.translate reads it twice as
+    fast as the dict (code points past its end are left as they are, as the dict leaves
+    them)."""
+    table = list(map(chr, range(max(_FOLD) + 1)))
+    for code, folded in _FOLD.items():
+        table[code] = folded
+    return "".join(table)
+
+
+_FOLD_TABLE = _fold_table()
 _ASCII_IS_LOWER = all(_FOLD_TABLE[i] == chr(i).lower() for i in range(128))
 
 
