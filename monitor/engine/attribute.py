@@ -22,6 +22,7 @@ from monitor.engine.watchlist import (
     Figure,
     Phrase,
     PhraseHit,
+    Tokenised,
     Watchlist,
     fold_fast,
     phrase_of,
@@ -115,17 +116,21 @@ class Gate:
         return Gate(frozenset(words), frozenset(phrases), open_)
 
     def passing(self, wl: Watchlist, text: str, spans: Sequence[tuple[int, int]],
-                hits: Sequence[Sequence[PhraseHit]]) -> list[bool]:
+                hits: Sequence[Sequence[PhraseHit]], tok: Tokenised | None = None
+                ) -> list[bool]:
         """For each sentence (`spans` of `text`, `hits` its phrases), whether it passes:
-        read on the whole text at once (every word of a text lies in one sentence)."""
+        read on the whole text at once (every word of a text lies in one sentence; `tok`,
+        the text already folded and cut, if at hand)."""
         if self.open:
             return [True] * len(spans)
-        flags = [any(h.score >= 100 and h.phrase in self.phrases for h in hs) for hs in hits]
-        folded = fold_fast(text)
+        phrases = self.phrases
+        flags = [any(h.phrase in phrases and h.score >= 100 for h in hs) if hs else False
+                 for hs in hits]
+        folded = tok.folded if tok is not None else fold_fast(text)
         mine, look = self.words, wl.unit_words_of
         starts = [s for s, _e in spans]
         at: list[int] = []
-        for w in set(TOKEN.findall(folded)):
+        for w in set(tok.words if tok is not None else TOKEN.findall(folded)):
             if not mine.isdisjoint(look(w)):
                 at += word_starts(folded, w)
         glued = [m for m in _AFTER_DIGIT.finditer(folded)]

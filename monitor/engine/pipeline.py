@@ -17,7 +17,7 @@ from monitor.engine import claimant as claiming
 from monitor.engine import scope as scoping
 from monitor.engine.attribute import Attribution, Context, Gate, attribute, candidates
 from monitor.engine.judging import FigureState, Rule, claim_entry, judge
-from monitor.engine.watchlist import Phrase, PhraseHit, Watchlist, within
+from monitor.engine.watchlist import Phrase, PhraseHit, Tokenised, Watchlist, within
 from monitor.engine.words import CORRECTION
 from monitor.models import Estimate, Event, Item, Observation, Quantity
 from monitor.numbers import quantities
@@ -120,6 +120,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     title_hits = tuple(wl.matcher.find(item.title)) if item.title else ()
     spans: list[tuple[int, int]] | None = None
     body_hits: list[tuple[PhraseHit, ...]] = []
+    tok: Tokenised | None = None
     if every:
         spans = sentences(item.text)
         body_hits = [tuple(wl.matcher.find(item.text[s:e])) for s, e in spans]
@@ -150,7 +151,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
         spans = sentences(item.text)
         body_hits = [()] * len(spans)
     gate = None if every else Gate.of(figs)
-    passing = gate.passing(wl, item.text, spans, body_hits) if gate is not None else []
+    passing = gate.passing(wl, item.text, spans, body_hits, tok) if gate is not None else []
     lang = item.language or guess_language(item.title + "\n" + item.text)
     title_scope = scoping.UNBOUND
     if wl.places and item.title:

@@ -204,16 +204,22 @@ class Matcher:
         words = tok.words
         n_words = len(words)
         where: dict[str, list[int]] = {}  # anchor word -> its indexes
-        for w in tok.anchors:
-            at: list[int] = []
-            where[w] = at
-            i = -1
-            while True:
-                try:
-                    i = words.index(w, i + 1)
-                except ValueError:
-                    break
-                at.append(i)
+        if len(tok.anchors) > 4:  # one pass over the words
+            anchors = tok.anchors
+            for i, w in enumerate(words):
+                if w in anchors:
+                    where.setdefault(w, []).append(i)
+        else:  # a search per anchor word, in C
+            for w in tok.anchors:
+                at: list[int] = []
+                where[w] = at
+                i = -1
+                while True:
+                    try:
+                        i = words.index(w, i + 1)
+                    except ValueError:
+                        break
+                    at.append(i)
         found: list[tuple[Phrase, int, int, float]] = []  # phrase, first and last word
         for i in sorted(i for at in where.values() for i in at):
             here = look(words[i])
