@@ -143,6 +143,17 @@ class Gate:
                 flags[k] = True
         return flags
 
+    def anywhere(self, wl: Watchlist, text: str, tok: Tokenised | None,
+                 found: Sequence[tuple[Phrase, float]]) -> bool:
+        """Whether some sentence of `text` may pass (`found`: the whole text's phrases)."""
+        if self.open or any(p in self.phrases and score >= 100 for p, score in found):
+            return True
+        folded = tok.folded if tok is not None else fold_fast(text)
+        mine, look = self.words, wl.unit_words_of
+        words = set(tok.words if tok is not None else TOKEN.findall(folded))
+        words.update(_AFTER_DIGIT.findall(folded))
+        return any(not mine.isdisjoint(look(w)) for w in words)
+
     def passes(self, wl: Watchlist, sentence: str, hits: Sequence[PhraseHit]) -> bool:
         """Whether one sentence passes (what `passing` says of it)."""
         return self.passing(wl, sentence, [(0, len(sentence))], [hits])[0]

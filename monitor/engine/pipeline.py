@@ -131,14 +131,21 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
         whole = scan.phrases() if scan is not None else []
         # the whole text's phrases hold every sentence's (and those across two, if any)
         figs = candidates(wl, frozenset([h.phrase for h in title_hits] + [p for p, _s in whole]))
-        if scan is not None and (figs or _may_mention(wl, title_hits, whole)
+        gate = Gate.of(figs) if figs else None
+        body_read = gate is not None and gate.anywhere(wl, item.text, tok, whole)
+        if scan is not None and (body_read or _may_mention(wl, title_hits, whole)
                                  or scan.spans_sentences()):
             spans = sentences(item.text)
             body_hits = within(scan.hits(), spans)
         elif whole:  # as found: each phrase lies in one sentence, and no figure needs which
-            return Analysis(item, None, _terms(wl, [*title_hits, *(
-                PhraseHit(p, 0, 0, score) for p, score in whole)]),
-                tuple(f.id for f in wl.figures if f.id in _mentions(wl, title_hits)), (), ())
+            if not figs:
+                return Analysis(item, None, _terms(wl, [*title_hits, *(
+                    PhraseHit(p, 0, 0, score) for p, score in whole)]),
+                    tuple(f.id for f in wl.figures if f.id in _mentions(wl, title_hits)), (), ())
+            spans = []  # only the title is read: the body's phrases count for terms
+            body_hits = [tuple(PhraseHit(p, 0, 0, score) for p, score in whole)]
+        elif figs and not body_read:
+            spans = []
     item_phrases = frozenset(h.phrase for hs in (title_hits, *body_hits) for h in hs)
     if not every and figs:
         figs = candidates(wl, item_phrases)
@@ -150,8 +157,10 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     if spans is None:
         spans = sentences(item.text)
         body_hits = [()] * len(spans)
+    title_only = not every and not spans  # no sentence of the body can give a value
     gate = None if every else Gate.of(figs)
-    passing = gate.passing(wl, item.text, spans, body_hits, tok) if gate is not None else []
+    passing = (gate.passing(wl, item.text, spans, body_hits, tok)
+               if gate is not None and spans else [])
     lang = item.language or guess_language(item.title + "\n" + item.text)
     title_scope = scoping.UNBOUND
     if wl.places and item.title:
@@ -161,11 +170,15 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     chunks: list[tuple[str, bool]] = [(item.title, True)] if item.title else []
     chunks += [(item.text[s:e], False) for s, e in spans]
     found_hits = [title_hits, *body_hits] if item.title else body_hits
+    if title_only:
+        found_hits = found_hits[: len(chunks)]
     when = item.published or item.updated
     year = when.year if when else None
     context = Context(title_hits, title_scope, item_phrases=item_phrases, year=year)
     readings: list[SentenceReading] = []
     all_hits: list[PhraseHit] = list(title_hits)
+    if title_only:
+        all_hits += [h for hs in body_hits for h in hs]
     mentioned: set[str] = set(_mentions(wl, title_hits))
     observations: list[Observation] = []
     title_fixes = bool(item.title and CORRECTION.search(item.title))
