@@ -115,6 +115,11 @@ class Gate:
                 roles & _FUNCTION_PHRASES)
         return Gate(frozenset(words), frozenset(phrases), open_)
 
+    def _mine(self, wl: Watchlist, words: set[str]) -> set[str]:
+        """The words among these that stand for a candidate's unit word."""
+        look = wl.unit_words_of
+        return {w for w in wl.unit_tokens(words) if not self.words.isdisjoint(look(w))}
+
     def passing(self, wl: Watchlist, text: str, spans: Sequence[tuple[int, int]],
                 hits: Sequence[Sequence[PhraseHit]], tok: Tokenised | None = None
                 ) -> list[bool]:
@@ -127,15 +132,13 @@ class Gate:
         flags = [any(h.phrase in phrases and h.score >= 100 for h in hs) if hs else False
                  for hs in hits]
         folded = tok.folded if tok is not None else fold_fast(text)
-        mine, look = self.words, wl.unit_words_of
         starts = [s for s, _e in spans]
         at: list[int] = []
-        for w in set(tok.words if tok is not None else TOKEN.findall(folded)):
-            if not mine.isdisjoint(look(w)):
-                at += word_starts(folded, w)
+        for w in self._mine(wl, set(tok.words if tok is not None else TOKEN.findall(folded))):
+            at += word_starts(folded, w)
         glued = [m for m in _AFTER_DIGIT.finditer(folded)]
         if glued:
-            ok = {g for g in {m.group(0) for m in glued} if not mine.isdisjoint(look(g))}
+            ok = self._mine(wl, {m.group(0) for m in glued})
             at += [m.start() for m in glued if m.group(0) in ok]
         for pos in at:
             k = bisect_right(starts, pos) - 1
@@ -149,10 +152,9 @@ class Gate:
         if self.open or any(p in self.phrases and score >= 100 for p, score in found):
             return True
         folded = tok.folded if tok is not None else fold_fast(text)
-        mine, look = self.words, wl.unit_words_of
         words = set(tok.words if tok is not None else TOKEN.findall(folded))
         words.update(_AFTER_DIGIT.findall(folded))
-        return any(not mine.isdisjoint(look(w)) for w in words)
+        return bool(self._mine(wl, words))
 
     def passes(self, wl: Watchlist, sentence: str, hits: Sequence[PhraseHit]) -> bool:
         """Whether one sentence passes (what `passing` says of it)."""

@@ -622,6 +622,21 @@ class Watchlist:
     def _unit_cache(self) -> dict[str, frozenset[str]]:
         return {}
 
+    @cached_property
+    def _unit_seen(self) -> tuple[set[str], set[str]]:
+        return set(), set()  # text words that stand for some unit word, and that do not
+
+    def unit_tokens(self, words: set[str]) -> set[str]:
+        """The words among these that stand for some figure's one-word unit or people-counting
+        cue (`unit_words_of` not empty): set operations on the words seen before."""
+        yes, no = self._unit_seen
+        if len(yes) + len(no) > CACHE_LIMIT:
+            yes.clear()
+            no.clear()
+        for w in words - yes - no:
+            (yes if self.unit_words_of(w) else no).add(w)
+        return words & yes
+
     def unit_words_of(self, tok: str) -> frozenset[str]:
         """The figures' one-word units and people-counting cues among
         `matcher.token_matches(tok)` (cached; compared with those words only)."""
