@@ -133,6 +133,9 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
         figs = candidates(wl, frozenset([h.phrase for h in title_hits] + [p for p, _s in whole]))
         gate = Gate.of(figs) if figs else None
         body_read = gate is not None and gate.anywhere(wl, item.text, tok, whole)
+        if gate is not None and not body_read and not (
+                item.title and gate.passes(wl, item.title, title_hits)):
+            figs = ()  # no sentence, title included, holds a word they count in
         if scan is not None and (body_read or _may_mention(wl, title_hits, whole)
                                  or scan.spans_sentences()):
             spans = sentences(item.text)
@@ -161,6 +164,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     gate = None if every else Gate.of(figs)
     passing = (gate.passing(wl, item.text, spans, body_hits, tok)
                if gate is not None and spans else [])
+    title_read = gate is None or not item.title or gate.passes(wl, item.title, title_hits)
     lang = item.language or guess_language(item.title + "\n" + item.text)
     title_scope = scoping.UNBOUND
     if wl.places and item.title:
@@ -188,7 +192,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
         if hits and not is_title:
             all_hits += hits
             mentioned |= _mentions(wl, hits)
-        if gate is None or is_title or passing[k - bool(item.title)]:
+        if title_read if is_title else (gate is None or passing[k - bool(item.title)]):
             found = read.get(sentence)
             if found is None:
                 found = read[sentence] = quantities(sentence, lang)
