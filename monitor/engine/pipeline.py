@@ -117,7 +117,10 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     sentence against every figure, sentence by sentence, as `explain` and `seed` show them;
     both give the same observations (tests/test_engine_speed.py compares them)."""
     every = explain or exhaustive
-    title_hits = tuple(wl.matcher.find(item.title)) if item.title else ()
+    title_scan = wl.matcher.scan(item.title) if item.title else None
+    # the title's phrases (offsets only when a number of the item is read, `_hits` below)
+    title_hits: tuple[PhraseHit, ...] = tuple(
+        PhraseHit(p, 0, 0, score) for p, score in title_scan.phrases()) if title_scan else ()
     spans: list[tuple[int, int]] | None = None
     body_hits: list[tuple[PhraseHit, ...]] = []
     tok: Tokenised | None = None
@@ -160,6 +163,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     if spans is None:
         spans = sentences(item.text)
         body_hits = [()] * len(spans)
+    title_hits = tuple(title_scan.hits()) if title_scan else ()
     title_only = not every and not spans  # no sentence of the body can give a value
     gate = None if every else Gate.of(figs)
     passing = (gate.passing(wl, item.text, spans, body_hits, tok)

@@ -177,13 +177,19 @@ class Matcher:
 
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
+        scan = self.scan(text)
+        return scan.hits() if scan is not None else []
+
+    def scan(self, text: str) -> Scan | None:
+        """`find_all` of a text not yet tokenised; None when it holds no phrase."""
         folded = fold_fast(text)
         words = TOKEN.findall(folded)
         # most sentences hold no anchor word: decided on plain strings, one set operation
         present = self.anchored(words)
         if not present:
-            return []
-        return self.find_all(Tokenised(folded, words, frozenset(present))).hits()
+            return None
+        scan = self.find_all(Tokenised(folded, words, frozenset(present)))
+        return scan if scan.found else None
 
     def tokenised(self, text: str) -> Tokenised | None:
         """`text` folded and cut into words once, for `find_all`; None when no word of it
@@ -354,6 +360,9 @@ def _offsets(folded: str, words: list[str], needed: Iterable[int],
     word rather than cutting the whole text again: the k-th occurrence of a word standing
     between non-word characters is the k-th word of the text equal to it. `where` gives
     the indexes of some words (the rank of the others is counted)."""
+    if len(folded) < 300:  # a title: cutting it again costs less than searching
+        spans = [m.span() for m in TOKEN.finditer(folded)]
+        return {j: spans[j] for j in needed}
     out: dict[int, tuple[int, int]] = {}
     starts: dict[str, list[int]] = {}
     for j in needed:
