@@ -273,7 +273,7 @@ class Scan:
 
     def spans_sentences(self) -> bool:
         """Whether a phrase of several words may run across two sentences: only where a
-        sentence may end inside it (a sentence ends only at a line break, . ! ? or …)."""
+        sentence may end inside it (`_ENDS`)."""
         multi = [f for f in self.found if f[2] > f[1]]
         if not multi:
             return False
@@ -282,7 +282,9 @@ class Scan:
         return any(_ENDS.search(self.tok.folded, at[f[1]][0], at[f[2]][1]) for f in multi)
 
 
-_ENDS = re.compile(r"[\n.!?…]")
+# Where a sentence may end (`text.sentences`: a line break, or . ! ? … and closing marks
+# before a space): "U.S." or "3.5" inside a phrase is no end.
+_ENDS = re.compile(r"\n|[.!?…][.!?…\"”»'’)\]]*\s")
 
 
 def within(hits: Sequence[PhraseHit], spans: Sequence[tuple[int, int]]
