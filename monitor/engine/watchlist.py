@@ -144,17 +144,19 @@ class Matcher:
         cache[tok] = result
         return result
 
-    def matches_among(self, tok: str, words: frozenset[str]) -> frozenset[str]:
+    def matches_among(self, tok: str, words: frozenset[str],
+                      choices: Sequence[str] | None = None) -> frozenset[str]:
         """`token_matches(tok)` restricted to `words` (vocabulary words), comparing with
-        those words only."""
+        those words only (`choices`: those of them a word of this length can reach)."""
         hit = self._full_cache.get(tok)
         if hit is not None:
             return words.intersection(hit)
         out = words.intersection(self._exact(tok)) if tok in self._inflected else set()
         n = len(tok)
         if n >= MIN_FUZZY_LEN:
-            choices = [w for w in words if len(w) >= MIN_FUZZY_LEN and w not in out
-                       and 200.0 * min(n, len(w)) / (n + len(w)) >= self.floor - 1e-9]
+            if choices is None:
+                choices = [w for w in words if len(w) >= MIN_FUZZY_LEN
+                           and 200.0 * min(n, len(w)) / (n + len(w)) >= self.floor - 1e-9]
             if choices:
                 out |= {w for w, _score, _i in process.extract(
                     tok, choices, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None)}
@@ -655,8 +657,20 @@ class Watchlist:
         if got is None:
             if len(self._unit_cache) > CACHE_LIMIT:
                 self._unit_cache.clear()
-            got = self._unit_cache[tok] = self.matcher.matches_among(tok, self._unit_vocab)
+            n = len(tok)
+            choices = self._unit_choices.get(n)
+            if choices is None:
+                floor = self.matcher.floor
+                choices = self._unit_choices[n] = [
+                    w for w in sorted(self._unit_vocab) if len(w) >= MIN_FUZZY_LEN
+                    and 200.0 * min(n, len(w)) / (n + len(w)) >= floor - 1e-9]
+            got = self._unit_cache[tok] = self.matcher.matches_among(tok, self._unit_vocab,
+                                                                     choices)
         return got
+
+    @cached_property
+    def _unit_choices(self) -> dict[int, list[str]]:
+        return {}  # word length -> the long unit words a word of that length can reach
 
 
 def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
