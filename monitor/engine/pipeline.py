@@ -75,11 +75,8 @@ def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
     """Figures whose subject, a unit or measure word and (if it has any) a cue occur together
     in one sentence, with none of its other sides ("Ukrainian" for Russian casualties)."""
     hits = list(hits)
-    if not hits:
-        return set()
-    names = {h.phrase for h in hits}
-    index = wl.figure_index
-    named = {f.id: f for p in names for f in index.get(p, ()) if p in f.subject}
+    index = wl.subject_index
+    named = {f.id: f for h in hits for f in index.get(h.phrase, ())}
     if not named:
         return set()
     words = {h.phrase for h in hits if h.score >= 100}  # role words match exactly
@@ -96,8 +93,8 @@ def _may_mention(wl: Watchlist, title: Sequence[PhraseHit],
     """Whether some sentence of the text could mention a figure (`_mentions`), judged on all
     the phrases of the item at once: when not, its text need not be cut into sentences."""
     names = {h.phrase for h in title} | {p for p, _s in found}
-    index = wl.figure_index
-    named = {f.id: f for p in names for f in index.get(p, ()) if p in f.subject}
+    index = wl.subject_index
+    named = {f.id: f for p in names for f in index.get(p, ())}
     if not named:
         return False
     words = {h.phrase for h in title if h.score >= 100} | {p for p, s in found if s >= 100}
@@ -156,7 +153,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     if not every and figs:
         figs = candidates(wl, item_phrases)
     if not figs:  # no figure can take any number of this item: matches only
-        named = _mentions(wl, title_hits).union(*(_mentions(wl, hs) for hs in body_hits))
+        named = _mentions(wl, title_hits).union(*(_mentions(wl, hs) for hs in body_hits if hs))
         return Analysis(item, None,
                         _terms(wl, [*title_hits, *(h for hs in body_hits for h in hs)]),
                         tuple(f.id for f in wl.figures if f.id in named), (), ())

@@ -624,6 +624,15 @@ class Watchlist:
         return {p: tuple(fs) for p, fs in index.items()}
 
     @cached_property
+    def subject_index(self) -> dict[Phrase, tuple[Figure, ...]]:
+        """Phrase -> the figures whose subject holds it."""
+        index: dict[Phrase, list[Figure]] = defaultdict(list)
+        for f in self.figures:
+            for p in f.subject:
+                index[p].append(f)
+        return {p: tuple(fs) for p, fs in index.items()}
+
+    @cached_property
     def all_cues(self) -> frozenset[Phrase]:
         return frozenset(p for f in self.figures for p in f.cues)
 
