@@ -142,9 +142,10 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
             body_hits = within(scan.hits(), spans)
         elif whole:  # as found: each phrase lies in one sentence, and no figure needs which
             if not figs:
+                named = _mentions(wl, title_hits)
                 return Analysis(item, None, _terms(wl, [*title_hits, *(
                     PhraseHit(p, 0, 0, score) for p, score in whole)]),
-                    tuple(f.id for f in wl.figures if f.id in _mentions(wl, title_hits)), (), ())
+                    tuple(f.id for f in wl.figures if f.id in named), (), ())
             spans = []  # only the title is read: the body's phrases count for terms
             body_hits = [tuple(PhraseHit(p, 0, 0, score) for p, score in whole)]
         elif figs and not body_read:
