@@ -214,9 +214,8 @@ class Matcher:
         where: dict[str, list[int]] = {}  # anchor word -> its indexes
         if len(tok.anchors) > 4:  # one pass over the words
             anchors = tok.anchors
-            for i, w in enumerate(words):
-                if w in anchors:
-                    where.setdefault(w, []).append(i)
+            for i in [i for i, w in enumerate(words) if w in anchors]:
+                where.setdefault(words[i], []).append(i)
         else:  # a search per anchor word, in C
             for w in tok.anchors:
                 at: list[int] = []
