@@ -235,6 +235,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from monitor.daemon import Service, setup_logging
     from monitor.deliver import preview
     from monitor.digest import render_text
+    from monitor.routing import feed_tags
 
     cfg = _store_config(args)
     setup_logging(cfg.monitor.daemon.log_level)
@@ -253,7 +254,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
                 return 1 if failed else 0
             for ch in cfg.monitor.channels:
                 if args.channel in (None, ch.name):
-                    digest, _last = preview(svc.store, svc.wl, ch, datetime.now(UTC))
+                    digest, _last = preview(svc.store, svc.wl, ch, datetime.now(UTC),
+                                            feed_tags(cfg.monitor.feeds))
                     print(f"--- channel {ch.name} ({ch.kind}) ---")
                     print(render_text(digest) if not digest.empty or ch.heartbeat
                           else "(nothing new: nothing would be sent)")

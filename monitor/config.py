@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from monitor.netguard import is_internal_host, mask_credentials
+from monitor.netguard import is_internal_host, mask_credentials, register_secret_url
 
 EX_CONFIG = 78
 MIN_INTERVAL = 60
@@ -463,7 +463,10 @@ class SmtpConfig(Strict):
 
 class ChannelConfig(Strict):
     name: str = Field(description="Unique short name of the channel.")
-    kind: Literal["email", "webhook", "console"] = Field(description="email, webhook or console.")
+    kind: Literal["email", "webhook", "apprise", "console"] = Field(
+        description="email, webhook, apprise (the optional extra news-monitor[apprise]) or "
+        "console."
+    )
     schedule: str = Field("0 7,19 * * *", description="Digest times, a cron expression (UTC).")
     immediate_change: float | None = Field(
         None, description="Send at once when a figure moves by this share or more (0.5 = 50%)."
@@ -483,9 +486,64 @@ class ChannelConfig(Strict):
     secret_file: str | None = Field(
         None, description="File with the signing secret; bare name: $CREDENTIALS_DIRECTORY."
     )
-    timeout: Duration = Field(30.0, description="Seconds to wait for the receiver (webhook).")
+    timeout: Duration = Field(
+        30.0, description="Seconds to wait for the receiver (webhook, apprise)."
+    )
+    urls: list[str] | None = Field(
+        None, description="Apprise URLs without secrets in them (apprise channels); a URL with "
+        "user:password@ belongs in urls_env or urls_file."
+    )
+    urls_env: str | None = Field(
+        None, description="Environment variable with the Apprise URLs, separated by spaces or "
+        "newlines (apprise channels)."
+    )
+    urls_file: str | None = Field(
+        None, description="File with the Apprise URLs, one a line, # comments (apprise "
+        "channels); bare name: $CREDENTIALS_DIRECTORY."
+    )
+    tags: list[str] | None = Field(
+        None, description="Routing: only events of feeds that carry one of these tags (a feed's "
+        "`tags`). Absent: every feed."
+    )
+    watches: list[str] | None = Field(
+        None, description="Routing: only events of these figure or term ids. Absent: every "
+        "watch. With tags too, an event must pass both."
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("urls")
+    @classmethod
+    def _urls(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None:
+            if not v or any(not u.strip() for u in v):
+                raise ValueError("must list at least one URL, none blank")
+            for i, u in enumerate(v):
+                if re.match(r"^[a-z][a-z0-9+.-]*://[^/?#\s]*:[^/?#\s]*@", u.strip(), re.I):
+                    raise ValueError(f"URL {i + 1} holds a password (user:password@): put the "
+                                     "URLs in urls_env or urls_file, never in this file")
+        return v
+
+    @model_validator(mode="after")
+    def _apprise_urls(self) -> ChannelConfig:
+        given = [k for k in ("urls", "urls_env", "urls_file") if getattr(self, k) is not None]
+        if self.kind == "apprise" and len(given) != 1:
+            raise ValueError("urls_env: an apprise channel takes its URLs from one of urls_env, "
+                             "urls_file or urls" + (f" (got {', '.join(given)})" if given else ""))
+        if self.kind != "apprise" and given:
+            raise ValueError(f"{given[0]}: only for an apprise channel")
+        return self
+
+    @field_validator("tags", "watches")
+    @classmethod
+    def _routing(cls, v: list[str] | None, info: Any) -> list[str] | None:
+        if v is not None:
+            if not v:
+                raise ValueError(f"must list at least one; leave {info.field_name} out to take "
+                                 "every event")
+            if any(not x.strip() for x in v):
+                raise ValueError("each entry must be a non-blank string")
+        return v
 
     @field_validator("schedule")
     @classmethod
@@ -1081,6 +1139,11 @@ def _secrets(path: Path, channels: Iterable[tuple[int, ChannelConfig]]
                     errors.append(f"{path}: {key}: secret {env or file!r} not found")
                 else:
                     out[ch.name] = value
+        elif ch.kind == "apprise":
+            value, errs = _apprise_urls(path, where, ch)
+            errors += errs
+            if value is not None:
+                out[ch.name] = value
         elif ch.kind == "webhook":
             if ch.url is None:
                 errors.append(f"{path}: {where}.url: required for a webhook channel")
@@ -1097,6 +1160,61 @@ def _secrets(path: Path, channels: Iterable[tuple[int, ChannelConfig]]
                 else:
                     out[ch.name] = value
     return out, errors
+
+
+def apprise_available() -> bool:
+    """Whether the optional extra news-monitor[apprise] is installed (and imports)."""
+    try:
+        import apprise  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def split_urls(text: str) -> list[str]:
+    """Apprise URLs as urls_env or urls_file hold them: separated by spaces or newlines,
+    blank lines and # comments skipped."""
+    return [u for line in text.splitlines() if not line.lstrip().startswith("#")
+            for u in line.split()]
+
+
+def _apprise_extra_errors(path: Path, mdata: dict[str, Any]) -> list[str]:
+    """Each apprise channel, valid or not otherwise, when the optional extra is missing."""
+    raw = mdata.get("channels")
+    kinds = [i for i, c in enumerate(raw if isinstance(raw, list) else [])
+             if isinstance(c, dict) and c.get("kind") == "apprise"]
+    if not kinds or apprise_available():
+        return []
+    return [f"{path}: channels[{i}].kind: 'apprise' needs the optional extra: "
+            "pip install 'news-monitor[apprise]'" for i in kinds]
+
+
+def _apprise_urls(path: Path, where: str, ch: ChannelConfig) -> tuple[str | None, list[str]]:
+    """An apprise channel's URLs, newline-joined (its 'secret'), each one registered for
+    masking and checked by Apprise itself; errors name the key and the URL's number and
+    scheme, never the URL."""
+    if ch.urls is not None:
+        key, text = f"{where}.urls", "\n".join(ch.urls)
+    else:
+        key = f"{where}.urls_env" if ch.urls_env else f"{where}.urls_file"
+        found = _read_secret(ch.urls_env, ch.urls_file)
+        if found is None:
+            return None, [f"{path}: {key}: secret {ch.urls_env or ch.urls_file!r} not found"]
+        text = found
+    urls = split_urls(text)
+    for u in urls:
+        register_secret_url(u)
+    if not urls:
+        return None, [f"{path}: {key}: no Apprise URL in it"]
+    if not apprise_available():
+        return None, []  # said by _apprise_extra_errors, for every apprise channel
+    from monitor.notify.apprise import unknown_urls
+
+    bad = unknown_urls(urls)
+    if bad:
+        return None, [f"{path}: {key}: URL {i + 1} ({scheme}://...) is not one Apprise can use"
+                      for i, scheme in bad]
+    return "\n".join(urls), []
 
 
 def _feed_secrets(path: Path, data: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
@@ -1123,6 +1241,43 @@ def _feed_secrets(path: Path, data: dict[str, Any]) -> tuple[dict[str, str], lis
     return out, errors
 
 
+def _routing_errors(path: Path, mdata: dict[str, Any], wdata: dict[str, Any] | None
+                    ) -> list[str]:
+    """Each channel's `tags` must be carried by some feed ([feed_defaults] applied) and its
+    `watches` must be figure or term ids of the watchlist. Read from the raw files, so that
+    they are reported with every other error, not once the rest is fixed; watches are not
+    checked when the watchlist cannot be read (its own error says why)."""
+    merged = apply_feed_defaults(mdata)
+    feeds = merged.get("feeds") if isinstance(merged, dict) else None
+    have_tags: set[str] = set()
+    for f in feeds if isinstance(feeds, list) else []:
+        tags = f.get("tags") if isinstance(f, dict) else None
+        have_tags.update(t for t in (tags if isinstance(tags, list) else []) if isinstance(t, str))
+    ids: list[str] | None = None
+    if wdata is not None:
+        ids = []
+        for key in ("figures", "terms"):
+            entries = wdata.get(key)
+            ids += [x["id"] for x in (entries if isinstance(entries, list) else [])
+                    if isinstance(x, dict) and isinstance(x.get("id"), str)]
+    errors: list[str] = []
+    raw = mdata.get("channels")
+    for i, ch in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(ch, dict):
+            continue
+        for key, known, what in (("tags", sorted(have_tags), "no feed has the tag {v!r}"),
+                                 ("watches", ids, "no figure or term {v!r} in the watchlist")):
+            values = ch.get(key)
+            if known is None or not isinstance(values, list):
+                continue  # absent, or mistyped (reported by validation)
+            for j, v in enumerate(values):
+                if isinstance(v, str) and v.strip() and v not in known:
+                    near = difflib.get_close_matches(v, known, n=2, cutoff=0.6)
+                    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+                    errors.append(f"{path}: channels[{i}].{key}[{j}]: {what.format(v=v)}{hint}")
+    return errors
+
+
 def load_watchlist(path: Path) -> WatchlistConfig:
     """Read and validate a watchlist file alone (used by `seed`)."""
     data, text, errors = _read_toml(path)
@@ -1130,8 +1285,11 @@ def load_watchlist(path: Path) -> WatchlistConfig:
     if data is not None:
         wl, errors = _validate(WatchlistConfig, data, path, text)
     if data is not None:
-        errors += _duplicates(path, [(key, data.get(key), "id")
-                                     for key in ("terms", "figures", "claimants")])
+        # terms and figures are both watches (digests, routing and the archive name them by
+        # id); claimants, like places, have ids of their own: a term and a claimant may
+        # share one ("voltera" the name watched, "voltera" the company speaking)
+        errors += _duplicates(path, [(key, data.get(key), "id") for key in ("terms", "figures")])
+        errors += _duplicates(path, [("claimants", data.get("claimants"), "id")])
     if wl is not None and not wl.terms and not wl.figures:
         errors.append(f"{path}: terms: no terms and no figures: the watchlist watches "
                       "nothing (add a [[terms]] or [[figures]] entry)")
@@ -1165,11 +1323,15 @@ def load_config(location: str | Path | None = None) -> Config:
         errors += _duplicates(mpath, [("channels", mdata.get("channels"), "name")])
         secrets, errs = _secrets(mpath, _valid_channels(mdata))
         errors += errs
+        errors += _apprise_extra_errors(mpath, mdata)
     watchlist: WatchlistConfig | None = None
     try:
         watchlist = load_watchlist(wpath)
     except ConfigError as exc:
         errors += exc.lines
+    if mdata is not None:
+        wdata = _read_toml(wpath)[0] if watchlist is None else watchlist.model_dump()
+        errors += _routing_errors(mpath, mdata, wdata)
     if errors or monitor is None or watchlist is None:
         raise ConfigError(errors)
     return Config(monitor, watchlist, mpath, wpath, secrets, feed_secrets)

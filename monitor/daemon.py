@@ -27,6 +27,7 @@ from monitor.fetch import Fetcher
 from monitor.metrics import METRICS
 from monitor.netguard import mask_credentials
 from monitor.poll import PollReport, Workers, poll_all, poll_feed
+from monitor.routing import feed_tags
 from monitor.sdnotify import Notifier, watchdog, watchdog_interval
 from monitor.store import FeedState, Store, open_store
 
@@ -154,7 +155,8 @@ class Service:
                 await asyncio.to_thread(make_digests, self.store, self.wl, self.cfg)
             else:
                 ch = next(c for c in self.cfg.monitor.channels if c.name == channel)
-                await asyncio.to_thread(make_digest, self.store, self.wl, ch, datetime.now(UTC))
+                await asyncio.to_thread(make_digest, self.store, self.wl, ch, datetime.now(UTC),
+                                        feed_tags(self.cfg.monitor.feeds))
             return await send_due(self.store, self.cfg, rng=self.rng, instance=self.claimant)
 
     @property
@@ -170,7 +172,8 @@ class Service:
         """Channels with an `immediate_change` rule get their digest now when a revision is
         large enough."""
         for ch in self.cfg.monitor.channels:
-            if await asyncio.to_thread(immediate_due, self.store, ch):
+            if await asyncio.to_thread(immediate_due, self.store, ch,
+                                       feed_tags(self.cfg.monitor.feeds)):
                 log.info("channel=%s: a revision passed immediate_change, sending now", ch.name)
                 await self.deliver(ch.name)
 

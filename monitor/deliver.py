@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -25,8 +26,10 @@ from monitor.config import ChannelConfig, Config
 from monitor.digest import Digest, build, payload, render_html, render_text, subject
 from monitor.engine.watchlist import Watchlist
 from monitor.metrics import METRICS
+from monitor.models import Event
 from monitor.notify import PermanentFailure, TemporaryFailure, sender_for
 from monitor.notify.webhook import ChannelGone
+from monitor.routing import feed_tags, route, routes_all
 from monitor.schema import outbox
 from monitor.store import Store
 
@@ -87,30 +90,47 @@ def reenable_changed(store: Store, cfg: Config) -> list[str]:
     return names
 
 
-def preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime
-            ) -> tuple[Digest, int]:
+FeedTags = Mapping[str, frozenset[str]]
+
+
+def preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime,
+            feed_tags: FeedTags | None = None) -> tuple[Digest, int]:
     """The digest the channel would get now, and the id of its last event (no writes)."""
-    return _preview(store, wl, ch, now, store.channel_cursor(ch.name))
+    return _preview(store, wl, ch, now, store.channel_cursor(ch.name), feed_tags=feed_tags)
+
+
+def _routed(store: Store, ch: ChannelConfig, cursor: int, upto: int | None,
+            feed_tags: FeedTags | None) -> tuple[list[tuple[int, Event]], int]:
+    """The channel's events after its cursor (its tags and watches applied) and the id of
+    the last event read, taken or not: the cursor moves past the events it does not take."""
+    rows = store.events_after(cursor, upto=upto)
+    last_id = rows[-1][0] if rows else cursor
+    if rows and not routes_all(ch):
+        rows = route(ch, rows, store.event_feeds(cursor, last_id), feed_tags)
+    return rows, last_id
 
 
 def _preview(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime, cursor: int,
-             upto: int | None = None) -> tuple[Digest, int]:
-    rows = store.events_after(cursor, upto=upto)
-    last_id = rows[-1][0] if rows else cursor
+             upto: int | None = None, feed_tags: FeedTags | None = None
+             ) -> tuple[Digest, int]:
+    rows, last_id = _routed(store, ch, cursor, upto, feed_tags)
     digest = build(ch.name, ch.language, [e for _i, e in rows], store.histories(wl),
                    ch.max_related, now, event_ids=[i for i, _e in rows], labels=wl.labels())
     return digest, last_id
 
 
-def make_digest(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime) -> int | None:
+def make_digest(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime,
+                feed_tags: FeedTags | None = None) -> int | None:
     """Build the channel's digest of events since its cursor and write it to the outbox with
     the new cursor (one transaction). Returns the outbox id, or None when there was nothing
-    to send (an empty period sends nothing unless the channel asks for a heartbeat)."""
+    to send (an empty period sends nothing unless the channel asks for a heartbeat).
+    `feed_tags` (each feed's tags, routing.feed_tags) is needed by a channel with `tags`."""
     if store.channel_disabled(ch.name):
         return None
     cursor = store.channel_cursor(ch.name)
     # only events known committed: an id committed later below the cursor would be lost
-    digest, last_id = _preview(store, wl, ch, now, cursor, upto=store.committed_high())
+    digest, last_id = _preview(store, wl, ch, now, cursor, upto=store.committed_high(),
+                               feed_tags=feed_tags)
     if digest.empty and not ch.heartbeat:
         if last_id != cursor:
             store.advance_cursor(ch.name, last_id)
@@ -120,12 +140,14 @@ def make_digest(store: Store, wl: Watchlist, ch: ChannelConfig, now: datetime) -
                          built_from=cursor)
 
 
-def immediate_due(store: Store, ch: ChannelConfig) -> bool:
-    """Whether a revision since the channel's last digest moved its figure by at least the
-    channel's `immediate_change` share: then the digest goes out now, not at its time."""
+def immediate_due(store: Store, ch: ChannelConfig, feed_tags: FeedTags | None = None) -> bool:
+    """Whether a revision the channel takes, since its last digest, moved its figure by at
+    least the channel's `immediate_change` share: then the digest goes out now, not at its
+    time."""
     if ch.immediate_change is None:
         return False
-    for _i, ev in store.events_after(store.channel_cursor(ch.name)):
+    rows, _last = _routed(store, ch, store.channel_cursor(ch.name), None, feed_tags)
+    for _i, ev in rows:
         if (ev.kind == "revision" and ev.previous and ev.value is not None
                 and abs(ev.value - ev.previous) / abs(ev.previous) >= ch.immediate_change):
             return True
@@ -145,9 +167,11 @@ def make_digests(store: Store, wl: Watchlist, cfg: Config, now: datetime | None 
     now = now or datetime.now(UTC)
     reenable_changed(store, cfg)
     made = 0
+    # each feed's tags, read only when a channel routes by them
+    tags = feed_tags(cfg.monitor.feeds) if any(c.tags for c in cfg.monitor.channels) else None
     for ch in cfg.monitor.channels:
         try:
-            if make_digest(store, wl, ch, now) is not None:
+            if make_digest(store, wl, ch, now, tags) is not None:
                 made += 1
         except SQLAlchemyError:
             raise  # the store's problem, not this channel's

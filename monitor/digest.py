@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,13 +22,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from rapidfuzz import fuzz
 
+from monitor.chart import Point, timeline_table, timeline_text
 from monitor.feeds import safe_link
 from monitor.models import Estimate, Event, HistoryEntry, Number
 from monitor.netguard import mask_credentials
-from monitor.text import clean, fmt_number
+from monitor.text import clean, fmt_number, fold_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 FOLD_SCORE = 85  # headlines at least this similar (token_set_ratio) are one story
+NAMES_SCORE = 75  # a headline names a watch when each word of its label is this near one of
+# the headline's words (ratio: Koursk, Kurskaya name Kursk; Kurdes, Kourou do not)
 
 LABELS = {
     "en": {"title": "news-monitor digest", "revised": "Revised figures", "from": "from",
@@ -375,7 +378,17 @@ def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = No
             out.append(Related((labels or {}).get(term, term), title, _link(ev.link),
                                (clean(ev.source),), term))
     order = {watch: i for i, watch in enumerate(labels or {})}  # terms first, then figures
-    return sorted(out, key=lambda r: (order.get(r.watch, len(order)), r.term))
+    # within a watch: items whose title names it first, then stories more outlets carry
+    return sorted(out, key=lambda r: (order.get(r.watch, len(order)), r.term,
+                                      not names(r.title, r.term), -len(r.outlets)))
+
+
+def names(title: str, label: str) -> bool:
+    """Whether a headline names a watch by its label ("Koursk : ..." names Kursk), folded
+    and fuzzy like the matcher, so an item that only mentions it in its body ranks after."""
+    want = [w for w in re.findall(r"\w{3,}", fold_text(label))]
+    have = re.findall(r"\w{3,}", fold_text(title))
+    return bool(want) and all(any(fuzz.ratio(w, h) >= NAMES_SCORE for h in have) for w in want)
 
 
 def _env(autoescape: bool) -> Environment:
@@ -392,36 +405,76 @@ def _env(autoescape: bool) -> Environment:
 
 def render_text(d: Digest) -> str:
     return _env(False).get_template("digest.txt").render(
-        d=d, L=LABELS[d.language], Q=QUALIFIERS[d.language]
+        d=d, L=LABELS[d.language], Q=QUALIFIERS[d.language], chart=chart_text
     )
 
 
 def render_html(d: Digest) -> str:
     """The HTML part: autoescaped (feed text can hold markup), links http(s) only."""
     return _env(True).get_template("digest.html").render(
-        d=d, L=LABELS[d.language], Q=QUALIFIERS[d.language], chart=chart_svg
+        d=d, L=LABELS[d.language], Q=QUALIFIERS[d.language], chart=chart_table
     )
 
 
-def chart_svg(history: Sequence[HistoryEntry], width: int = 280, height: int = 70) -> Markup:
-    """A small inline SVG of the value over time (one point per history entry, in order).
-    Built from numbers only, so nothing from a feed reaches the markup."""
-    values = [float(h.value) for h in history]
-    if len(values) < 2:
-        return Markup("")
-    lo, hi = min(values), max(values)
-    span = (hi - lo) or 1.0
-    pad = 8
-    xs = [pad + i * (width - 2 * pad) / (len(values) - 1) for i in range(len(values))]
-    ys = [height - pad - (v - lo) * (height - 2 * pad) / span for v in values]
-    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#c33"/>'
-                   for x, y in zip(xs, ys, strict=True))
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="value over time">'
-        f'<polyline points="{points}" fill="none" stroke="#c33" stroke-width="2"/>{dots}</svg>'
-    )
+CHART_WORDS = {
+    "en": {},  # monitor.chart's own words
+    "fr": {"unattributed": "non attribué", "seed": "première valeur", "revision": "révision",
+           "correction": "correction", "held": "en attente", "competing": "concurrente",
+           "report": "relevé", "undated": "non daté"},
+}
+
+
+def _day(text: str | None) -> date | None:
+    """A history entry's date ("2024-10-18" or an ISO timestamp) as a date; None if unread."""
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _value_label(value: Number, low: Number | None, qualifier: str | None,
+                 language: str) -> str:
+    """A value as the digest writes it: "about 12,000", "10,000–12,000"."""
+    text = fmt_number(value, language)
+    if low is not None and low != value:
+        text = f"{fmt_number(low, language)}\u2013{text}"
+    return f"{QUALIFIERS[language][qualifier]} {text}" if qualifier in QUALIFIERS[language] \
+        else text
+
+
+def chart_points(r: Revision, held: Sequence[Held], language: str) -> list[Point]:
+    """A revised figure's timeline as chart points: its history in order, the entry of the
+    new value marked with the revision's kind (revision, correction, competing), then the
+    values of the same figure and claimant held for review, marked held."""
+    last = max((i for i, h in enumerate(r.history) if h.value == r.value), default=-1)
+    points = [
+        Point(_day(h.date), float(h.value), h.low, h.high,
+              _value_label(h.value, h.low, h.qualifier, language),
+              r.kind if i == last else ("seed" if i == 0 else "report"), "",
+              _link(h.link), " \u2014 ".join(t for t in (clean(h.source), clean(h.quote)) if t))
+        for i, h in enumerate(r.history)]
+    points += [
+        Point(h.source.published.date() if h.source.published else None, float(h.value),
+              h.low, None, _value_label(h.value, h.low, h.qualifier, language), "held", "",
+              h.source.link, " \u2014 ".join(t for t in (h.source.outlet, h.source.quote) if t))
+        for h in held if h.figure == r.figure and h.claimant_label == r.claimant_label]
+    if all(p.when is not None for p in points):  # a held value among the others, by date
+        points.sort(key=lambda p: p.when or date.min)
+    return points
+
+
+def chart_table(r: Revision, d: Digest) -> Markup:
+    """The HTML e-mail's chart of a revised figure: a table (most clients block images and
+    strip inline SVG), with dates, values and kinds as text."""
+    return timeline_table(chart_points(r, d.held, d.language), title=LABELS[d.language]["history"],
+                          unit=r.unit or "", words=CHART_WORDS[d.language])
+
+
+def chart_text(r: Revision, d: Digest, indent: str = "    ") -> str:
+    """The text part's chart of a revised figure, indented under its block."""
+    text = timeline_text(chart_points(r, d.held, d.language), unit=r.unit or "",
+                         words=CHART_WORDS[d.language])
+    return "\n".join(indent + line for line in text.splitlines())
 
 
 def payload(d: Digest) -> dict[str, object]:

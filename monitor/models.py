@@ -27,7 +27,9 @@ class Quantity:
     """A number read from text: value (upper bound for a range), its qualifier and unit
     (the noun after it; an ISO code for money, "%" for a percentage, "points" for
     percentage points). `previous` is the value a change phrase says it moved from ("rose
-    from 12 to 14", "passé de 12 à 14", "rose by 2 to 14"): the quantity is the new value."""
+    from 12 to 14", "passé de 12 à 14", "rose by 2 to 14"): the quantity is the new value.
+    `partitive` marks the one of "one of the best", "l'un des": one thing picked out of a
+    set, never a figure's value (read only when asked, see `monitor.numbers.quantities`)."""
 
     value: Number
     low: Number | None
@@ -37,6 +39,7 @@ class Quantity:
     start: int
     end: int
     previous: Number | None = None
+    partitive: bool = False
 
 
 @dataclass(frozen=True, slots=True)

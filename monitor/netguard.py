@@ -11,7 +11,9 @@ Name lookups go through the running event loop's `getaddrinfo`: the one seam a t
 to play a resolver that changes its answer (DNS rebinding).
 
 `mask_credentials` is the one helper that hides `user:password@` in URLs wherever a URL or a
-message holding one is shown (status, logs, digests, config errors).
+message holding one is shown (status, logs, digests, config errors); it also hides the
+secrets registered with `register_secret_url` (the tokens in Apprise URLs' paths, hosts and
+queries, which no pattern can tell from ordinary words).
 """
 
 from __future__ import annotations
@@ -93,6 +95,42 @@ async def resolve_checked(host: str, port: int, allow_private: bool) -> list[str
     return addresses
 
 
+_SECRETS: set[str] = set()
+_SECRET_MIN = 12  # a token in a path, host or query is at least this long (not a word)
+
+
+def register_secret_url(url: str) -> None:
+    """Remember the secret parts of a URL that holds them (an Apprise URL: a password, a
+    token as host, path segment or query value), so that `mask_credentials` hides them in
+    every line shown from now on in this process."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    url = url.strip()
+    if not url:
+        return
+    parts = {url}
+    try:
+        u = urlsplit(url)
+        host_etc = u.netloc.rsplit("@", 1)[-1]
+        user, _, password = u.netloc.rpartition("@")[0].partition(":")
+    except ValueError:
+        _SECRETS.add(url)
+        return
+    if password:
+        parts |= {password, unquote(password)}
+    parts |= {p for p in (user, host_etc.split(":")[0]) if "." not in p and len(p) >= _SECRET_MIN}
+    parts |= {seg for seg in u.path.split("/") if len(seg) >= _SECRET_MIN}
+    parts |= {v for _k, v in parse_qsl(u.query) if len(v) >= _SECRET_MIN}
+    _SECRETS.update(p for p in parts if len(p) >= 3)
+
+
 def mask_credentials(text: str) -> str:
-    """`text` with the `user:password@` of every URL in it shown as `***@`."""
-    return _USERINFO.sub(r"\1***@", text) if "@" in text else text
+    """`text` with the `user:password@` of every URL in it shown as `***@`, and every
+    registered secret as `***`."""
+    if "@" in text:
+        text = _USERINFO.sub(r"\1***@", text)
+    if _SECRETS:
+        for secret in sorted(_SECRETS, key=len, reverse=True):
+            if secret in text:
+                text = text.replace(secret, "***")
+    return text

@@ -6,11 +6,12 @@ or abbreviated (`1,2 million`, `1.5bn`, `12k`, `3 Mds`, `10M`, `$1.762bn`), numb
 (through text2num), money (a currency symbol, code or word before or after the number, read
 as an ISO code: `$`, `USD10m`, `M€`, `euros` -> USD, EUR), percentages (`%`, `per cent`,
 `pour cent` -> "%"; percentage points -> "points"), glued measure units (`2,000km`),
-ranges, one-sided bounds and their negations (`no less than 30` = at least 30), vague
-amounts (`dozens`, `des centaines`, `une douzaine`: a range or an "about", never an exact
-count) and change phrases (`rose by 3,000 to 14,000`, `passé de 12 à 14`: one quantity, the
-new value, with `previous`). Values are exact: the digits go through Decimal, so `4,1
-millions` is 4100000 and `27,349.19` stays a float only because its decimals remain. It
+negative values (`−0.3%`, `minus 20 degrees`), ranges, one-sided bounds and their negations
+(`no less than 30` = at least 30), vague amounts (`dozens`, `des centaines`, `une douzaine`:
+a range or an "about", never an exact count), the partitive one (`one of the best`, read on
+request and marked) and change phrases (`rose by 3,000 to 14,000`, `passé de 12 à 14`: one
+quantity, the new value, with `previous`). Values are exact: the digits go through Decimal,
+so `4,1 millions` is 4100000 and `27,349.19` stays a float only because its decimals remain. It
 leaves out what is not a count: years, dates, times, ordinals, URLs, handles, phone numbers
 and model names (`F-16`, `KN-23`). Offsets always refer to the text given. What it reads is
 described in docs/numbers.md.
@@ -72,10 +73,22 @@ _MASK_NUMBERS = re.compile(
 )
 
 
+# a stock index's number is part of its name: "The CAC 40 fell 1.2%", "le SBF 120"
+_INDEX_NAME = re.compile(
+    r"\b(?:CAC|SBF|FTSE(?:\s(?:MIB|All-Share))?|S&P|(?:Euro\s)?Stoxx|(?:EURO\s)?STOXX|DAX|MDAX|"
+    r"Nikkei|IBEX|Ibex|Russell|Nasdaq|NASDAQ|ASX|BEL|PSI|OMX[A-Z]*|TSX|KOSPI|Kospi|Sensex|"
+    r"SENSEX|AEX|SMI|Dow\sJones|Hang\sSeng|Wig|WIG|ATX|OBX)(?:\sindex)?[\s-]?(\d{2,4})(?![\d,.]\d)")
+
+
 def _mask(text: str) -> str:
-    """Overwrite links, handles, phone numbers, dates and times (same length: offsets hold)."""
+    """Overwrite links, handles, phone numbers, dates and times, and the numbers of stock
+    index names (same length: offsets hold)."""
     def blank(m: re.Match[str]) -> str:
         return "§" * len(m.group(0))
+
+    if _INDEX_NAME.search(text):
+        text = _INDEX_NAME.sub(
+            lambda m: m.group(0)[: m.start(1) - m.start()] + "§" * len(m.group(1)), text)
 
     if "/" in text or "@" in text or "#" in text or "www." in text:  # no link without one
         text = _MASK_LINKS.sub(blank, text)
@@ -161,7 +174,7 @@ _SIGNS = "€$£₩₽₴¥₹"
 _SPACE = "[ \u00a0\u202f]"
 _DIGITS = re.compile(  # the look-ahead first: one cheap test rules out most positions
     rf"""(?=[\d.,$€£₩₽₴¥₹A-Z])
-    (?<![\w.,'’§/])(?:(?<![^\W\d_]{{2}}-)|(?<=\bsub-))(?<!\b[^\W\d_]-)   # not glued to a word, a number, a model name
+    (?<![\w.,'’§/])(?:(?<![^\W\d_]{{2}}-)|(?<=\bsub-)|(?<=\b[Mm]inus-))(?<!\b[^\W\d_]-)   # not glued to a word, a number, a model name
     (?:(?P<cur>
         (?:(?P<dp>US|U\.S\.|AU|A|CA|C|HK|NZ|S|R){_SPACE}?)?\$(?P<ds>US|A)?
       | [€£₩₽₴¥₹]
@@ -293,38 +306,57 @@ def _lower(text: str) -> str:
 
 # ------------------------------------------------------------------ context words
 
+# a verb of movement before "up to" says where a value went, not a ceiling: "inflation edged
+# up to 2.2%", "the toll went up to 40" (one look-behind per verb form: fixed widths)
+_MOVED_UP = "".join(
+    rf"(?<!\b{v}\s)" for v in (
+        "edged", "edges", "edge", "went", "goes", "go", "moved", "moves", "ticked", "ticks",
+        "crept", "creeps", "inched", "inches", "climbed", "climbs", "rose", "rises", "risen",
+        "jumped", "jumps", "shot", "shoots", "crawled", "revised", "revises", "bumped",
+        "bumps", "pushed", "pushes", "stepped", "steps", "ratcheted", "ratchets"))
+
 _QUALIFIERS: list[tuple[str, Qualifier]] = [
     (r"no\s+(?:less|fewer)\s+than|not\s+(?:less|fewer)\s+than|pas\s+moins\s+d[e'’]|"
-     r"au\s+moins(?:\s+d[e'’])?|au\s+minimum(?:\s+d[e'’])?|at\s+least|a\s+minimum\s+of", "at_least"),
+     r"au\s+moins(?:\s+d[e'’])?|au\s+minimum(?:\s+d[e'’])?|at\s+least|a\s+minimum\s+of|"
+     r"as\s+(?:few|little|low)\s+as", "at_least"),
     (r"no\s+more\s+than|not\s+more\s+than|pas\s+plus\s+d[e'’]|at\s+most|tout\s+au\s+plus|"
-     r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|jusqu['’]à|"
-     r"(?<!the\srun[\s-])(?<!the\slead[\s-])(?<!the\sbuild[\s-])(?<!\bleading\s)(?<!\bled\s)up\s+to|"
-     r"as\s+many\s+as|"
-     r"as\s+much\s+as", "up_to"),
-    (r"environ|quelque|à peu près|approximativement|autour de|some|about|around|roughly|"
-     r"approximately|approx\.|an estimated|circa|~|≈", "about"),
-    (r"près d[e'’]|presque|quasiment|pas loin d[e'’]|nearly|almost|close to", "nearly"),
+     r"au\s+plus|au\s+maximum(?:\s+d[e'’])?|a\s+maximum\s+of|"
+     r"(?<!the\srun[\s-])(?<!the\slead[\s-])(?<!the\sbuild[\s-])(?<!\bleading\s)(?<!\bled\s)"
+     + _MOVED_UP + r"up\s+to|(?<!\bmonté\s)(?<!\bmontée\s)(?<!\bgrimpé\s)(?<!\bmontés\s)"
+     r"jusqu['’]à|"
+     r"as\s+(?:many|much|high)\s+as", "up_to"),
+    (r"environ|quelque|à peu près|approximativement|autour\s+d(?:es|e|['’])|some|about|around|roughly|"
+     r"approximately|approx\.|an estimated|circa|~|≈|in\s+the\s+region\s+of|"
+     r"(?:of|on)\s+the\s+order\s+of|de\s+l['’]ordre\s+d[e'’]|aux\s+alentours\s+d(?:es|e|['’])|"
+     r"plus\s+ou\s+moins|grosso\s+modo|estimated\s+at|estimée?s?\s+à|"
+     r"avoisin\w*(?:\s+(?:les|la\s+barre\s+des))?", "about"),
+    (r"près\s+d(?:es|e|['’])|presque|quasiment|pas\s+loin\s+d(?:es|e|['’])|nearly|almost|close to|just\s+shy\s+of|"
+     r"approaching|nearing|frôl\w*(?:\s+(?:les|la\s+barre\s+des))?|proches?\s+d(?:es|e|['’])",
+     "nearly"),
     (r"(?:over|above|older\s+than)\s+(?:the\s+)?age\s+of|aged\s+over|"
-     r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards of|in excess of|"
-     r"greater than|higher than|larger than|bigger than|supérieure?s?\s+à|"
+     r"plus d[e'’]|au-delà d[e'’]|au-dessus d[e'’]|more than|over|above|upwards? of|in excess of|"
+     r"older\s+than|greater than|higher than|larger than|bigger than|supérieure?s?\s+à|"
      r"dépass\w*(?:\s+(?:désormais|maintenant|déjà))?(?:\s+(?:les|la barre des))?|"
      r"exceed\w*|surpass\w*|topped|tops|topping|has passed|franchi(?:t)?(?:\s+la barre)?\s+(?:des|de)",
      "more_than"),
     (r"(?:under|below|younger\s+than)\s+(?:the\s+)?age\s+of|aged\s+under|"
-     r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|"
-     r"inférieure?s?\s+à|en[ -]dessous\s+d[e'’]|au-dessous\s+d[e'’]|en\s+deçà\s+d[e'’]",
+     r"moins d[e'’]|fewer than|less than|under|below|sub-|lower than|smaller than|younger\s+than|"
+     r"inférieure?s?\s+à|en[ -]dessous\s+d[e'’]|au-dessous\s+d[e'’]|en\s+deçà\s+d[e'’]|"
+     r"sous\s+(?:les|la\s+barre\s+des)",
      "less_than"),
 ]
-_QUAL_BEFORE = re.compile(
+_QUAL_BEFORE = re.compile(  # on the lowercased window: ignore-case costs the engine 2.5x more
     r"(?:^|[\s'’(«“\"\-])(?P<q>"
     + "|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(_QUALIFIERS))
     + r")\s*$",
-    re.IGNORECASE,
 )
 _QUAL_AFTER = re.compile(  # "500 or more", "40 dead or more", "40 morts ou moins"
-    r"(?:[ \u00a0]+[^\W\d_][\w'’-]*)?[ \u00a0]*(?:(?P<lo>or\s+more|ou\s+plus|et\s+plus|and\s+more|and\s+above|or\s+above|"
+    r"(?:-(?:(?P<plus>plus)|(?P<odd>odd))(?![\w-])|(?P<sign>\+)(?=[ \u00a0]+[^\W\d_]))"  # "30-plus", "30+", "30-odd"
+    r"|(?:[ \u00a0]+[^\W\d_][\w'’-]*)?[ \u00a0]*(?:(?P<lo>or\s+more|ou\s+plus|et\s+plus|and\s+more|and\s+above|or\s+above|"
     r"or\s+greater|or\s+higher|ou\s+davantage)|(?P<hi>or\s+less|ou\s+moins|or\s+fewer|"
-    r"or\s+below|or\s+lower|at\s+most|au\s+plus|au\s+maximum))(?![\w])(?!\s*(?:than|que|d[e'’]))",
+    r"or\s+below|or\s+lower|at\s+most|au\s+plus|au\s+maximum)|(?P<ab>or\s+so|more\s+or\s+less|"
+    r"environ(?![ \u00a0]*[\d(]))"
+    r")(?![\w])(?!\s*(?:than|que|d[e'’]))",
     re.IGNORECASE,
 )
 
@@ -348,8 +380,14 @@ _BY_BEFORE = re.compile(
     rf"\b(?:{_RISE}|{_FALL}|up|down)\s+(?P<by>by\s+)?(?:(?:another|a\s+further|some|about|nearly|almost|"
     r"around|roughly|just|over|more\s+than)\s+)?$", re.IGNORECASE)
 _CONNECT = re.compile(r"\s*(?:-|–|—|~|à|to|through|thru|et|and)\s*", re.IGNORECASE)
-_CONNECT_CHANGE = re.compile(  # "from 208 pounds to 193", "de 12 morts à 14"
-    r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]*(?:à|to)\s*", re.IGNORECASE)
+_CONNECT_CHANGE = re.compile(  # "from 208 pounds to 193", "de 12 morts à 14", "$75 U.S. to"
+    r"(?:[ \u00a0,]+(?:(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’-]*)){0,3}?[ \u00a0,]*(?:à|to)\s*",
+    re.IGNORECASE)
+# after "from", "de", "between", "entre" with no change verb: "from 450 sq ft to 900 sq ft",
+# "entre 30 morts et 40 morts" (the unit said twice), "from 10 up to 20", "de 10 jusqu'à 20"
+_CONNECT_RANGE = re.compile(
+    r"(?P<unit>(?:[ \u00a0]+[^\W\d_][\w'’-]*){0,3}?)[ \u00a0]*"
+    r"(?P<c>to|à|et|and|through|up\s+to|jusqu['’]à)\s*", re.IGNORECASE)
 _FROM_AFTER = re.compile(  # "to 138,285 lots from 212,577", "3.9 million, up from 2.4 million"
     r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]+(?P<dir>up\s+|down\s+)?from\s*",
     re.IGNORECASE)
@@ -391,6 +429,7 @@ class _Atom:
     vague: bool = False
     pow: int = 0  # the power of ten a scale word written out gave ("4 thousand": 3)
     glued: bool = False  # a unit glued to the digits (2000km): never a year
+    partitive: bool = False  # the one of "one of the best", "l'un des": no figure's value
 
 
 def _exact(d: Decimal) -> Number:
@@ -478,7 +517,14 @@ def _is_year(text: str, atom: _Atom) -> bool:
         return True
     if _is_month(_prev_word(text, atom.start)):
         return True
+    if atom.unit in _EVENTS:
+        return True  # "the 2026 Winter Olympics", "les élections de 2027"
     return atom.unit is None or not atom.unit.endswith(("s", "x", "%"))  # counts are plural
+
+
+# plural nouns a year names, not counts ("the 2026 Olympics", "2024 elections")
+_EVENTS = frozenset(
+    ["olympics", "paralympics", "games", "elections", "championships", "awards", "oscars", "grammys", "emmys", "finals", "playoffs", "midterms", "primaries", "jeux", "élections", "municipales", "législatives", "présidentielles", "régionales", "européennes", "mondiaux", "championnats", "césars", "olympiques"])
 
 
 def _is_date_day(text: str, atom: _Atom) -> bool:
@@ -546,6 +592,42 @@ def _digit_matches(text: str) -> Iterator[re.Match[str]]:
         pos = m.end()
 
 
+# A minus sign: "−0.3%" (U+2212), "minus 20 degrees", "minus-130", "$-50.8bn"; a hyphen or a
+# French "moins" (not "moins de") only before a percentage or a temperature ("-0.5%", "-5°C",
+# "moins 5 degrés"), where a hyphen is not a dash and "moins" not a bound: "COVID -19
+# tests", "10 -15 people" keep their 19 and 15.
+_MINUS_WORD = re.compile(r"(?:\b[Mm]inus[ \u00a0-]|(?<![\w.,])−[ \u00a0]?)$")
+_MINUS_SOFT = re.compile(r"(?:(?:^|(?<=[\s(\[:;=]))-|\b[Mm]oins[ \u00a0]|[$€£]-)$")
+_SIGNED_UNIT = re.compile(
+    r"[ \u00a0\u202f]*(?:%|°|º|(?:degrees?|degr[ée]s?|deg|pc|per[ \u00a0]?cent|percent|"
+    r"pour[ \u00a0]?cent|points?|pts?|pp)\b)", re.IGNORECASE)
+
+
+def _negative(text: str, start: int, end: int, percent: bool) -> int:
+    """The length of a minus sign or word just before the number at `start`, or 0
+    (`percent`: a % sign was read with the number)."""
+    before = text[start - 1]
+    if before not in "-−" and not (before in " \u00a0" and start >= 2 and text[start - 2] in "−sS"):
+        return 0  # the common case: no sign, no "minus " or "moins " before
+    window = text[max(0, start - 7) : start]
+    m = _MINUS_WORD.search(window)
+    if m:
+        return len(m.group(0))
+    if window[-1:] not in ("-", " ", "\u00a0"):
+        return 0
+    m = _MINUS_SOFT.search(window)
+    if m is None:
+        return 0
+    if m.group(0)[0] not in "$€£" and not percent and not _SIGNED_UNIT.match(text, end):
+        return 0
+    if m.group(0) == "-" and text[: start - 1].rstrip()[-1:].isdigit():
+        return 0  # "10 -15%": a range written loosely
+    return len(m.group(0))
+
+
+_MODEL_BEFORE = re.compile(r"\b[A-Za-z]+\d*-$")  # "A10-", "RTX-" glued to the number
+
+
 def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
     atoms: list[_Atom] = []
     for m in _digit_matches(text):
@@ -576,6 +658,9 @@ def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
                 continue  # 5b: a name, not billions
             elif g == "mm" and glued != "MM":
                 unit, is_glued_unit = "mm", True
+            elif g in _SCALES and not cur and _MODEL_BEFORE.search(text, max(0, m.start() - 12),
+                                                                  m.start()):
+                continue  # "A10-5750M", "RTX-4090K": a model name, not millions
             elif g in _SCALES and g not in ("hundred", "cent", "cents"):
                 power = _SCALES[g]
             elif lang == "fr" and g in _FR_BIG:
@@ -625,7 +710,13 @@ def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
             value *= 12
         if power:
             value *= Decimal(10) ** power
-        atom = _Atom(m.start(), end, _exact(value), scaled, num, unit, end)
+        start = m.start()
+        if start and not cur and (sign := _negative(text, start, end, sym == "%")):
+            start -= sign
+            value = -value
+            if text[start] in CURRENCY_SIGNS:  # "$-50.8bn"
+                unit = unit or CURRENCY_SIGNS[text[start]]
+        atom = _Atom(start, end, _exact(value), scaled, num, unit, end)
         atom.pow = worded
         atom.glued = is_glued_unit
         atoms.append(atom)
@@ -695,10 +786,31 @@ _ONE_NOT_COUNT = re.compile(r"[\s,]*(?:of|another|by|day|time|way|thing|"
                             re.IGNORECASE)
 _ONE_AFTER_DET = re.compile(r"(?:\b(?:no|any|every|each|the|this|that|which|some|another|"
                             r"someone|a|an)\s+|\w+'s\s+)$", re.IGNORECASE)
+# "one of the best", "one of my stores", "one of Airbnb's", "one of 27"; "l'un des", "une de
+# ses", "un d'entre eux": one picked out of a set (not "one of a kind", "un de ces jours")
+_PARTITIVE_EN = re.compile(
+    r"\s+of\s+(?:(?:the|my|your|his|her|its|our|their|these|those|them|us|you)\b"
+    r"(?!\s+(?:days|times)\b)|[^\W\d_][\w-]*['’]s?\s|\d)", re.IGNORECASE)
+_PARTITIVE_FR = re.compile(
+    r"\s+(?:des|de\s+(?:ses|ces|leurs|nos|vos|mes|tes)|d['’]entre)\b(?!\s+jours\b)",
+    re.IGNORECASE)
+_PARTITIVE_DET = re.compile(r"\b(?:no|any|every|each|the|this|that|which|another|a|an)\s+$",
+                            re.IGNORECASE)
 
 
-def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[int, int]]
-                ) -> list[_Atom]:
+_PARTITIVE_UN = re.compile(r"(?<![^\W\d_])[Uu]ne?\s+(?:des|de|d['’])")  # the pre-check: "un"
+
+
+def _partitive(text: str, word: str, start: int, end: int) -> bool:
+    """`one` in "one of the best", `un` in "l'un des blessés": a partitive one."""
+    if word == "one":
+        return bool(_PARTITIVE_EN.match(text, end)) and not _PARTITIVE_DET.search(
+            text, max(0, start - 12), start)
+    return bool(_PARTITIVE_FR.match(text, end))
+
+
+def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[int, int]],
+                partitive: bool = False) -> list[_Atom]:
     atoms: list[_Atom] = []
     found = list(_WORDS.finditer(low_text))
     if any(m.group("compound") and not "a" <= text[m.end()] <= "z" for m in found):
@@ -730,6 +842,9 @@ def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[in
             if len(low) == 1 and low[0] in _ARTICLES and not (
                     low[0] == "one" and lang != "fr" and _one_counts(text, first[1], last[2])
                     ) and not _AFTER_HUNDRED.search(text[max(0, first[1] - 8) : first[1]]):
+                if partitive and lang != ("fr" if low[0] == "one" else "en") and (
+                        _partitive(text, low[0], first[1], last[2])):
+                    atoms.append(_Atom(first[1], last[2], 1, False, "", partitive=True))
                 continue  # un char, une aide, one of (but "3 cent un")
             if (len(low) == 1 and low[0] in ("cent", "cents")
                     and _PER_BEFORE.search(text, max(0, first[1] - 6), first[1])):
@@ -742,8 +857,10 @@ def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[in
                 continue  # Sept. (month)
             if low[-1] in ("million", "millions", "milliard", "milliards", "billion", "billions",
                            "thousand", "thousands", "mille", "trillion", "trillions", "hundreds",
-                           "dozens", "douzaines", "douzaine", "cents") and len(low) == 1:
-                continue  # des millions, thousands of: no count
+                           "dozens", "douzaines", "douzaine", "cents") and len(low) == 1 and not (
+                    low[0] == "mille" and lang != "en" and not _DE_BEFORE.search(
+                        text, max(0, first[1] - 12), first[1])):
+                continue  # des millions, thousands of: no count (but "mille manifestants")
             lg = lang
             fr = sum(w in _FR_SET for w in low)
             en = sum(w in _EN_SET for w in low)
@@ -767,6 +884,7 @@ def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[in
     return atoms
 
 
+_DE_BEFORE = re.compile(r"(?:aines?|iers?)\s+d(?:e\s+|['’])$", re.IGNORECASE)  # "centaine de mille"
 _AFTER_HUNDRED = re.compile(r"\d[\s\u00a0]+(?:cents?|mille|hundred|thousand)\s+$", re.IGNORECASE)
 # "four-cylinder", "a five-year journey": an English number word joined to its noun
 _COMPOUND_EN = re.compile(r"(?:[a-z]+-)*(?:one|two|three|four|five|six|seven|eight|nine|ten|"
@@ -832,9 +950,27 @@ _DURATION_UNIT = re.compile(
 _SPAN_BEFORE = re.compile(r"\b(?:for|in|after|of|lasting|than|since)\s+$", re.IGNORECASE)
 
 
+# The last word of every phrase in _QUALIFIERS, or its first letters: a number whose previous
+# word is none of these has no qualifier before it, and the costly search is skipped (most
+# numbers). A window ending in a sign, an apostrophe, a hyphen or a point is searched.
+_QUAL_LAST = frozenset(
+    ["than", "least", "moins", "minimum", "de", "of", "most", "plus", "maximum", "à", "to", "as", "environ", "quelque", "près", "approximativement", "some", "about", "around", "roughly", "approximately", "estimated", "circa", "presque", "quasiment", "nearly", "almost", "over", "above", "les", "des", "désormais", "maintenant", "déjà", "topped", "tops", "topping", "passed", "under", "below", "at", "approaching", "nearing", "modo"])
+_QUAL_LAST_STEMS = ("dépass", "exceed", "surpass", "avoisin", "frôl")
+
+
 def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier | None, int]:
     window = text[max(0, start - 28) : start]
-    m = _QUAL_BEFORE.search(window)
+    tail = window.rstrip()
+    if not tail:
+        return None, start
+    if tail[-1].isalpha():
+        i = len(tail) - 1
+        while i > 0 and tail[i - 1].isalpha():
+            i -= 1
+        word = tail[i:].lower()
+        if word not in _QUAL_LAST and not word.startswith(_QUAL_LAST_STEMS):
+            return None, start
+    m = _QUAL_BEFORE.search(_lower(window))
     if not m:
         return None, start
     if m.group("q").lower() == "over" and end is not None and _DURATION_UNIT.match(text, end) and (
@@ -846,10 +982,18 @@ def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier
     return None, start  # pragma: no cover
 
 
+_DEGREES_AFTER = re.compile(r"[ \u00a0\u202f]?[°º](?:[ \u00a0\u202f]?(?P<u>[CcFf])(?![^\W\d_]))?")
+
+
 def _unit_of(text: str, a: _Atom) -> None:
     """The unit after the number: "%" for per cent, "points" for percentage points, an ISO
     code for a currency word ("euros", "Canadian dollars", "livres sterling"), else the noun."""
     pos = a.end
+    if "°" in text[pos : pos + 2] or "º" in text[pos : pos + 2]:
+        deg = _DEGREES_AFTER.match(text, pos)
+        if deg:
+            a.unit, a.uend = "°" + (deg.group("u") or "").upper(), deg.end()
+            return
     m = _PERCENT_AFTER.match(text, pos)
     if m:
         a.unit, a.uend = "%", m.end()
@@ -875,15 +1019,19 @@ def _unit_of(text: str, a: _Atom) -> None:
     a.unit = noun
 
 
-def quantities(text: str, lang: str | None = None, *, vague: bool = False) -> list[Quantity]:
+def quantities(text: str, lang: str | None = None, *, vague: bool = False,
+               partitive: bool = False) -> list[Quantity]:
     """Every quantity in `text`, in text order (see the module docstring for what counts).
 
     Vague plurals ("dozens", "des centaines", "tens of thousands") are read as ranges only
     with `vague=True`: they are no figure's value ("thousands of troops" does not revise
     3,000), so the engine leaves them unread; "une douzaine", "a dozen", "un millier" are
-    read either way, as "about" 12 or 1,000."""
+    read either way, as "about" 12 or 1,000. The partitive one ("one of the best", "l'un
+    des blessés") is read, as 1 marked `partitive`, only with `partitive=True`: it picks
+    one thing out of a set and is never a figure's value ("one of the 27 dead" is no toll
+    of 1; its 27 is read either way)."""
     try:
-        return _quantities(text, lang, vague)
+        return _quantities(text, lang, vague, partitive)
     except Exception:  # pragma: no cover - the contract is "never raises"
         return []
 
@@ -912,20 +1060,23 @@ def _merge_worded(text: str, atoms: list[_Atom]) -> list[_Atom]:
     return out
 
 
-def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quantity]:
+def _quantities(text: str, lang: str | None, plural: bool = False, partitive: bool = False
+                ) -> list[Quantity]:
     digits = _ANY_DIGIT.search(text) is not None
-    worded = _has_number_word(_lower(text))
+    low = _lower(text)
+    worded = _has_number_word(low) or (partitive and _PARTITIVE_UN.search(text) is not None)
     if not (digits or worded):
         return []
     masked = _mask(text)
     atoms = _digit_atoms(masked, lang) if digits else []
     if worded:
-        low = _lower(masked)
+        if masked is not text:  # _mask returns the text itself where it masked nothing
+            low = _lower(masked)
         vague = _vague_atoms(low, plural)
         taken = [(a.start, a.end) for a in atoms]
         vague = [v for v in vague if not any(s < v.end and v.start < e for s, e in taken)]
         taken += [(a.start, a.end) for a in vague]
-        atoms += vague + _word_atoms(masked, low, lang, taken)
+        atoms += vague + _word_atoms(masked, low, lang, taken, partitive)
         atoms.sort(key=lambda a: a.start)
         atoms = _merge_worded(masked, atoms)
     for a in atoms:
@@ -940,21 +1091,43 @@ def _quantities(text: str, lang: str | None, plural: bool = False) -> list[Quant
     while i < len(atoms):
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
-        if b is not None and not a.vague and not b.vague:
+        if a.partitive:
+            i += 1
+            out.append(Quantity(1, None, None, None, None, a.start, a.end, partitive=True))
+            continue
+        if b is not None and not a.vague and not b.vague and not b.partitive:
             pair = _pair(masked, a, b)
             if pair is not None:
                 if pair is not _YEARS:
                     out.append(pair)
                 i += 2
                 continue
+            c = atoms[i + 2] if i + 2 < len(atoms) else None
+            if c is not None and not c.vague and not c.partitive and _is_year(masked, b) and (
+                    not _is_year(masked, a)):
+                # "fell from 63,890 in 2021 to 56,345": the year between read as a word
+                veiled = f"{masked[: b.start]}{'y' * (b.end - b.start)}{masked[b.end :]}"
+                pair = _pair(veiled, a, c)
+                if pair is not None and pair is not _YEARS:
+                    out.append(pair)
+                    i += 3
+                    continue
         i += 1
         if not a.vague and (_is_year(masked, a) or _is_date_day(masked, a)):
             continue
         q, qstart = _qualifier(masked, a.start, a.end)
         end = a.uend if a.unit in ("%", "points") else a.end
         after = _QUAL_AFTER.match(masked, end, end + 20)
-        if after and q in (None, "about"):
-            q = "at_least" if after.group("lo") else "up_to"
+        if after and (after.group("plus") or after.group("odd") or after.group("sign")) and (
+                not masked[end - 1].isdigit() or _next_word(masked, after.end()).lower() in _STOP):
+            after = None  # "3G+", "Hero 3+ qui": a name, not "3 or more"
+        if after and (after.group("ab") or after.group("odd")):
+            if q is None:  # "30 or so", "300 morts environ", "30-odd": about
+                q = "about"
+                end = after.end()
+        elif after and q in (None, "about"):
+            q = "at_least" if after.group("lo") or after.group("plus") or after.group(
+                "sign") else "up_to"
             end = after.end()
         if q is None and a.qual:
             q = a.qual
@@ -981,7 +1154,8 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
     if len(between) > 48:
         return None
     connect = _CONNECT.fullmatch(between)
-    if not connect and "from" not in between and " à" not in between and " to" not in between:
+    if not connect and "from" not in between and " à" not in between and " to" not in between \
+            and " et" not in between and " and" not in between and "jusqu" not in between:
         return None
     before = text[max(0, a.start - 48) : a.start]
     opener = _RANGE_OPEN.search(before[-12:])
@@ -991,6 +1165,11 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
     joined = between.strip().lower()
     if change_from and not connect and _CONNECT_CHANGE.fullmatch(between):
         connect, joined = None, "to"
+    elif not connect and opener and not change_from and (
+            ranged := _CONNECT_RANGE.fullmatch(between)) is not None and (
+            not ranged.group("unit") or (a.unit is not None and a.unit == b.unit)):
+        joined = ranged.group("c").lower()
+        joined = "to" if joined.startswith("up") else "à" if joined.startswith("jusqu") else joined
     elif not connect:
         back = _FROM_AFTER.fullmatch(between)
         if back and (back.group("dir") or (_TO_BEFORE.search(before) and _CHANGE_VERB.search(
@@ -1033,7 +1212,13 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
         return None
     start = a.start - len(opener.group(0).lstrip()) if opener else a.start
     q, qstart = _qualifier(text, start)
-    return Quantity(b.value, low, b.value, q, b.unit or a.unit, qstart if q else start, b.end)
+    unit = a.unit if _keyed(a.unit) and not _keyed(b.unit) else b.unit or a.unit  # "$10-12M deal"
+    return Quantity(b.value, low, b.value, q, unit, qstart if q else start, b.end)
+
+
+def _keyed(unit: str | None) -> bool:
+    """A unit read as a key (a currency code, %, points, degrees), not a noun."""
+    return unit is not None and (unit in _MONEY or unit in ("%", "points") or unit[0] == "°")
 
 
 def _shared_scale(a: _Atom, b: _Atom, rising: bool = True) -> Number:

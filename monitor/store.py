@@ -576,6 +576,13 @@ class Store:
             rows = conn.execute(q.order_by(events.c.id).limit(limit)).mappings().all()
         return [(r["id"], _row_event(r)) for r in rows]
 
+    def event_feeds(self, last_id: int, upto: int) -> dict[int, str]:
+        """The feed of each event with an id above `last_id` and at most `upto` ("" for an
+        event of no feed): what channel routing by feed tag reads."""
+        q = select(events.c.id, events.c.feed).where(events.c.id > last_id, events.c.id <= upto)
+        with self.engine.connect() as conn:
+            return {int(i): f or "" for i, f in conn.execute(q)}
+
     def committed_high(self) -> int:
         """The highest event id below which no event can still appear: a channel's cursor
         never moves past it. On PostgreSQL ids are drawn in one order and committed in

@@ -138,6 +138,22 @@ def test_config_refuses_a_name_for_two_claimants_and_an_unknown_headline(tmp_pat
         load_watchlist(path)
 
 
+def test_claimant_ids_are_their_own_namespace(tmp_path: Path) -> None:
+    # a new user's first watchlist for a company story watched the term "voltera" and
+    # declared the company "voltera" as a claimant: both are natural, and neither names
+    # the other's kind (terms and figures share ids: digests and routing name watches)
+    path = tmp_path / "watchlist.toml"
+    base = ('[[terms]]\nid = "voltera"\nlabel = "Voltera"\nvariants = ["Voltera"]\n'
+            '[[claimants]]\nid = "voltera"\nvariants = ["Voltera Automobiles"]\n')
+    path.write_text(base, "utf-8")
+    assert [c.id for c in load_watchlist(path).claimants] == ["voltera"]
+    path.write_text(base + '[[claimants]]\nid = "voltera"\nvariants = ["the carmaker"]\n',
+                    "utf-8")
+    with pytest.raises(ConfigError, match=r"claimants\[1\]\.id: duplicate 'voltera' "
+                       r"\(also claimants\[0\]\)"):
+        load_watchlist(path)
+
+
 # ---------------------------------------------------------------- judging per claimant
 
 def obs(value: float, claimant: str, source: str = "A", day: int = 1) -> Observation:
@@ -208,6 +224,37 @@ def test_unattributed_values_are_judged_against_the_headline() -> None:
     s2, verdict, previous = judge(s, obs(16_000, "", source="B", day=2), Rule())
     assert (verdict, previous) == ("revision", 14_000)
     assert s2.claim("").current == 16_000 and s2.claim("ukraine").current == 14_000
+
+
+def test_a_claimant_reporting_the_value_an_unattributed_report_already_set_corroborates_it(
+        ) -> None:
+    # "loan raised to EUR 60bn" (no source), then "the Commission raised it to EUR 60bn":
+    # one piece of news, one alert; the Commission's series follows to 60
+    s = seeded((50, "commission"))
+    s, verdict, previous = judge(s, obs(60, "", source="A", day=2), Rule())
+    assert (verdict, previous) == ("revision", 50)
+    s, verdict, _ = judge(s, obs(60, "commission", source="B", day=3), Rule())
+    assert verdict == "corroboration"
+    assert s.claim("commission").current == 60 and s.current == 60
+    assert s.claim("").sources == {"A", "B"}
+    # the same outlet's headline for that value is then a repeat, not a second event
+    assert judge(s, obs(60, "", source="B", day=3), Rule())[1] == "repeat"
+    # and the claimant's next move is its own revision again, from 60
+    s, verdict, previous = judge(s, obs(84, "commission", source="C", day=4), Rule())
+    assert (verdict, previous) == ("revision", 60)
+
+
+def test_a_claimant_moving_to_another_claimants_value_is_still_its_revision() -> None:
+    # Seoul moving to Kyiv's 14,000 is news about Seoul: the unattributed rule above is
+    # only for a value the unattributed series took after the claimant's last one
+    s = seeded((11_000, "seoul"), (14_000, "ukraine"))
+    s, verdict, previous = judge(s, obs(14_000, "seoul", source="B", day=2), Rule())
+    assert (verdict, previous) == ("revision", 11_000)
+    # an unattributed value older than the claimant's last one does not capture it either
+    s = seeded((11_000, "seoul"))
+    s, _, _ = judge(s, obs(12_000, "", source="A", day=2), Rule())
+    s, verdict, _ = judge(s, obs(13_000, "seoul", source="B", day=3), Rule())
+    assert verdict == "revision"
 
 
 def test_a_far_value_of_claimants_not_declared_is_promoted_by_a_second_outlet() -> None:

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from monitor.config import load_watchlist
-from monitor.digest import Digest, build, chart_svg, fold_related, render_html, render_text
+from monitor.digest import (
+    Digest,
+    build,
+    chart_points,
+    fold_related,
+    render_html,
+    render_text,
+)
 from monitor.engine.pipeline import Engine
 from monitor.engine.watchlist import compile_watchlist
 from monitor.models import Event, HistoryEntry
@@ -76,11 +83,37 @@ def test_an_empty_period_is_empty() -> None:
     assert "Nothing new." in render_text(d)
 
 
-def test_chart_is_numbers_only() -> None:
-    svg = chart_svg([HistoryEntry(1500, date="2024-10-18"), HistoryEntry(3000),
-                     HistoryEntry(10000)])
-    assert svg.startswith("<svg") and svg.count("<circle") == 3
-    assert chart_svg([HistoryEntry(1)]) == ""
+def test_the_chart_of_a_revision_is_its_history_with_its_kinds_and_held_values() -> None:
+    """Issue 18: the e-mail's chart had no axes, dates or labels. Each revised figure's
+    block now charts its timeline: one point per history entry, dated, labelled with the
+    value as the digest writes it, the new value marked with the revision's kind, a value
+    of the same figure held for review marked held, in date order; the HTML part draws it
+    as a table and the text part as lines."""
+    def ev(kind: str, value: int, day: int, **kw: object) -> Event:
+        return Event(kind, f"https://example.org/{day}", f"Troops {value}", "Wire",
+                     datetime(2024, 11, day, tzinfo=UTC), figure="troops", label="Troops",
+                     value=value, unit="troops", quote=f"{value} troops", item_uid=str(day),
+                     **kw)  # type: ignore[arg-type]
+
+    history = (HistoryEntry(1500, date="2024-10-18", source="Yonhap"),
+               HistoryEntry(3000, date="2024-10-25", link="javascript:alert(1)"),
+               HistoryEntry(10000, low=8000, qualifier="about", date="2024-11-04",
+                            link="https://example.org/4"))
+    d = build("desk", "en", [ev("revision", 10000, 4, previous=3000, low=8000),
+                             ev("held_for_review", 100000, 3, previous=10000)],
+              {"troops": history}, 12, NOW)
+    (r,) = d.revisions
+    points = chart_points(r, d.held, "en")
+    assert [(p.when.isoformat() if p.when else None, p.label, p.kind) for p in points] == [
+        ("2024-10-18", "1,500", "seed"), ("2024-10-25", "3,000", "report"),
+        ("2024-11-03", "100,000", "held"), ("2024-11-04", "about 8,000\u201310,000", "revision")]
+    assert [p.href for p in points] == [None, None, "https://example.org/3",
+                                        "https://example.org/4"]
+    html = render_html(d)
+    assert 'class="nm-chart-table"' in html and html.count('class="nm-row ') == 4
+    assert "<svg" not in html  # most mail clients strip inline SVG
+    text = render_text(d)
+    assert "    2024-11-04  about 8,000\u201310,000 troops  revision" in text
 
 
 def test_the_change_is_measured_from_the_previous_value_the_history_shows() -> None:
@@ -141,3 +174,51 @@ def test_opinion_pieces_marked_by_the_feed_are_not_related_coverage() -> None:
     d = build("desk", "en", kept + dropped, {}, 20, NOW, labels={"kursk": "Kursk"})
     assert sorted(r.title for r in d.related) == sorted(e.title for e in kept)
     assert d.more_related == 0
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("North Korean soldiers seen near Ussuriisk",
+     "Satellite images show North Korean soldiers at a base near Ussuriisk, north of "
+     "Vladivostok."),
+    ("Des soldats nord-coréens vus près d'Oussouriïsk",
+     "Des images satellites montrent des soldats nord-coréens sur une base près "
+     "d'Oussouriïsk, au nord de Vladivostok."),
+])
+def test_related_coverage_lists_an_item_under_the_watch_its_title_names(title: str,
+                                                                       text: str) -> None:
+    """Issue 18: an item about Ussuriysk that names Vladivostok in passing was listed under
+    [Vladivostok], the first of its watches in watchlist order, a line whose headline does not
+    name its watch. The watches its title names now come first, in both languages."""
+    from monitor.models import Item
+
+    engine = Engine(compile_watchlist(load_watchlist(ROOT / "config" / "watchlist.toml")))
+    item = Item("u", title, text, "https://news.example/u", NOW, None, "Wire", "h1", "f")
+    (match,) = [e for e in engine.process(item) if e.kind == "match"]
+    assert match.watches[:2] == ("ussuriysk", "vladivostok")
+    d = build("desk", "en", [match], {}, 12, NOW, labels=engine.wl.labels())
+    assert [(r.watch, r.term) for r in d.related] == [("ussuriysk", "Ussuriysk")]
+    # an item whose title names none of them keeps the watchlist order
+    plain = Item("v", "Satellite images", text, "https://news.example/v", NOW, None, "Wire",
+                 "h2", "f")
+    (match,) = [e for e in engine.process(plain) if e.kind == "match"]
+    assert match.watches[:2] == ("vladivostok", "ussuriysk")
+
+
+def test_related_items_that_name_the_watch_in_their_title_come_first() -> None:
+    """Issue 18: related coverage ranked: under each watch, headlines that name it first
+    (folded, "Koursk" names Kursk), then stories more outlets carry; the rest after."""
+    def m(title: str, source: str) -> Event:
+        return Event("match", f"https://x.example/{source}/{len(title)}", title, source, None,
+                     watches=("kursk",))
+
+    related = fold_related([
+        m("Ukraine holds ground in the east", "A"),
+        m("Moscow sends reinforcements to the border", "B"),
+        m("Moscow sends reinforcements to border", "C"),
+        m("Koursk : les civils évacués", "D"),
+    ], {"kursk": "Kursk"})
+    assert [r.title for r in related] == [
+        "Koursk : les civils évacués",  # names the watch
+        "Moscow sends reinforcements to the border",  # two outlets
+        "Ukraine holds ground in the east",
+    ]

@@ -99,7 +99,8 @@ def test_plain_smtp_multipart_message(store: Store) -> None:
     assert "Evil &lt;b&gt;Feed&lt;/b&gt;" in body_html and "&lt;form action=" in body_html
     assert "javascript:" not in body_html and "data:text" not in body_html
     assert "\u202e" not in body_html and "\u202e" not in body_text
-    assert "<svg" in body_html  # the chart
+    assert 'class="nm-chart-table"' in body_html  # the chart, as a table (SVG is stripped)
+    assert "History (troops)" in body_html
 
 
 def store_deliveries(store: Store) -> list[Delivery]:

@@ -4,7 +4,7 @@
 only where a candidate figure could take one; `exhaustive=True` (what `explain` and `seed`
 use) is the reference: every sentence matched alone, every number of every sentence read and
 weighed against every figure. Both must give the same events on every replay fixture, every
-story corpus with both its watchlists, and the real feeds with the shipped watchlist, a
+story corpus with its watchlists, and the real feeds with the shipped watchlist, a
 generated one of 300 terms and 100 figures, and each story's tuned watchlist.
 """
 
@@ -53,7 +53,9 @@ def test_replay_fixtures() -> None:
 @pytest.mark.parametrize("story", STORIES, ids=[p.name for p in STORIES])
 def test_stories(story: Path) -> None:
     items = load_items(_feeds(story))
-    for name in ("watchlist.first.toml", "watchlist.toml"):
+    names = [n for n in ("watchlist.first.toml", "watchlist.toml") if (story / n).exists()]
+    assert names
+    for name in names:
         assert _same(load_watchlist(story / name), items) > 20, name
 
 
@@ -69,7 +71,8 @@ def test_real_feeds_shipped_and_generated() -> None:
 def test_real_feeds_story_watchlists() -> None:
     items = load_items(feeds_real())
     for story in STORIES:
-        _same(load_watchlist(story / "watchlist.toml"), items)
+        if (story / "watchlist.toml").exists():
+            _same(load_watchlist(story / "watchlist.toml"), items)
 
 
 @needs_feeds_real

@@ -9,7 +9,7 @@ import pytest
 
 from monitor.config import WatchlistConfig, load_watchlist
 from monitor.engine.attribute import Context, attribute
-from monitor.engine.judging import FigureState, judge
+from monitor.engine.judging import FigureState, Rule, interval, judge
 from monitor.engine.watchlist import compile_watchlist
 from monitor.models import HistoryEntry, Observation, Quantity
 from monitor.numbers import quantities
@@ -127,3 +127,27 @@ def test_a_late_report_of_an_older_value_does_not_become_current() -> None:
     assert [h.value for h in s2.history] == [3000, 14000, 10000]
     s3, v, _ = judge(s2, dated(14000, "C", 21))
     assert v == "corroboration"
+
+
+def test_negative_values_keep_their_tolerance() -> None:
+    # a growth rate of -0.3% (the reader now keeps the sign): the tolerance band is around
+    # the value, not inverted by the sign
+    s = state(-1.2, tolerance=0.05)
+    assert judge(s, obs(-1.24, "A"))[1] == "corroboration"
+    assert judge(s, obs(-1.5, "A"))[1] == "revision"
+
+
+def test_negative_intervals_are_in_order() -> None:
+    rule = Rule(tolerance=0.0, about_band=0.1)
+    about = interval(-10, None, None, "about", rule)
+    assert (about.lo, about.hi) == pytest.approx((-11, -9))
+    nearly = interval(-10, None, None, "nearly", rule)
+    assert (nearly.lo, nearly.hi) == pytest.approx((-10, -9))
+    below = interval(-5, None, None, "less_than", rule)
+    assert below.lo == float("-inf") and below.hi == -5
+    span = interval(2, -4, 2, "about", rule)  # about -4 to 2
+    assert (span.lo, span.hi) == pytest.approx((-4.4, 2.2))
+    # positive values: as before
+    assert (interval(10, None, None, "about", rule).lo,
+            interval(10, None, None, "about", rule).hi) == pytest.approx((9, 11))
+    assert interval(5, None, None, "less_than", rule).lo == 0.0

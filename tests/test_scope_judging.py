@@ -346,3 +346,18 @@ def test_a_slipped_digit_of_a_recent_value_is_held_even_near_the_current_one() -
 def test_a_measure_word_and_the_figure_s_place_stand_for_its_subject(
         title: str, text: str, want: list[tuple[float, str | None]]) -> None:
     assert read_homed(text, title) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a clause that names no place takes the place of an earlier clause of its sentence,
+    # before the title's (here "Floods / Inondations", no place) or the home place
+    ("In Belgium, the floods made headlines; the toll rose to 27.", [(27, "deaths-be")]),
+    ("En Belgique, les inondations continuent ; le bilan atteint 27 morts.",
+     [(27, "deaths-be")]),
+    # a place of its own in the clause still wins
+    ("In Belgium, the floods made headlines; in France the toll rose to 27.",
+     [(27, "deaths-fr")]),
+])
+def test_a_clause_without_a_place_takes_the_earlier_clauses(
+        text: str, want: list[tuple[float, str | None]]) -> None:
+    assert [(v, f) for v, f in read(text) if f] == want

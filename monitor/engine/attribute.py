@@ -182,6 +182,7 @@ _NP_STOP = set(
 )
 _PART_OF = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:of|out of|sur|parmi|among)\b", re.IGNORECASE)
 AFTER_WORDS = 6
+EXCLUDE_WORDS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +273,21 @@ def _before_start(sentence: str, end: int) -> int:
     return seg_start + (words[-2].start() if len(words) >= 2 else words[0].start() if words else len(sentence[seg_start:end]))
 
 
+_APPOSED = re.compile(r"([\w'’-]+(?:\s+[\w'’-]+)?)\s*,\s*(?:(?:about|some|around|roughly|"
+                      r"nearly|almost|over|more than|environ|quelque|près de|plus de|"
+                      r"presque)\s+)?$", re.IGNORECASE)
+
+
+def _apposed_to(sentence: str, q: Quantity, np_hi: int, near_lo: int) -> int:
+    """Where the noun a number stands in apposition to starts ("most of the assets, about
+    EUR 185 billion, are held"; "les avoirs, quelque 185 milliards, sont"): that noun is
+    the number's own, so a `not_subject` word there counts as next to it. Else near_lo."""
+    if not sentence[np_hi:].lstrip().startswith(","):
+        return near_lo
+    m = _APPOSED.search(sentence, max(0, q.start - 60), q.start)
+    return min(m.start(1), near_lo) if m and m.end() == q.start else near_lo
+
+
 def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit], lo: int,
              hi: int) -> str | None:
     """The measure word that governs `q` for `fig`: one of its measure words (or "number of"
@@ -311,6 +327,25 @@ _NUMBER_OF = re.compile(r"(?:number|total|count|tally|nombre|total|chiffre|déco
                         r"(?:of|de|d['’]|des)\s*(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
+_YEAR_SPAN = re.compile(r"\b(20\d\d)\s*(?:et|and|à|to|-|–|/)\s*(20\d\d|\d\d)\b")
+
+
+def _envelope_years(sentence: str, lo: int, hi: int, q: Quantity, year: int | None
+                    ) -> set[int]:
+    """Where the years of a span to come stand, when the number is an amount of money: "85
+    milliards d'euros pour 2026 et 2027", "a EUR 90bn package for 2026-27" give the period
+    the amount covers, not another year's value."""
+    if year is None or q.unit is None or q.unit not in CURRENCY_CODES:
+        return set()
+    out: set[int] = set()
+    for m in _YEAR_SPAN.finditer(sentence, lo, min(len(sentence), hi + 12)):
+        first, last = int(m.group(1)), int(m.group(2))
+        last += 0 if last >= 100 else first - first % 100
+        if year <= first < last <= first + 10:
+            out |= {m.start(1), m.start(2)}
+    return out
+
+
 def past(sentence: str, lo: int, q: Quantity, hi: int, year: int | None) -> str | None:
     """Why the number at `q` is a past or typical figure, not the story's current one: a
     history word in its clause ("il y a deux ans", "on average"), or another year than the
@@ -319,8 +354,11 @@ def past(sentence: str, lo: int, q: Quantity, hi: int, year: int | None) -> str 
     m = HISTORY.search(sentence, lo, hi)
     if m:
         return m.group(0)
+    envelope = _envelope_years(sentence, lo, hi, q, year)
     for y in YEAR.finditer(sentence, lo, hi):
         if y.start() < q.end and y.end() > q.start or int(y.group(0)) == year:
+            continue
+        if y.start() in envelope:
             continue
         when = y.end() <= q.start and WHEN.search(sentence, y.end(), q.start)
         if when or not SINCE.search(sentence[max(0, y.start() - 40) : y.start()]):
@@ -369,7 +407,6 @@ def _evaluate(
 ) -> Evidence:
     np_lo, np_hi = spans["np"]
     cl_lo, cl_hi = spans["before"][0], spans["after"][1]
-    near_lo = spans["near"][0]
     subject_where: str | None = None
     subject_after_whole = False
     if _in(hits, fig.subject, np_lo, np_hi):
@@ -396,8 +433,10 @@ def _evaluate(
     cues = [h.phrase for h in cue_hits] or _in(title_exact, fig.cues, 0, 10**9)
     # another number's noun does not exclude this one ("37 morts et plus de 150 blessés")
     ex_lo = max(cl_lo, spans["own"][0])
-    excluded = _in(exact, fig.exclude, ex_lo, cl_hi) + _in(exact, fig.exclude, tail_lo, tail_hi)
-    other = _in(exact, fig.not_subject, np_lo, np_hi) + _in(exact, fig.not_subject, near_lo, np_lo)
+    excluded = (_in(exact, fig.exclude, ex_lo, max(cl_hi, spans["exclude"][1]))
+                + _in(exact, fig.exclude, tail_lo, tail_hi))
+    other = _in(exact, fig.not_subject, np_lo, np_hi) + _in(exact, fig.not_subject,
+                                                             spans["appos"][0], np_lo)
     out_of_range = (fig.min_value is not None and q.value < fig.min_value) or (
         fig.max_value is not None and q.value > fig.max_value
     )
@@ -500,7 +539,12 @@ def _bind_places(wl: Watchlist, sentence: str, found: Sequence[Quantity], k: int
                          scoping.after_end(sentence, q.end, limit), claimed)
     if bound.places or bound.joint and BOTH.search(sentence, clause_lo, q.end + 80):
         return bound
-    for fallback in (context.title_scope, context.earlier_scope):
+    # an earlier clause of the same sentence ("Euro zone inflation edges up to 2.2%;
+    # jobless rate steady at 6.3%"), then the title, then an earlier sentence
+    earlier_clause = scoping.of_text(sentence[:clause_lo], [m for m in ms if m.end <= clause_lo],
+                                     "an earlier clause", wl.scope_places) \
+        if clause_lo else scoping.UNBOUND
+    for fallback in (earlier_clause, context.title_scope, context.earlier_scope):
         if fallback.places:
             joint = bound.joint or fallback.joint
             return Scope(fallback.places, joint and len(fallback.places) > 1, fallback.where)
@@ -555,8 +599,14 @@ def attribute(
             stop = _PUNCT.search(sentence, says.end(), limit)
             tail_lo, tail_hi = says.start(), stop.start() if stop else limit
         own_lo = prev_np_hi if k and _COORDINATED.match(sentence, prev_np_hi, q.start) else 0
+        # an exclude word counts up to the clause's end, not only a few words after
+        # ("25 milliards ont déjà été versés à Kiev au titre des prêts du G7")
+        ex_hi = max(after_hi, scoping.window_end(sentence, np_hi, min(limit, clause_hi),
+                                                 _AFTER_STOP, EXCLUDE_WORDS))
         spans = {"np": (q.start, np_hi), "before": (clause_lo, q.start), "after": (np_hi, after_hi),
-                 "near": (near_lo, q.start), "tail": (tail_lo, tail_hi), "own": (own_lo, q.end)}
+                 "near": (near_lo, q.start), "tail": (tail_lo, tail_hi), "own": (own_lo, q.end),
+                 "exclude": (np_hi, ex_hi), "appos": (_apposed_to(sentence, q, np_hi, near_lo),
+                                                      q.start)}
         part = _part_of(sentence, q, nxt, hits, (q.start, np_hi), near_lo)
         unit_phrase = phrase_of(q.unit) if q.unit else ()
         unit_tokens = set(wl.matcher.token_matches(unit_phrase[-1])) if unit_phrase else set()

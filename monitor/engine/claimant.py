@@ -150,7 +150,8 @@ _POSSESSIVE_EN = re.compile(
     r"['’]s?\s+(?:(?:own|latest|new|updated|revised|official|initial|previous|earlier|"
     r"last|first|current|highest|lowest|conservative|preliminary|provisional|final)\s+){0,2}"
     r"(?:estimates?|count|tally|figures?|toll|assessment|data|numbers|calculations?|"
-    r"reckoning|projections?|forecasts?|census|records?|(?=\d))",
+    r"reckoning|projections?|forecasts?|census|records?|"
+    r"(?=(?:[$€£₩¥]|US\$|USD|EUR|GBP)?\s?\d))",  # "the Commission's €84 billion loan"
     re.IGNORECASE,
 )
 _THE_X_FIGURE = re.compile(
@@ -170,6 +171,9 @@ _FIGURE_OF_N_OF = re.compile(
     r"\d[\d\s.,]*\s*(?:%|[^\W\d]+)?\s+(?:du|de\s+la|de\s+l['’]|des|d['’]|of\s+the|of)\s*",
     re.IGNORECASE)
 _HEADLINE = re.compile(r"^\s*([^:\d«»\"“”]{2,50}?)\s*:\s")
+# the words right after a headline's colon that may name who acts: "la Commission propose"
+_HEADLINE_BODY = re.compile(r"\s*(?:(?:le|la|les|l['’]|the)\s*)?([^\s,;:\d«»\"“”]+"
+                            r"(?:\s+[^\s,;:\d«»\"“”]+){0,2}?)(?=\s+[a-zéèêàâîôûç]+\b)")
 _ABBREV = re.compile(r"\b(?:Maj|Gen|Lt|Col|Sgt|Adm|Cpt|Capt|Dr|Mr|Mrs|Ms|St|Jr|Sr|Gov|Sen|"
                      r"Rep|Prof|Mme|Mgr|Me|Pr|[A-Z])\.")
 _PAREN = re.compile(r"\([^()]{1,60}\)")
@@ -450,6 +454,10 @@ def read_claims(wl: Watchlist, sentence: str, hits: Sequence[PhraseHit],
             out.append(c)
     for m in _POSSESSIVE_EN.finditer(work):
         lo = _name_before(work, m.start())
+        # the possessor is the name that ends at the "'s" ("Kyiv welcomed the IMF's $15bn")
+        own = [h.start for h in hits if h.phrase in wl.claimant_phrases
+               and lo <= h.start and h.end == m.start()]
+        lo = min(own) if own else lo
         # "3.5 million by the unions' tally": a possessive after "by" says who, like "per"
         how = "according to" if re.search(r"\b(?:by|per)\s+$", work[:lo]) else "possessive"
         c = _claim(wl, sentence, hits, lo, m.start(), how)
@@ -499,7 +507,13 @@ def read_claims(wl: Watchlist, sentence: str, hits: Sequence[PhraseHit],
         if c is not None:
             out.append(c)
     h = _HEADLINE.match(work)
-    if headline and h and len(h.group(1).split()) <= 4:
+    body = _HEADLINE_BODY.match(work, h.end()) if headline and h else None
+    subject = _declared(wl, sentence, hits, body.start(1), body.end(1)) if body else None
+    if subject is not None and body is not None:
+        # "Ukraine : la Commission propose un prêt de 90 milliards": a declared body acting
+        # right after the colon says it; the label before the colon is the topic
+        out.append(Claim(subject, body.group(1), body.start(1), body.end(1), "says"))
+    elif headline and h and len(h.group(1).split()) <= 4:
         key = _declared(wl, sentence, hits, h.start(1), h.end(1))
         covered = sum(x.end - x.start for x in hits if x.phrase in wl.claimant_phrases
                       and h.start(1) <= x.start and x.end <= h.end(1))

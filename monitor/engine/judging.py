@@ -163,25 +163,31 @@ class Interval:
 
 def interval(value: Number, low: Number | None, high: Number | None,
              qualifier: Qualifier | None, rule: Rule) -> Interval:
-    """The values a report allows (see the module docstring)."""
+    """The values a report allows (see the module docstring). A band scales with the
+    value, so for a negative value (a growth rate of -0.3%) its ends are put back in order."""
     v = float(value)
     band = max(rule.about_band, rule.tolerance)
     if low is not None and high is not None and low != high:
         lo, hi = float(low), float(high)
         if qualifier == "about":
-            lo, hi = lo * (1 - band), hi * (1 + band)
+            lo = lo * (1 - band) if lo >= 0 else lo * (1 + band)
+            hi = hi * (1 + band) if hi >= 0 else hi * (1 - band)
         return Interval(lo, hi, True)
     if qualifier == "about":
-        return Interval(v * (1 - band), v * (1 + band), False)
+        return _ordered(v * (1 - band), v * (1 + band), False)
     if qualifier == "nearly":
-        return Interval(v * (1 - band), v, False)
+        return _ordered(v * (1 - band), v, False)
     if qualifier in ("at_least", "more_than"):
         return Interval(v, INF, True)
     if qualifier == "up_to":  # "up to / as many as N": an estimate reaching N
-        return Interval(v * (1 - band), v, False)
+        return _ordered(v * (1 - band), v, False)
     if qualifier == "less_than":
-        return Interval(0.0, v, True)
-    return Interval(v * (1 - rule.tolerance), v * (1 + rule.tolerance), False)
+        return Interval(0.0 if v >= 0 else -INF, v, True)
+    return _ordered(v * (1 - rule.tolerance), v * (1 + rule.tolerance), False)
+
+
+def _ordered(a: float, b: float, open_bound: bool) -> Interval:
+    return Interval(a, b, open_bound) if a <= b else Interval(b, a, open_bound)
 
 
 def _of(h: HistoryEntry, rule: Rule) -> Interval:
@@ -358,6 +364,17 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
             return with_headline(agreed, rule), verdict, previous
         return _merge(state, view, new, c, rule), verdict, previous
     if own is not None:
+        ahead = _unattributed_ahead(state, own, entry, rule)
+        if ahead is not None:
+            # the figure already moved to this value on an unattributed report ("loan raised
+            # to EUR 60bn", then "the Commission raised it to EUR 60bn"): the news was told;
+            # the claimant's series follows it, as a corroboration of that revision
+            claim = Claim(c, entry.value, frozenset({obs.source}))
+            rest = tuple(k for k in state.all_claims() if k.claimant not in (c, ""))
+            moved = replace(state, history=(*state.history, entry),
+                            claims=(*rest, claim,
+                                    replace(ahead, sources=ahead.sources | {obs.source})))
+            return with_headline(moved, rule), "corroboration", ahead.current
         view = FigureState(state.figure, state.tolerance,
                            tuple(h for h in state.history if h.claimant == c), own.current,
                            own.sources, tuple(h for h in state.held if h.claimant == c))
@@ -389,6 +406,19 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
     new_state = replace(state, history=(*state.history, entry),
                         claims=(*state.all_claims(), claim))
     return with_headline(new_state, rule), "competing", None
+
+
+def _unattributed_ahead(state: FigureState, own: Claim, entry: HistoryEntry,
+                        rule: Rule) -> Claim | None:
+    """The unattributed claim, when it changed after the claimant's own last value and the
+    claimant now reports a value consistent with it (and not with its own)."""
+    claims = state.all_claims()
+    free = next((k for k in claims if not k.claimant), None)
+    if free is None or claims.index(free) < claims.index(own):
+        return None
+    if consistent(entry, claim_entry(state, own), rule):
+        return None
+    return free if consistent(entry, claim_entry(state, free), rule) else None
 
 
 def claim_entry(state: FigureState, k: Claim) -> HistoryEntry:

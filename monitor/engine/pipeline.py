@@ -142,10 +142,9 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
             body_hits = within(scan.hits(), spans)
         elif whole:  # as found: each phrase lies in one sentence, and no figure needs which
             if not figs:
-                named = _mentions(wl, title_hits)
-                return Analysis(item, None, _terms(wl, [*title_hits, *(
-                    PhraseHit(p, 0, 0, score) for p, score in whole)]),
-                    tuple(f.id for f in wl.figures if f.id in named), (), ())
+                return Analysis(item, None, *_watches(wl, title_hits, [*title_hits, *(
+                    PhraseHit(p, 0, 0, score) for p, score in whole)],
+                    _mentions(wl, title_hits)), (), ())
             spans = []  # only the title is read: the body's phrases count for terms
             body_hits = [tuple(PhraseHit(p, 0, 0, score) for p, score in whole)]
         elif figs and not body_read:
@@ -155,9 +154,8 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
         figs = candidates(wl, item_phrases)
     if not figs:  # no figure can take any number of this item: matches only
         named = _mentions(wl, title_hits).union(*(_mentions(wl, hs) for hs in body_hits if hs))
-        return Analysis(item, None,
-                        _terms(wl, [*title_hits, *(h for hs in body_hits for h in hs)]),
-                        tuple(f.id for f in wl.figures if f.id in named), (), ())
+        return Analysis(item, None, *_watches(
+            wl, title_hits, [*title_hits, *(h for hs in body_hits for h in hs)], named), (), ())
     if spans is None:
         spans = sentences(item.text)
         body_hits = [()] * len(spans)
@@ -256,13 +254,25 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     observations = [o for o, h in zip(observations, head, strict=True)
                     if not h or o.figure in body.get(float(o.quantity.value), {o.figure})]
     observations.sort(key=lambda o: bool(item.title) and o.sentence == item.title)
-    figures = tuple(f.id for f in wl.figures if f.id in mentioned)
-    return Analysis(item, lang, _terms(wl, all_hits), figures, tuple(readings),
-                    tuple(observations))
+    terms, figures = _watches(wl, title_hits, all_hits, mentioned)
+    return Analysis(item, lang, terms, figures, tuple(readings), tuple(observations))
 
 
-def _terms(wl: Watchlist, hits: Sequence[PhraseHit]) -> tuple[tuple[str, float], ...]:
-    return tuple((t.id, score) for t, score in wl.terms_in(hits)) if hits else ()
+def _watches(wl: Watchlist, title_hits: Sequence[PhraseHit], hits: Sequence[PhraseHit],
+             mentioned: set[str]) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]:
+    """The terms among `hits` and the figures `mentioned`, the watches its title names first:
+    a digest lists related coverage under an item's first watch, and an item about
+    Ussuriysk that says "north of Vladivostok" in passing is about Ussuriysk (issue 18:
+    lines under a watch their headline does not name)."""
+    found = wl.terms_in(hits) if hits else []
+    if not found and not mentioned:
+        return (), ()
+    in_title = {t.id for t, _s in wl.terms_in(title_hits)} | _mentions(wl, title_hits)
+    terms = tuple(sorted(((t.id, score) for t, score in found),
+                         key=lambda ts: ts[0] not in in_title))
+    figures = tuple(sorted((f.id for f in wl.figures if f.id in mentioned),
+                           key=lambda fid: fid not in in_title))
+    return terms, figures
 
 
 @dataclass(frozen=True, slots=True)

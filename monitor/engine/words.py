@@ -80,6 +80,15 @@ WHEN = re.compile(r",\s*(?:when|où|lorsque|quand|which|qui|that|dont)\b", re.IG
 FORECAST = re.compile(
     r"\b(?:expect(?:s|ed|ing)?|forecasts?|forecast(?:ed|ing)|projected|hopes? to|hoping to|"
     r"could reach|may reach|might reach|is set to|attendu(?:e|s|es)?|s['’]attend(?:ent)?|"
-    r"espère(?:nt)?|espérait|pourrai(?:t|ent) atteindre|prévision(?:s)?)\b",
+    r"espère(?:nt)?|espérait|pourrai(?:t|ent) atteindre|prévision(?:s)?|"
+    # a demand is a wish too: the amount someone asks for is not the value
+    r"urg(?:e|es|ed|ing)|call(?:s|ed|ing)? for|ask(?:s|ed|ing)? for|push(?:es|ed|ing)? for|"
+    r"demand(?:s|ed|ing) (?:that|to|an?|the)|lobb(?:y|ies|ied|ying) for|"
+    r"réclam(?:e|ent|é|ée|ait|aient|ant)|exig(?:e|ent|é|eait|eaient|eant)|"
+    r"demand(?:e|ent|é|ait|aient) (?:de|d['’]|que|qu['’])|appell?(?:e|ent|é|ait|aient) à|"
+    r"exhort(?:e|ent|é|ait|aient)|plaid(?:e|ent|é|ait|aient) pour|"
+    # so is a recommendation ("the court adviser recommends cutting the fine to EUR 12m")
+    r"recommend(?:s|ed|ing)?|recommand(?:e|ent|é|ée|ait|aient|ant)|"
+    r"préconis(?:e|ent|é|ée|ait|aient|ant)|advis(?:es|ed|ing) (?:cutting|raising|setting))\b",
     re.IGNORECASE,
 )

@@ -42,6 +42,8 @@ def sender_for(kind: str) -> Sender:
         from monitor.notify.email import send
     elif kind == "webhook":
         from monitor.notify.webhook import send
+    elif kind == "apprise":
+        from monitor.notify.apprise import send
     else:
         raise PermanentFailure(f"channel kind {kind!r} is not available in this version")
     return send
