@@ -115,7 +115,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     both give the same observations (tests/test_engine_speed.py compares them)."""
     every = explain or exhaustive
     title_scan = wl.matcher.scan(item.title) if item.title else None
-    # the title's phrases (offsets only when a number of the item is read, `_hits` below)
+    # the title's phrases; their offsets are found only when a number of the item is read
     title_hits: tuple[PhraseHit, ...] = tuple(
         PhraseHit(p, 0, 0, score) for p, score in title_scan.phrases()) if title_scan else ()
     spans: list[tuple[int, int]] | None = None
@@ -152,7 +152,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     item_phrases = frozenset(h.phrase for hs in (title_hits, *body_hits) for h in hs)
     if not every and figs:
         figs = candidates(wl, item_phrases)
-    if not figs:  # no figure can take any number of this item: matches only
+    if not figs and not every:  # no figure can take any number of this item: matches only
         named = _mentions(wl, title_hits).union(*(_mentions(wl, hs) for hs in body_hits if hs))
         return Analysis(item, None, *_watches(
             wl, title_hits, [*title_hits, *(h for hs in body_hits for h in hs)], named), (), ())
