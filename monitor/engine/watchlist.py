@@ -21,6 +21,7 @@ What keeps matching about as cheap with 500 watches as with 5 (issue 19):
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -92,6 +93,7 @@ class Matcher:
         # text words known to stand for some phrase's anchor word, and known not to
         self._anchoring: set[str] = set()
         self._plain: set[str] = set()
+        self._lock = threading.Lock()
         self._by_length: dict[tuple[int, bool], list[str]] = {}
 
     def _fuzzy_choices(self, n: int, phrases: bool) -> list[str]:
@@ -174,17 +176,18 @@ class Matcher:
     def anchored(self, words: Iterable[str]) -> set[str]:
         """The words among these that stand for a phrase's anchor word (empty: none). Every
         new word is looked up (and remembered), so the next call answers from sets."""
-        if len(self._plain) + len(self._anchoring) > CACHE_LIMIT:
-            self._plain.clear()
-            self._anchoring.clear()
         distinct = set(words)
-        new = distinct - self._plain - self._anchoring
-        for tok in new:
-            if any(w in self.by_anchor for w in self.phrase_matches(tok)):
-                self._anchoring.add(tok)
-            else:
-                self._plain.add(tok)
-        return self._anchoring & distinct
+        with self._lock:  # (judging threads share the sets; one may empty them)
+            if len(self._plain) + len(self._anchoring) > CACHE_LIMIT:
+                self._plain.clear()
+                self._anchoring.clear()
+            new = distinct - self._plain - self._anchoring
+            for tok in new:
+                if any(w in self.by_anchor for w in self.phrase_matches(tok)):
+                    self._anchoring.add(tok)
+                else:
+                    self._plain.add(tok)
+            return self._anchoring & distinct
 
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
@@ -653,19 +656,21 @@ class Watchlist:
         return {}
 
     @cached_property
-    def _unit_seen(self) -> tuple[set[str], set[str]]:
-        return set(), set()  # text words that stand for some unit word, and that do not
+    def _unit_seen(self) -> tuple[set[str], set[str], threading.Lock]:
+        # text words that stand for some unit word, those that do not, and their lock
+        return set(), set(), threading.Lock()
 
     def unit_tokens(self, words: set[str]) -> set[str]:
         """The words among these that stand for some figure's one-word unit or people-counting
         cue (`unit_words_of` not empty): set operations on the words seen before."""
-        yes, no = self._unit_seen
-        if len(yes) + len(no) > CACHE_LIMIT:
-            yes.clear()
-            no.clear()
-        for w in words - yes - no:
-            (yes if self.unit_words_of(w) else no).add(w)
-        return words & yes
+        yes, no, lock = self._unit_seen
+        with lock:
+            if len(yes) + len(no) > CACHE_LIMIT:
+                yes.clear()
+                no.clear()
+            for w in words - yes - no:
+                (yes if self.unit_words_of(w) else no).add(w)
+            return words & yes
 
     def unit_words_of(self, tok: str) -> frozenset[str]:
         """The figures' one-word units and people-counting cues among
