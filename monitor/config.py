@@ -785,6 +785,12 @@ class FigureConfig(Strict):
         "latest (the last report's), highest, lowest, or the id of a [[claimants]] entry "
         "(that claimant's, else the latest)."
     )
+    claimants: list[str] | None = Field(
+        None, description="The [[claimants]] ids whose values are series of their own for this "
+        "figure; [] for none (a fine a regulator sets, a share price: a body named there is "
+        "not who says the value), so every value is judged as unattributed. Default: every "
+        "declared claimant."
+    )
     cues: list[str] = Field(
         default_factory=list,
         description="Pull in: when set, one must occur near the number or in the title.",
@@ -892,6 +898,10 @@ class WatchlistConfig(Strict):
                     f"figures[{i}].headline: {f.headline!r} is not latest, highest, lowest or "
                     "the id of a [[claimants]] entry"
                 )
+            for j, c in enumerate(f.claimants or []):
+                if c not in ids:
+                    raise ValueError(f"figures[{i}].claimants[{j}]: {c!r} is not the id of a "
+                                     "[[claimants]] entry")
         return self
 
     @model_validator(mode="after")

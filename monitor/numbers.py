@@ -378,7 +378,8 @@ _FALL_VERB = re.compile(rf"\b(?:{_FALL})\b", re.IGNORECASE)
 # "rose by 3,000 to", "dropped 7% to", "a augmenté de 3 % à": the amount of a change
 _BY_BEFORE = re.compile(
     rf"\b(?:{_RISE}|{_FALL}|up|down)\s+(?P<by>by\s+)?(?:(?:another|a\s+further|some|about|nearly|almost|"
-    r"around|roughly|just|over|more\s+than)\s+)?$", re.IGNORECASE)
+    r"around|roughly|just|over|more\s+than|an?\s+[\w-]+-than-(?:expected|forecast|feared|hoped))"
+    r"\s+)?$", re.IGNORECASE)  # "fell a smaller-than-expected 9% to EUR 520 million"
 _CONNECT = re.compile(r"\s*(?:-|–|—|~|à|to|through|thru|et|and)\s*", re.IGNORECASE)
 _CONNECT_CHANGE = re.compile(  # "from 208 pounds to 193", "de 12 morts à 14", "$75 U.S. to"
     r"(?:[ \u00a0,]+(?:(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’-]*)){0,3}?[ \u00a0,]*(?:à|to)\s*",
@@ -1207,6 +1208,8 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
         return None
     if change_from:
         return None
+    if _keyed(a.unit) and _keyed(b.unit) and a.unit != b.unit:
+        return None  # "9% to EUR 520 million": no range runs from a percentage to money
     low = _shared_scale(a, b)
     if not low <= b.value:
         return None

@@ -300,3 +300,57 @@ def test_claimant_corpus_meets_the_issue_floors() -> None:
     assert not r.unread_numbers, r.unread_numbers[:5]
     assert r.overall >= 0.90, (r.overall, r.declared.wrong + r.undeclared.wrong)
     assert r.none.rate >= 0.95, r.none.wrong  # no claimant invented where there is none
+
+
+def test_a_report_that_the_value_moved_from_the_current_one_is_no_corroboration() -> None:
+    # current "nearly 9 million"; "revised down to 8.6 million from nearly 9 million" falls
+    # inside the "nearly" band, but says the value moved away from it: a correction
+    from monitor.engine.judging import Claim, with_headline
+    hist = (HistoryEntry(value=9_000_000, qualifier="nearly", source="seed",
+                         date="2026-03-19"),)
+    s = with_headline(FigureState("f", 0.0, hist, None, frozenset(), (),
+                                  (Claim("", 9_000_000, frozenset({"seed"})),)),
+                      Rule(only_rises=True))
+
+    def report(previous: float | None) -> Observation:
+        q = Quantity(8_600_000, None, None, None, "accounts", 0, 1, previous=previous)
+        return Observation("f", q, "8.6m", "u", None, "", "Wire",
+                           datetime(2026, 4, 2, tzinfo=UTC))
+
+    rule = Rule(only_rises=True)
+    assert judge(s, report(None), rule, says_correction=True)[1] == "corroboration"
+    assert judge(s, report(9_000_000), rule, says_correction=True)[1] == "correction"
+
+
+def test_a_figure_can_take_no_claimants_or_only_some(tmp_path: Path) -> None:
+    # a fine a regulator sets: "Maisonnet's EUR 20m fine" names the fined company, which
+    # is not who says the value; `claimants = []` judges every value as unattributed
+    from monitor.engine.pipeline import Engine
+    from monitor.models import Item
+
+    def wl(claimants: str) -> WatchlistConfig:
+        path = tmp_path / "w.toml"
+        path.write_text(
+            '[[claimants]]\nid = "maisonnet"\nvariants = ["Maisonnet"]\n'
+            '[[figures]]\nid = "fine"\nlabel = "Fine"\nsubject = ["fine"]\nunit = ["EUR"]\n'
+            f'measure = ["fine"]\n{claimants}'
+            'history = [{ value = 20000000, claimant = "maisonnet", date = "2026-03-01" }]\n',
+            "utf-8")
+        return load_watchlist(path)
+
+    def run(cfg: WatchlistConfig) -> list[tuple[str, str]]:
+        engine = Engine(compile_watchlist(cfg))
+        out = []
+        for n, text in enumerate(["Maisonnet's €15m fine was upheld on Monday.",
+                                  "Maisonnet said it would pay the €15m fine."]):
+            item = Item(uid=str(n), title="Fine", text=text, link=f"https://x.example/{n}",
+                        published=datetime(2026, 5, 12 + n, tzinfo=UTC), updated=None,
+                        source=f"S{n}", content_hash=str(n))
+            out += [(e.kind, e.claimant) for e in engine.process(item) if e.figure]
+        return out
+
+    # by default the company's name makes it the claimant of both reports
+    assert run(wl("")) == [("revision", "maisonnet"), ("corroboration", "maisonnet")]
+    assert run(wl("claimants = []\n")) == [("revision", ""), ("corroboration", "")]
+    with pytest.raises(ConfigError, match=r"figures\[0\]\.claimants\[0\]: 'cnil' is not the id"):
+        wl('claimants = ["cnil"]\n')

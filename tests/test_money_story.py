@@ -151,3 +151,44 @@ def test_a_number_in_apposition_belongs_to_the_noun_before_it(text: str,
 ])
 def test_a_recommended_amount_is_not_the_value(text: str) -> None:
     assert values(text) == []
+
+
+FALL = compile_watchlist(WatchlistConfig.model_validate({"figures": [{
+    "id": "fall", "label": "Share fall since the breach", "subject": ["shares", "action", "actions"],
+    "unit": ["%"], "cues": ["since the breach", "depuis la cyberattaque"],
+}]}))
+
+
+def falls(title: str, text: str) -> list[float]:
+    item = Item(uid="u", title=title, text=text, link="https://news.example/1",
+                published=datetime(2026, 5, 13, tzinfo=UTC), updated=None, source="Desk",
+                content_hash="h")
+    a = analyse(FALL, item, explain=True)
+    return [x.quantity.value for r in a.readings if r.text != title for x in r.attributions
+            if x.figure == "fall"]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), [
+    # the title's cue governs the title's own value: a day's move in the body is not helped
+    ("Shares down 27% since the breach", "The shares fell 7% on Wednesday.", []),
+    ("Les actions ont perdu 27 % depuis la cyberattaque", "L'action a reculé de 7 % mercredi.",
+     []),
+    # the body's own value of the title keeps the title's cue
+    ("Shares down 27% since the breach", "The shares have lost 27% in all.", [27]),
+    ("Les actions ont perdu 27 % depuis la cyberattaque", "L'action a perdu 27 % en tout.",
+     [27]),
+    # a title with no value of the figure lends its cue as before
+    ("Shares slide since the breach", "The shares have lost 27% in all.", [27]),
+])
+def test_a_titles_cue_that_governs_its_own_value_does_not_lend_itself(
+        title: str, text: str, want: list[float]) -> None:
+    assert falls(title, text) == want
+
+
+@pytest.mark.parametrize("text", [
+    # "than expected" compares with a forecast: the value is no forecast
+    "The Commission raised the loan to a bigger-than-expected €90 billion.",
+    "The Commission raised the loan by more than expected, to €90 billion.",
+])
+def test_than_expected_is_no_expectation(text: str) -> None:
+    assert values(text) == [90_000_000_000]

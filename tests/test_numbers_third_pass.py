@@ -301,3 +301,20 @@ def test_moving_up_to_a_value_is_no_ceiling(text: str, lang: str,
 def test_stock_index_names_hold_no_number(text: str, lang: str,
                                           want: list[tuple[object, ...]]) -> None:
     assert [(q.value, q.unit) for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # no range runs from a percentage to money: the percentage is the change's amount
+    ("Sales fell a smaller-than-expected 9% to €520 million.", "en",
+     [(520_000_000, None, "EUR")]),
+    ("Sales rose a better-than-forecast 4% to $1.2 billion.", "en",
+     [(1_200_000_000, None, "USD")]),
+    ("Between 10% and €15 of each payment goes to fees.", "en",
+     [(10, None, "%"), (15, None, "EUR")]),
+    ("Les ventes sont comprises entre 10 % et 15 millions d'euros selon les mois.", "fr",
+     [(10, None, "%"), (15_000_000, None, "EUR")]),
+    # a range of one unit stays a range
+    ("between 10% and 15% of voters", "en", [(15, 10, "%")]),
+])
+def test_no_range_across_units(text: str, lang: str, want: list[tuple[object, ...]]) -> None:
+    assert [(q.value, q.low, q.unit) for q in quantities(text, lang)] == want

@@ -227,6 +227,15 @@ class Context:
     earlier_scope: Scope = scoping.UNBOUND
     item_phrases: frozenset[Phrase] = frozenset()  # every phrase found anywhere in the item
     year: int | None = None  # the report's year: another year's number is a past one
+    # the title's values taken by a figure on a cue in their own clause: (figure, value)
+    title_cued: frozenset[tuple[str, float]] = frozenset()
+
+    def title_cues_for(self, figure: str, q: Quantity) -> bool:
+        """Whether the title's cues may count for body number q: not when the title gave
+        the figure another value on its cue ("Shares now 27% below pre-breach
+        level" over "shares fell 7% on Wednesday"; "fall 11%, about 30% below pre-breach
+        level" over "closed down 11%": the cue is the 30%'s, not the 11%'s)."""
+        return not any(f == figure and v != float(q.value) for f, v in self.title_cued)
 
 
 def _words(phrases: Iterable[Phrase]) -> tuple[str, ...]:
@@ -404,6 +413,7 @@ def _evaluate(
     item_phrases: frozenset[Phrase] = frozenset(),
     was: str | None = None,
     forecast: re.Match[str] | None = None,
+    title_cues: bool = True,
 ) -> Evidence:
     np_lo, np_hi = spans["np"]
     cl_lo, cl_hi = spans["before"][0], spans["after"][1]
@@ -430,7 +440,8 @@ def _evaluate(
     tail_lo, tail_hi = spans["tail"]  # "..., according to the unions": who says it
     cue_hits = [h for h in exact if h.phrase in fig.cues and (
         cl_lo <= h.start and h.end <= cl_hi or tail_lo <= h.start and h.end <= tail_hi)]
-    cues = [h.phrase for h in cue_hits] or _in(title_exact, fig.cues, 0, 10**9)
+    cues = [h.phrase for h in cue_hits] or (_in(title_exact, fig.cues, 0, 10**9)
+                                            if title_cues else [])
     # another number's noun does not exclude this one ("37 morts et plus de 150 blessés")
     ex_lo = max(cl_lo, spans["own"][0])
     excluded = (_in(exact, fig.exclude, ex_lo, max(cl_hi, spans["exclude"][1]))
@@ -649,7 +660,8 @@ def attribute(
                 was = past(sentence, sentence_lo, q, after_hi, context.year)
                 forecast = FORECAST.search(sentence, clause_lo, after_hi)
             evidence.append(_evaluate(fig, sentence, q, unit_ok, measure, hits, title_hits, spans, part,
-                                      bound, wl, context.item_phrases, was, forecast))
+                                      bound, wl, context.item_phrases, was, forecast,
+                                      context.title_cues_for(fig.id, q)))
         accepted = sorted((e for e in evidence if e.accepted), key=lambda e: (-e.score, e.distance))
         figure: str | None = None
         note = "no figure fits"

@@ -87,13 +87,16 @@ class FigureState:
 
     @classmethod
     def seeded(cls, fig: Figure) -> FigureState:
+        def own(h: HistoryEntry) -> str:  # a claimant the figure does not take: none
+            return h.claimant if fig.claimants is None or h.claimant in fig.claimants else ""
+
         last: dict[str, HistoryEntry] = {}
         for h in fig.history:
-            last.pop(h.claimant, None)
-            last[h.claimant] = h
+            last.pop(own(h), None)
+            last[own(h)] = h
         claims = tuple(
             Claim(c, h.value, frozenset(e.source for e in fig.history
-                                        if e.claimant == c and e.value == h.value))
+                                        if own(e) == c and e.value == h.value))
             for c, h in last.items())
         return with_headline(cls(fig.id, fig.tolerance, fig.history, None, frozenset(), (),
                                  claims), Rule.of(fig))
@@ -260,7 +263,8 @@ def _slipped_digit(value: Number, state: FigureState) -> bool:
 
 
 def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
-                  says_correction: bool) -> tuple[FigureState, Verdict, Number | None]:
+                  says_correction: bool, moved_from: Number | None = None
+                  ) -> tuple[FigureState, Verdict, Number | None]:
     """Judge a report against one series (a claimant's, or the figure's headline value
     with every entry); returns the new series state, the verdict and the value before."""
     day = entry.date
@@ -286,13 +290,20 @@ def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
             return state, "restatement", state.current
         return (replace(state, history=(*state.history, entry)), "revision",
                 then.value if then is not None else None)
-    if cur is not None and consistent(entry, cur, rule):
+    if cur is not None and consistent(entry, cur, rule) and not (
+            moved_from is not None and same_value(moved_from, cur.value, rule.tolerance)
+            and not same_value(entry.value, cur.value, rule.tolerance)):
+        # (a report that says the value moved away from the current one, "revised down to
+        # 8.6 million from nearly 9 million", is no corroboration of it, however near)
         if source in state.sources:
             return state, "repeat", state.current
         return replace(state, sources=state.sources | {source}), "corroboration", state.current
-    if any(_restates(entry, h, rule) for h in _restatable(state)):
+    if any(_restates(entry, h, rule) for h in _restatable(state) if moved_from is None
+           or not same_value(moved_from, h.value, rule.tolerance)):
         return state, "restatement", state.current
-    lower = cur is not None and _of(entry, rule).hi < _of(cur, rule).lo
+    lower = cur is not None and (_of(entry, rule).hi < _of(cur, rule).lo or (
+        moved_from is not None and same_value(moved_from, cur.value, rule.tolerance)
+        and entry.value < cur.value))  # "down to 8.6 million from nearly 9 million"
     if rule.only_rises and lower and not says_correction:
         return state, "outdated", state.current
     if state.current is not None and rule.review_factor and (
@@ -331,6 +342,7 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
     entry = HistoryEntry(value=q.value, low=q.low, high=q.high, qualifier=q.qualifier,
                          source=obs.source, quote=obs.sentence, date=day, link=obs.link,
                          claimant=obs.claimant)
+    moved_from = q.previous  # the value the report says this one replaces ("to X from Y")
     # a series per declared claimant; one read but not declared ("?Reuters") is shown as
     # read but judged with the unattributed values: a misread or second spelling of a name
     # must not split a figure into competing series
@@ -354,7 +366,7 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
                 if same_value(entry.value, k.current, rule.tolerance) and not (
                         head is not None and consistent(claim_entry(state, k), head, rule)):
                     return state, "restatement", state.current
-        new, verdict, previous = _judge_series(view, entry, rule, says_correction)
+        new, verdict, previous = _judge_series(view, entry, rule, says_correction, moved_from)
         if c and verdict == "corroboration":
             # the first claimant agrees with the figure: its series starts at what it said
             # (first in line: agreeing moves no headline)
@@ -378,7 +390,7 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
         view = FigureState(state.figure, state.tolerance,
                            tuple(h for h in state.history if h.claimant == c), own.current,
                            own.sources, tuple(h for h in state.held if h.claimant == c))
-        new, verdict, previous = _judge_series(view, entry, rule, says_correction)
+        new, verdict, previous = _judge_series(view, entry, rule, says_correction, moved_from)
         return _merge(state, view, new, c, rule), verdict, previous
     # a claimant's first value while others have theirs
     for k in state.all_claims():

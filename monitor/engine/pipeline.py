@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from monitor.engine import claimant as claiming
 from monitor.engine import scope as scoping
 from monitor.engine.attribute import Attribution, Context, Gate, attribute, candidates
 from monitor.engine.judging import FigureState, Rule, claim_entry, judge
-from monitor.engine.watchlist import Phrase, PhraseHit, Tokenised, Watchlist, within
+from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Tokenised, Watchlist, within
 from monitor.engine.words import CORRECTION
 from monitor.models import Estimate, Event, Item, Observation, Quantity
 from monitor.numbers import quantities
@@ -200,7 +200,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
             here = scoping.of_text(sentence, scoping.mentions(wl, sentence, hits, unknown=False),
                                    "context", wl.scope_places)
             if here.places:
-                context = Context(title_hits, title_scope, here, item_phrases, year)
+                context = replace(context, earlier_scope=here)
             continue
         else:
             continue
@@ -214,10 +214,14 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
             ctx = Context(item_phrases=item_phrases, year=year) if is_title else context
             atts = tuple(attribute(wl, sentence, found, ctx, hits, explain, ms,
                                    None if every else figs))
+        if is_title and atts:  # (the title reads no title: its cues are its own clauses')
+            context = replace(context, title_cued=frozenset(
+                (e.figure, float(a.quantity.value)) for a in atts for e in a.evidence
+                if e.cues and e.figure == a.figure))
         if ms and not is_title:
             here = scoping.of_text(sentence, ms, "context", wl.scope_places)
             if here.places:
-                context = Context(title_hits, title_scope, here, item_phrases, year)
+                context = replace(context, earlier_scope=here)
         readings.append(SentenceReading(sentence, hits, atts))
         if not atts:
             continue
@@ -239,8 +243,8 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
                     scope=tuple(sorted(wl.place_label(p) if not p.startswith("?") else p[1:]
                                        for p in a.scope.places if p != scoping.INCLUDING)),
                     says_correction=fixes,
-                    claimant=claims.get(a.quantity.start) or (
-                        title_claim if not is_title and title_claim else ""),
+                    claimant=_for_figure(wl.figure(figure), claims.get(a.quantity.start) or (
+                        title_claim if not is_title and title_claim else "")),
                 )
             )
     # A headline compresses its body: the body's reading of a value is judged first (it
@@ -328,6 +332,12 @@ def decide(
             **common,  # type: ignore[arg-type]
         ))
     return Decision(tuple(out), changed, matched)
+
+
+def _for_figure(fig: Figure, claimant: str) -> str:
+    """The claimant a value keeps for its figure: none when the figure takes no claimants
+    or not this one (`claimants` in the watchlist)."""
+    return claimant if fig.claimants is None or claimant in fig.claimants else ""
 
 
 def _title_claimant(wl: Watchlist, title: str, hits: Sequence[PhraseHit]) -> str:

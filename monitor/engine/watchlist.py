@@ -490,6 +490,7 @@ class Figure:
     cue_participles: frozenset[str] = frozenset()  # one-word cues that count people
     forecast: bool = False  # a planned or expected figure: forecast words do not push out
     headline: str = "latest"  # the value shown when claimants disagree (see judging)
+    claimants: frozenset[str] | None = None  # whose values are series here (None: all)
 
 
 def _phrases(words: Iterable[str]) -> frozenset[Phrase]:
@@ -735,6 +736,7 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
             percent=bool({u.strip().lower() for u in f.unit} & PERCENT_UNITS),
             forecast=any(FORECAST.search(c) for c in f.cues),
             headline=f.headline,
+            claimants=frozenset(f.claimants) if f.claimants is not None else None,
             unit_words=frozenset(p[0] for p in _phrases(units) if len(p) == 1),
             cue_participles=frozenset(p[0] for p in _phrases(f.cues)
                                       if len(p) == 1 and PARTICIPLE.search(p[0])),

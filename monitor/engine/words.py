@@ -78,7 +78,7 @@ WHEN = re.compile(r",\s*(?:when|où|lorsque|quand|which|qui|that|dont)\b", re.IG
 # Expectations and forecasts: not a count of what happened. A figure whose own cues are such
 # words (a planned deployment) keeps them.
 FORECAST = re.compile(
-    r"\b(?:expect(?:s|ed|ing)?|forecasts?|forecast(?:ed|ing)|projected|hopes? to|hoping to|"
+    r"\b(?:(?<!than-)(?<!than\s)expect(?:s|ed|ing)?|forecasts?|forecast(?:ed|ing)|projected|hopes? to|hoping to|"
     r"could reach|may reach|might reach|is set to|attendu(?:e|s|es)?|s['’]attend(?:ent)?|"
     r"espère(?:nt)?|espérait|pourrai(?:t|ent) atteindre|prévision(?:s)?|"
     # a demand is a wish too: the amount someone asks for is not the value
