@@ -58,6 +58,8 @@ def _function_hits(sentence: str) -> list[PhraseHit]:
     folded = re.sub(r"[-'’]", " ", fold_text(sentence))
     return [PhraseHit(_FUNCTION[m.group(0)], m.start(), m.end(), 100.0)
             for m in _FUNCTION_RE.finditer(folded) if m.group(0) in _FUNCTION]
+
+
 # Every part and whole phrase, for the candidates' test (a figure whose words include one
 # may find it in any sentence).
 _FUNCTION_PHRASES = frozenset(_FUNCTION.values())
