@@ -181,7 +181,7 @@ class Matcher:
             if len(self._plain) + len(self._anchoring) > CACHE_LIMIT:
                 self._plain.clear()
                 self._anchoring.clear()
-            new = distinct - self._plain - self._anchoring
+            new = distinct.difference(self._plain, self._anchoring)
             for tok in new:
                 if any(w in self.by_anchor for w in self.phrase_matches(tok)):
                     self._anchoring.add(tok)
