@@ -213,6 +213,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _service_errors(cfg, lambda: asyncio.run(run_forever(cfg, args.config)))
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The web pages alone, over an existing store (no polling, nothing written)."""
+    import asyncio
+
+    from monitor.config import split_listen
+    from monitor.daemon import serve_forever, setup_logging, state_dir
+    from monitor.store import sqlite_path
+
+    cfg = _store_config(args)
+    listen = args.listen or cfg.monitor.web.listen or "127.0.0.1:8088"
+    try:
+        split_listen(listen)
+    except ValueError as exc:
+        print(f"serve: --listen {exc}", file=sys.stderr)
+        return 2
+    if args.listen and not cfg.monitor.web.allow_public:
+        from monitor.config import is_loopback
+
+        if not is_loopback(split_listen(listen)[0]):
+            print(f"serve: {listen} is not a loopback address; set [web] allow_public = true "
+                  "to serve beyond it (behind a reverse proxy with authentication)",
+                  file=sys.stderr)
+            return 2
+    path = sqlite_path(cfg.monitor.daemon.store, state_dir(cfg))
+    if path is not None and not path.exists():
+        print(f"serve: no database at {path} (serve shows an existing store; `run` or `once` "
+              "makes one)", file=sys.stderr)
+        return EX_UNAVAILABLE
+    setup_logging(cfg.monitor.daemon.log_level)
+    return _service_errors(cfg, lambda: asyncio.run(serve_forever(cfg, listen)))
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     from monitor.daemon import state_dir
     from monitor.store import open_store
@@ -568,6 +600,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--allow-private", action="store_true",
                    help="allow a loopback or private-network host (written as allow_private)")
     q.add_argument("--config", metavar="PATH", help=config_help, default=argparse.SUPPRESS)
+
+    p = add("serve", cmd_serve, "Serve the read-only web pages, Atom feed and JSON API alone "
+            "over an existing store (SQLite or PostgreSQL), without polling: for a second "
+            "machine or a copy of the state. `run` serves them itself when [web] listen is set.")
+    p.add_argument("--listen", metavar="HOST:PORT",
+                   help="address to serve on (default: [web] listen, else 127.0.0.1:8088); "
+                   "beyond loopback only with [web] allow_public = true")
 
     p = add("db", cmd_db, "Database maintenance: `db upgrade` applies the schema migrations.")
     p.add_argument("action", choices=["upgrade"], help="what to do")

@@ -285,6 +285,68 @@ class DaemonConfig(Strict):
         return within(v, 0, 3600, " seconds")
 
 
+def split_listen(v: str, any_port: bool = False) -> tuple[str, int]:
+    """"HOST:PORT" (IPv6 in brackets) as (host, port); ValueError when it is not one. Port 0
+    (a free port picked by the system: tests, benches) only with `any_port`."""
+    host, sep, port = v.rpartition(":")
+    h = host.strip("[]")
+    if not sep or not h or not port.isdigit() or not (0 if any_port else 1) <= int(port) < 65536:
+        raise ValueError(f"must be host:port, e.g. 127.0.0.1:8088 (got {v!r})")
+    return h, int(port)
+
+
+def is_loopback(host: str) -> bool:
+    """localhost or a literal loopback address (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class WebConfig(Strict):
+    listen: str = Field(
+        "", description="host:port the read-only web pages, Atom feed and JSON API are served "
+        "on from the daemon (e.g. 127.0.0.1:8088); empty = off."
+    )
+    allow_public: bool = Field(
+        False, description="Allow a listen address that is not loopback (0.0.0.0, a LAN "
+        "address); put it behind a reverse proxy with authentication."
+    )
+    base_url: str = Field(
+        "", description="The public URL the pages are reached at (https://host/prefix), used "
+        "for the absolute links of the Atom feed; empty = from the request's Host."
+    )
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, v: str) -> str:
+        if v:
+            split_listen(v)
+        return v
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, v: str) -> str:
+        if not v:
+            return v
+        parts = urlsplit(v)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"must be an http(s) URL (got {mask_credentials(v)!r})")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise ValueError("must be a plain http(s) URL: no credentials, query or fragment")
+        return v.rstrip("/")
+
+    @model_validator(mode="after")
+    def _public(self) -> WebConfig:
+        if self.listen and not self.allow_public and not is_loopback(split_listen(self.listen)[0]):
+            raise ValueError(
+                f"listen: {self.listen!r} is not a loopback address; set allow_public = true "
+                "to serve it (and put it behind a reverse proxy with authentication)")
+        return self
+
+
 class FetchConfig(Strict):
     timeout: Duration = Field(15.0, description="Total deadline for one fetch, in seconds.")
     max_bytes: int = Field(5_000_000, description="Largest feed body read (after decompression).")
@@ -598,6 +660,8 @@ class MonitorConfig(Strict):
     )
     feeds: list[FeedConfig] = Field(default_factory=list, description="Feeds to poll.")
     channels: list[ChannelConfig] = Field(default_factory=list, description="Where digests go.")
+    web: WebConfig = Field(default_factory=WebConfig,
+                           description="The read-only web pages, Atom feed and JSON API.")
 
     @model_validator(mode="before")
     @classmethod

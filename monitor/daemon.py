@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor import archive, backfill
 from monitor.config import Config, ConfigError, DaemonConfig, FeedConfig, load_config
@@ -30,6 +31,9 @@ from monitor.poll import PollReport, Workers, poll_all, poll_feed
 from monitor.routing import feed_tags
 from monitor.sdnotify import Notifier, watchdog, watchdog_interval
 from monitor.store import FeedState, Store, open_store
+
+if TYPE_CHECKING:
+    from monitor.web import WebServer
 
 log = logging.getLogger("news-monitor")
 OUTBOX_EVERY = 60.0
@@ -292,6 +296,7 @@ class Daemon:
         self.stop = asyncio.Event()
         self.reload_failed = False
         self.last_poll: datetime | None = None
+        self.web: WebServer | None = None
 
     @property
     def cfg(self) -> Config:
@@ -371,6 +376,8 @@ class Daemon:
                                        new.feed_secrets)
             await previous.aclose()
         self.svc.fetcher.passwords = new.feed_secrets  # a feed's password may have changed
+        if new.monitor.web != old.monitor.web:
+            log.warning("config reload: [web] changed; it applies at the next start")
         self.schedule(first_run=False)
         self.reload_failed = False
         METRICS.reload_failed(False)
@@ -405,6 +412,9 @@ class Daemon:
         self.svc.start_backfill()  # polls go on; the pending watches wait for it
         self.schedule(first_run=True)
         self.sched.start()
+        from monitor.web import start_web  # aiohttp is imported only when it is needed
+
+        self.web = await start_web(self.cfg, self.svc.store, lambda: (self.svc.cfg, self.svc.wl))
         dog = None
         every = watchdog_interval()
         if every:
@@ -422,6 +432,8 @@ class Daemon:
             log.info("stopping")
             self.svc.backfill_stop.set()  # a backfill under way stops; it starts again next time
             self.notifier.stopping()
+            if self.web is not None:
+                await self.web.stop()
             self.sched.pause()  # no new jobs; the running ones finish (shutdown cancels them)
             await self.svc.drain(DRAIN_SECONDS)
             self.sched.shutdown(wait=False)
@@ -432,6 +444,31 @@ class Daemon:
             await self.svc.aclose()
             self.notifier.close()
         return 0
+
+
+async def serve_forever(cfg: Config, listen: str, stop_after: float | None = None) -> int:
+    """`news-monitor serve`: the web pages alone over an existing store, no polling, until
+    SIGTERM or SIGINT (for a second machine, or a look at a copy of the state)."""
+    from monitor.web import WebServer, public_warning
+
+    store = open_store(cfg.monitor.daemon.store, state_dir(cfg))
+    wl = compile_watchlist(cfg.watchlist)
+    server = WebServer(store, lambda: (cfg, wl), cfg.monitor.web.base_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    warning = public_warning(listen)
+    if warning:
+        log.warning("%s", warning)
+    try:
+        await server.start(listen)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), stop_after)
+    finally:
+        await server.stop()
+        store.close()
+    return 0
 
 
 async def run_forever(cfg: Config, config_location: str | None = None,

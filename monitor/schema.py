@@ -117,6 +117,8 @@ events = Table(
     Column("feed", String(64), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("found", Integer),  # new_watch: values the archive gave the watch
+    Index("ix_events_figure", "figure", "id"),  # a figure's events (web pages)
+    Index("ix_events_kind", "kind", "id"),  # the latest revisions (Atom feed)
 )
 
 channels = Table(

@@ -52,7 +52,7 @@ from monitor.schema import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_HEAD = "0005"  # the newest migration; a test checks it against Alembic's head
+SCHEMA_HEAD = "0006"  # the newest migration; a test checks it against Alembic's head
 # PostgreSQL advisory lock keys (one namespace per database)
 SEED_LOCK = 7321001  # instances starting together seed figures one after the other
 EVENTS_LOCK = 7321002  # shared by each judging transaction, exclusive to read the high mark
@@ -575,6 +575,71 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(q.order_by(events.c.id).limit(limit)).mappings().all()
         return [(r["id"], _row_event(r)) for r in rows]
+
+    def recent_events(self, *, kinds: Sequence[str] | None = None, figure: str | None = None,
+                      term: str | None = None, after: int = 0, before: int | None = None,
+                      limit: int = 50, oldest_first: bool = False
+                      ) -> list[tuple[int, datetime | None, Event]]:
+        """Events newest first, or `oldest_first` (id, when it was recorded, event), for the
+        web pages and API:
+        of these kinds, of one figure (its own events, and the matches that name it), or
+        speaking of one watch (`term`: its id among the event's watches); ids above `after`
+        and below `before`."""
+        q = select(events).where(events.c.id > after)
+        if before is not None:
+            q = q.where(events.c.id < before)
+        if kinds:
+            q = q.where(events.c.kind.in_(list(kinds)))
+        if figure:
+            q = q.where((events.c.figure == figure)
+                        | (events.c.figure.is_(None)
+                           & events.c.watches.contains(json.dumps(figure), autoescape=True)))
+        if term:
+            q = q.where(events.c.watches.contains(json.dumps(term), autoescape=True))
+        with self.engine.connect() as conn:
+            order = events.c.id.asc() if oldest_first else events.c.id.desc()
+            rows = conn.execute(q.order_by(order).limit(limit)).mappings().all()
+        return [(r["id"], utc(r["created_at"]), _row_event(r)) for r in rows]
+
+    def figure_history(self, figure: str) -> list[dict[str, Any]]:
+        """A figure's stored values in the order they were recorded: seed, observed and held
+        (for review) rows, with their origin."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(history).where(history.c.figure == figure)
+                                .order_by(history.c.id)).mappings().all()
+        return [dict(r) for r in rows]
+
+    def figure_rows(self) -> dict[str, dict[str, Any]]:
+        """Each stored figure's row (current value, when it last changed)."""
+        with self.engine.connect() as conn:
+            return {r["id"]: dict(r) for r in conn.execute(select(figures)).mappings()}
+
+    def item_counts(self) -> dict[str, int]:
+        """Items read per feed."""
+        with self.engine.connect() as conn:
+            return {f: int(n) for f, n in conn.execute(
+                select(items.c.feed, func.count()).group_by(items.c.feed))}
+
+    def outbox_rows(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The outbox's pending and failed deliveries, newest first (no bodies)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(outbox.c.id, outbox.c.channel, outbox.c.subject, outbox.c.status,
+                       outbox.c.attempts, outbox.c.next_attempt_at, outbox.c.last_error,
+                       outbox.c.created_at)
+                .where(outbox.c.status.in_(("pending", "failed")))
+                .order_by(outbox.c.id.desc()).limit(limit)).mappings().all()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["next_attempt_at"], d["created_at"] = utc(r["next_attempt_at"]), utc(r["created_at"])
+            out.append(d)
+        return out
+
+    def ping(self) -> None:
+        """One round trip to the database (the web server's /healthz)."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
 
     def event_feeds(self, last_id: int, upto: int) -> dict[int, str]:
         """The feed of each event with an id above `last_id` and at most `upto` ("" for an

@@ -18,3 +18,4 @@ def test_every_code_folder_is_packaged() -> None:
     assert folders <= listed, f"not in [tool.setuptools].packages: {sorted(folders - listed)}"
     data = cfg["package-data"]["monitor"]
     assert "migrations/script.py.mako" in data and "templates/*" in data and "demo_data/*" in data
+    assert "templates/web/*" in data  # the web pages' templates and stylesheet (issue 17)

@@ -20,7 +20,7 @@ REPLAY = ROOT / "tests" / "data" / "replay"
 
 def test_fresh_database_is_migrated(tmp_path: Path) -> None:
     s = open_store("sqlite:///a.db", tmp_path)
-    assert s.revision() == "0005" and s.heads() == {SCHEMA_HEAD}
+    assert s.revision() == "0006" and s.heads() == {SCHEMA_HEAD}
     with sqlite3.connect(tmp_path / "a.db") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
