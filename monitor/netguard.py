@@ -18,7 +18,6 @@ queries, which no pattern can tell from ordinary words).
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import re
 import socket
@@ -80,6 +79,8 @@ async def resolve_checked(host: str, port: int, allow_private: bool) -> list[str
         if not allow_private and is_internal_ip(literal):
             raise AddressRefused(f"refused: internal address {literal}")
         return [host]
+    import asyncio  # here: `replay` imports this module (through config) but never resolves
+
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     addresses: list[str] = []
     for info in infos:

@@ -21,7 +21,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from monitor.config import WatchlistConfig
-from monitor.digest import claimant_json, estimate_json
 from monitor.engine.pipeline import Engine
 from monitor.engine.watchlist import compile_watchlist
 from monitor.feeds import Backend, NotAFeed, order_items, parse_bytes
@@ -35,6 +34,8 @@ def event_json(ev: Event) -> dict[str, object]:
     """An event as the replay contract prints it."""
     if ev.kind == "match":
         return {"event": "match", "link": ev.link, "title": ev.title, "watches": list(ev.watches)}
+    from monitor.digest import claimant_json, estimate_json  # (not for matches: start-up)
+
     out: dict[str, object] = {"event": ev.kind}
     for key in REVISION_FIELDS:
         value = getattr(ev, key)

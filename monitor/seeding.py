@@ -127,7 +127,7 @@ def derive(wl: WatchlistConfig, files: Sequence[Path]) -> SeedResult:
         doc = document_date(text)
         item = Item(uid=source, title="", text=text, link=None, published=None, updated=None,
                     source=source, content_hash=content_hash("", text, None))
-        analysis = analyse(compiled, item)
+        analysis = analyse(compiled, item, exhaustive=True)  # its unattributed numbers too
         for reading in analysis.readings:
             claims: list[claiming.Claim | None] = []
             if any(a.figure for a in reading.attributions):

@@ -12,12 +12,22 @@ Pure: shared by the daemon, `replay`, `explain` and `seed`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from monitor.engine import scope as scoping
 from monitor.engine.scope import Mention, Scope
-from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Watchlist, phrase_of
+from monitor.engine.watchlist import (
+    Figure,
+    Phrase,
+    PhraseHit,
+    Tokenised,
+    Watchlist,
+    fold_fast,
+    phrase_of,
+    word_starts,
+)
 from monitor.engine.words import (
     BOTH,
     FORECAST,
@@ -31,7 +41,7 @@ from monitor.engine.words import (
 )
 from monitor.models import Quantity
 from monitor.numbers import CURRENCY_CODES
-from monitor.text import fold_text
+from monitor.text import TOKEN, fold_text
 
 _PART_BEFORE = {phrase_of(w) for w in PART_BEFORE}
 _PART_AFTER = {phrase_of(w) for w in PART_AFTER}
@@ -48,6 +58,111 @@ def _function_hits(sentence: str) -> list[PhraseHit]:
     folded = re.sub(r"[-'’]", " ", fold_text(sentence))
     return [PhraseHit(_FUNCTION[m.group(0)], m.start(), m.end(), 100.0)
             for m in _FUNCTION_RE.finditer(folded) if m.group(0) in _FUNCTION]
+
+
+# Every part and whole phrase, for the candidates' test (a figure whose words include one
+# may find it in any sentence).
+_FUNCTION_PHRASES = frozenset(_FUNCTION.values())
+# Units the number reader gives from signs and codes rather than a word of the sentence:
+# a figure counting in them may take a number of any sentence.
+_SIGNED_UNITS = frozenset({c.lower() for c in CURRENCY_CODES} | {"points"})
+_AFTER_DIGIT = re.compile(r"(?<=\d)[^\W\d_]+")  # "5km": a unit glued to its number
+
+
+def candidates(wl: Watchlist, item_phrases: frozenset[Phrase]) -> tuple[Figure, ...]:
+    """The figures a number of an item can be a value of, judged by the phrases found
+    anywhere in it (`item_phrases`, title included): a figure needs its subject somewhere in
+    the item (or, when it counts in a place, one of its measure, unit or cue words, which
+    with that place stand for the subject), and one of its cues if it has any. Every other
+    figure is refused for every number of the item ("no subject", "none of its cues"), so
+    the engine reads numbers and weighs figures only for these."""
+    if _FUNCTION_PHRASES.isdisjoint(wl.figure_index) and _FUNCTION_PHRASES.isdisjoint(wl.all_cues):
+        index = wl.figure_index
+        named = {f.id for p in item_phrases for f in index.get(p, ())}
+        if not named:
+            return ()
+        return tuple(f for f in wl.figures if f.id in named
+                     and (not f.cues or not item_phrases.isdisjoint(f.cues)))
+    found = item_phrases | _FUNCTION_PHRASES  # (a figure with a part or whole word)
+    return tuple(
+        f for f in wl.figures
+        if (not f.cues or not found.isdisjoint(f.cues))
+        and (not found.isdisjoint(f.subject)
+             or (bool(f.scope) and not found.isdisjoint(f.measure | f.unit | f.cues)))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """What a sentence must hold for one of an item's candidate figures to take a number of
+    it: a role word of theirs (unit, measure or cue, matched exactly), or a word that the
+    number reader could give as a unit they count in (a word of the sentence, or one glued
+    to a number: "5km"). Figures counting in money, percent or points (units read from
+    signs) open every sentence."""
+
+    words: frozenset[str]  # one-word units and people-counting cues of the candidates
+    phrases: frozenset[Phrase]  # their unit, measure and cue phrases
+    open: bool
+
+    @staticmethod
+    def of(figures: Sequence[Figure]) -> Gate:
+        words: set[str] = set()
+        phrases: set[Phrase] = set()
+        open_ = False
+        for f in figures:
+            words |= f.unit_words | f.cue_participles
+            roles = f.unit | f.measure | f.cues
+            phrases |= roles
+            open_ = open_ or f.percent or bool(f.unit_words & _SIGNED_UNITS) or bool(
+                roles & _FUNCTION_PHRASES)
+        return Gate(frozenset(words), frozenset(phrases), open_)
+
+    def _mine(self, wl: Watchlist, words: set[str]) -> set[str]:
+        """The words among these that stand for a candidate's unit word."""
+        look = wl.unit_words_of
+        return {w for w in wl.unit_tokens(words) if not self.words.isdisjoint(look(w))}
+
+    def passing(self, wl: Watchlist, text: str, spans: Sequence[tuple[int, int]],
+                hits: Sequence[Sequence[PhraseHit]], tok: Tokenised | None = None
+                ) -> list[bool]:
+        """For each sentence (`spans` of `text`, `hits` its phrases), whether it passes:
+        read on the whole text at once (every word of a text lies in one sentence; `tok`,
+        the text already folded and cut, if at hand)."""
+        if self.open:
+            return [True] * len(spans)
+        phrases = self.phrases
+        flags = [any(h.phrase in phrases and h.score >= 100 for h in hs) if hs else False
+                 for hs in hits]
+        folded = tok.folded if tok is not None else fold_fast(text)
+        starts = [s for s, _e in spans]
+        at: list[int] = []
+        for w in self._mine(wl, set(tok.words if tok is not None else TOKEN.findall(folded))):
+            at += word_starts(folded, w)
+        glued = [m for m in _AFTER_DIGIT.finditer(folded)]
+        if glued:
+            ok = self._mine(wl, {m.group(0) for m in glued})
+            at += [m.start() for m in glued if m.group(0) in ok]
+        for pos in at:
+            k = bisect_right(starts, pos) - 1
+            if k >= 0 and pos < spans[k][1]:
+                flags[k] = True
+        return flags
+
+    def anywhere(self, wl: Watchlist, text: str, tok: Tokenised | None,
+                 found: Sequence[tuple[Phrase, float]]) -> bool:
+        """Whether some sentence of `text` may pass (`found`: the whole text's phrases)."""
+        if self.open or any(p in self.phrases and score >= 100 for p, score in found):
+            return True
+        folded = tok.folded if tok is not None else fold_fast(text)
+        words = set(tok.words if tok is not None else TOKEN.findall(folded))
+        words.update(_AFTER_DIGIT.findall(folded))
+        return bool(self._mine(wl, words))
+
+    def passes(self, wl: Watchlist, sentence: str, hits: Sequence[PhraseHit]) -> bool:
+        """Whether one sentence passes (what `passing` says of it)."""
+        return self.passing(wl, sentence, [(0, len(sentence))], [hits])[0]
+
+
 MEASURE_WORDS = 12  # a measure word governs a number at most this many words before it
 _SAYS = re.compile(r"\b(?:according to|selon|d['’]après|said|says|say|told|estimates?|"
                    r"estime|estiment|a indiqué|indique|a annoncé|annonce|a recensé|recense|"
@@ -459,10 +574,12 @@ def attribute(
     hits: Sequence[PhraseHit] | None = None,
     explain: bool = True,
     ms: Sequence[Mention] | None = None,
+    figures: Sequence[Figure] | None = None,
 ) -> list[Attribution]:
     """For each quantity in `sentence`, the figure it is a value of, with the evidence.
     With explain=False, figures whose unit does not fit are not evaluated (the engine's
-    fast path: the verdict is the same, the evidence shorter)."""
+    fast path: the verdict is the same, the evidence shorter). `figures` (default all)
+    are the ones weighed: the engine passes its item's `candidates`."""
     if not found:
         return []
     if hits is None:
@@ -476,6 +593,7 @@ def attribute(
     bounds = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
     hard = [m.end() for m in re.finditer(r";|\.\s", sentence)]
     scoped = any(f.scope for f in wl.figures)
+    weighed = wl.figures if figures is None else figures
     out: list[Attribution] = []
     prev_np_hi = 0
     governed: dict[str, str] = {}  # figure -> measure word that governed the previous number
@@ -518,7 +636,7 @@ def attribute(
         looked = False  # past / expected: the same for every figure, read once if needed
         was: str | None = None
         forecast: re.Match[str] | None = None
-        for fig in wl.figures:
+        for fig in weighed:
             unit_ok = not fig.unit_words.isdisjoint(unit_tokens) or (
                 q.unit == "%" and fig.percent)
             if not unit_ok and unit_tokens:  # "1,300 evacuated", "12 blessés"

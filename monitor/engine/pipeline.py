@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 
 from monitor.engine import claimant as claiming
 from monitor.engine import scope as scoping
-from monitor.engine.attribute import Attribution, Context, attribute
+from monitor.engine.attribute import Attribution, Context, Gate, attribute, candidates
 from monitor.engine.judging import FigureState, Rule, claim_entry, judge
-from monitor.engine.watchlist import Figure, PhraseHit, Watchlist
+from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Tokenised, Watchlist, within
 from monitor.engine.words import CORRECTION
-from monitor.models import Estimate, Event, Item, Observation
+from monitor.models import Estimate, Event, Item, Observation, Quantity
 from monitor.numbers import quantities
 from monitor.text import sentences
 
@@ -47,14 +47,24 @@ class SentenceReading:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """Everything the engine read in one item: terms, figures it speaks of, observations."""
+    """Everything the engine read in one item: terms, figures it speaks of, observations.
+
+    `readings` holds every sentence with what was read in it when the analysis was
+    exhaustive (`explain`, `seed`); the engine's own analysis keeps only the sentences whose
+    numbers it read (those a candidate figure could take a number of)."""
 
     item: Item
-    language: str
+    read_language: str | None  # the language numbers were read in (None: none were read)
     terms: tuple[tuple[str, float], ...]
     figures: tuple[str, ...]
     readings: tuple[SentenceReading, ...]
     observations: tuple[Observation, ...]
+
+    @property
+    def language(self) -> str:
+        """The item's language (`fr` or `en`), guessed if no number was read."""
+        return self.read_language or self.item.language or guess_language(
+            self.item.title + "\n" + self.item.text)
 
     @property
     def watches(self) -> tuple[str, ...]:
@@ -65,52 +75,145 @@ def _mentions(wl: Watchlist, hits: Iterable[PhraseHit]) -> set[str]:
     """Figures whose subject, a unit or measure word and (if it has any) a cue occur together
     in one sentence, with none of its other sides ("Ukrainian" for Russian casualties)."""
     hits = list(hits)
-    names = {h.phrase for h in hits}
+    index = wl.subject_index
+    named = {f.id: f for h in hits for f in index.get(h.phrase, ())}
+    if not named:
+        return set()
     words = {h.phrase for h in hits if h.score >= 100}  # role words match exactly
     return {
         f.id
-        for f in wl.figures
-        if names & f.subject and words & (f.unit | f.measure) and (not f.cues or words & f.cues)
+        for f in named.values()
+        if words & (f.unit | f.measure) and (not f.cues or words & f.cues)
         and not words & f.not_subject
     }
 
 
-def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
+def _may_mention(wl: Watchlist, title: Sequence[PhraseHit],
+                 found: Sequence[tuple[Phrase, float]]) -> bool:
+    """Whether some sentence of the text could mention a figure (`_mentions`), judged on all
+    the phrases of the item at once: when not, its text need not be cut into sentences."""
+    names = {h.phrase for h in title} | {p for p, _s in found}
+    index = wl.subject_index
+    named = {f.id: f for p in names for f in index.get(p, ())}
+    if not named:
+        return False
+    words = {h.phrase for h in title if h.score >= 100} | {p for p, s in found if s >= 100}
+    return any(words & (f.unit | f.measure) and (not f.cues or words & f.cues)
+               for f in named.values())
+
+
+def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool = False
+            ) -> Analysis:
     """Read one item: its title is a sentence too, and the context of every other one (its
-    words, and its place when a sentence names none)."""
+    words, and its place when a sentence names none).
+
+    The engine's path (neither flag) does only the work that can change its observations:
+    the text is folded and cut into words once, matched only in sentences holding an anchor
+    word, and numbers are read only in sentences where one of the item's `candidates`
+    figures could take one. `exhaustive` (and `explain`) read every number of every
+    sentence against every figure, sentence by sentence, as `explain` and `seed` show them;
+    both give the same observations (tests/test_engine_speed.py compares them)."""
+    every = explain or exhaustive
+    title_scan = wl.matcher.scan(item.title) if item.title else None
+    # the title's phrases; their offsets are found only when a number of the item is read
+    title_hits: tuple[PhraseHit, ...] = tuple(
+        PhraseHit(p, 0, 0, score) for p, score in title_scan.phrases()) if title_scan else ()
+    spans: list[tuple[int, int]] | None = None
+    body_hits: list[tuple[PhraseHit, ...]] = []
+    tok: Tokenised | None = None
+    if every:
+        spans = sentences(item.text)
+        body_hits = [tuple(wl.matcher.find(item.text[s:e])) for s, e in spans]
+        figs = wl.figures
+    else:
+        tok = wl.matcher.tokenised(item.text)
+        scan = wl.matcher.find_all(tok) if tok is not None else None
+        whole = scan.phrases() if scan is not None else []
+        # the whole text's phrases hold every sentence's (and those across two, if any)
+        figs = candidates(wl, frozenset([h.phrase for h in title_hits] + [p for p, _s in whole]))
+        gate = Gate.of(figs) if figs else None
+        body_read = gate is not None and gate.anywhere(wl, item.text, tok, whole)
+        if gate is not None and not body_read and not (
+                item.title and gate.passes(wl, item.title, title_hits)):
+            figs = ()  # no sentence, title included, holds a word they count in
+        if scan is not None and (body_read or _may_mention(wl, title_hits, whole)
+                                 or scan.spans_sentences()):
+            spans = sentences(item.text)
+            body_hits = within(scan.hits(), spans)
+        elif whole:  # as found: each phrase lies in one sentence, and no figure needs which
+            if not figs:
+                return Analysis(item, None, *_watches(wl, title_hits, [*title_hits, *(
+                    PhraseHit(p, 0, 0, score) for p, score in whole)],
+                    _mentions(wl, title_hits)), (), ())
+            spans = []  # only the title is read: the body's phrases count for terms
+            body_hits = [tuple(PhraseHit(p, 0, 0, score) for p, score in whole)]
+        elif figs and not body_read:
+            spans = []
+    item_phrases = frozenset(h.phrase for hs in (title_hits, *body_hits) for h in hs)
+    if not every and figs:
+        figs = candidates(wl, item_phrases)
+    if not figs and not every:  # no figure can take any number of this item: matches only
+        named = _mentions(wl, title_hits).union(*(_mentions(wl, hs) for hs in body_hits if hs))
+        return Analysis(item, None, *_watches(
+            wl, title_hits, [*title_hits, *(h for hs in body_hits for h in hs)], named), (), ())
+    if spans is None:
+        spans = sentences(item.text)
+        body_hits = [()] * len(spans)
+    title_hits = tuple(title_scan.hits()) if title_scan else ()
+    title_only = not every and not spans  # no sentence of the body can give a value
+    gate = None if every else Gate.of(figs)
+    passing = (gate.passing(wl, item.text, spans, body_hits, tok)
+               if gate is not None and spans else [])
+    title_read = gate is None or not item.title or gate.passes(wl, item.title, title_hits)
     lang = item.language or guess_language(item.title + "\n" + item.text)
-    title_hits = tuple(wl.matcher.find(item.title)) if item.title else ()
     title_scope = scoping.UNBOUND
     if wl.places and item.title:
         title_scope = scoping.of_text(
             item.title, scoping.mentions(wl, item.title, title_hits, unknown=False), "title",
             wl.scope_places)
     chunks: list[tuple[str, bool]] = [(item.title, True)] if item.title else []
-    chunks += [(item.text[s:e], False) for s, e in sentences(item.text)]
-    found_hits = [title_hits if is_title else tuple(wl.matcher.find(sentence))
-                  for sentence, is_title in chunks]
-    item_phrases = frozenset(h.phrase for hs in found_hits for h in hs)
+    chunks += [(item.text[s:e], False) for s, e in spans]
+    found_hits = [title_hits, *body_hits] if item.title else body_hits
+    if title_only:
+        found_hits = found_hits[: len(chunks)]
     when = item.published or item.updated
     year = when.year if when else None
     context = Context(title_hits, title_scope, item_phrases=item_phrases, year=year)
     readings: list[SentenceReading] = []
     all_hits: list[PhraseHit] = list(title_hits)
+    if title_only:
+        all_hits += [h for hs in body_hits for h in hs]
     mentioned: set[str] = set(_mentions(wl, title_hits))
     observations: list[Observation] = []
     title_fixes = bool(item.title and CORRECTION.search(item.title))
     title_claim: str | None = None  # read when a body value has no claimant of its own
-    for (sentence, is_title), hits in zip(chunks, found_hits, strict=True):
+    read: dict[str, list[Quantity]] = {}  # a sentence repeated in an item is read once
+    for k, ((sentence, is_title), hits) in enumerate(zip(chunks, found_hits, strict=True)):
         if hits and not is_title:
             all_hits += hits
             mentioned |= _mentions(wl, hits)
-        found = quantities(sentence, lang)
+        if title_read if is_title else (gate is None or passing[k - bool(item.title)]):
+            found = read.get(sentence)
+            if found is None:
+                found = read[sentence] = quantities(sentence, lang)
+        elif wl.places and hits and not is_title:  # not read: only its place, for context
+            here = scoping.of_text(sentence, scoping.mentions(wl, sentence, hits, unknown=False),
+                                   "context", wl.scope_places)
+            if here.places:
+                context = replace(context, earlier_scope=here)
+            continue
+        else:
+            continue
         ms = None
         if wl.places:
-            ms = scoping.mentions(wl, sentence, hits, unknown=not is_title)
+            # unknown places bind numbers; only the watchlist's give context (`of_text`)
+            ms = scoping.mentions(wl, sentence, hits, unknown=not is_title and (
+                bool(found) or gate is None))
         atts: tuple[Attribution, ...] = ()
         if found:
             ctx = Context(item_phrases=item_phrases, year=year) if is_title else context
-            atts = tuple(attribute(wl, sentence, found, ctx, hits, explain, ms))
+            atts = tuple(attribute(wl, sentence, found, ctx, hits, explain, ms,
+                                   None if every else figs))
         if is_title and atts:  # (the title reads no title: its cues are its own clauses')
             context = replace(context, title_cued=frozenset(
                 (e.figure, float(a.quantity.value)) for a in atts for e in a.evidence
@@ -155,15 +258,25 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False) -> Analysis:
     observations = [o for o, h in zip(observations, head, strict=True)
                     if not h or o.figure in body.get(float(o.quantity.value), {o.figure})]
     observations.sort(key=lambda o: bool(item.title) and o.sentence == item.title)
-    # the watches its title names first: a digest lists related coverage under an item's
-    # first watch, and an item about Ussuriysk that says "north of Vladivostok" in passing
-    # is about Ussuriysk (issue 18: lines under a watch their headline does not name)
+    terms, figures = _watches(wl, title_hits, all_hits, mentioned)
+    return Analysis(item, lang, terms, figures, tuple(readings), tuple(observations))
+
+
+def _watches(wl: Watchlist, title_hits: Sequence[PhraseHit], hits: Sequence[PhraseHit],
+             mentioned: set[str]) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]:
+    """The terms among `hits` and the figures `mentioned`, the watches its title names first:
+    a digest lists related coverage under an item's first watch, and an item about
+    Ussuriysk that says "north of Vladivostok" in passing is about Ussuriysk (issue 18:
+    lines under a watch their headline does not name)."""
+    found = wl.terms_in(hits) if hits else []
+    if not found and not mentioned:
+        return (), ()
     in_title = {t.id for t, _s in wl.terms_in(title_hits)} | _mentions(wl, title_hits)
-    terms = tuple(sorted(((t.id, score) for t, score in wl.terms_in(all_hits)),
+    terms = tuple(sorted(((t.id, score) for t, score in found),
                          key=lambda ts: ts[0] not in in_title))
     figures = tuple(sorted((f.id for f in wl.figures if f.id in mentioned),
                            key=lambda fid: fid not in in_title))
-    return Analysis(item, lang, terms, figures, tuple(readings), tuple(observations))
+    return terms, figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +410,7 @@ class Engine:
     changes: dict[str, int] = field(default_factory=dict)
     matched: set[str] = field(default_factory=set)
     churn_skipped: int = 0  # edits of churning items skipped: they reported no figure
+    exhaustive: bool = False  # read every number of every item (see `analyse`): the reference
 
     def __post_init__(self) -> None:
         for f in self.wl.figures:
@@ -308,7 +422,7 @@ class Engine:
         changes = self.changes.get(item.uid, 0)
         if not should_judge(old, item.content_hash, changes):
             return []
-        analysis = analyse(self.wl, item)
+        analysis = analyse(self.wl, item, exhaustive=self.exhaustive)
         if old is not None:
             self.changes[item.uid] = changes + 1
         self.seen[item.uid] = item.content_hash

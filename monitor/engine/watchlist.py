@@ -3,15 +3,26 @@
 Matching works on folded word tokens (case and accents removed), so it respects word
 boundaries: `Koursk` and `Kursk's` match Kursk, `Kurdes` and `Kourou` do not. A text token
 matches a phrase token when it is equal, equal plus an inflection ending (`soldat` ->
-`soldats`, `coréen` -> `coréennes`) or minus a plural ending (`tué` -> `tués`), or fuzzily close (rapidfuzz ratio at or above the
-threshold, only for words of five letters or more). Each distinct token is looked up once
-and cached, so matching an item costs a dictionary lookup per word, not a fuzzy comparison
-of every term against the whole text.
+`soldats`, `coréen` -> `coréennes`) or minus a plural ending (`tué` -> `tués`), or fuzzily
+close (rapidfuzz ratio at or above the threshold, only for words of five letters or more).
+
+What keeps matching about as cheap with 500 watches as with 5 (issue 19):
+- each distinct text word is looked up once and cached (`phrase_matches`), then known as
+  standing for some phrase's anchor word (its longest) or not: a text is decided by set
+  operations on its words, and most texts and sentences hold no anchor word;
+- fuzzy scores are computed in C (rapidfuzz's `process.extract`), only against words of
+  phrases that accept a score below 100 (names; role words are matched exactly) and only
+  against those of a length that can reach the threshold;
+- an item's text is folded (`fold_fast`) and cut into words once and matched whole
+  (`find_all`); its hits are shared out among sentences afterwards (`within`), and their
+  character offsets are found only when a sentence needs them.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,7 +34,7 @@ from monitor.config import FigureConfig, WatchlistConfig
 from monitor.engine.words import FORECAST
 from monitor.models import HistoryEntry, as_number
 from monitor.numbers import CURRENCY_CODES, CURRENCY_SIGNS, CURRENCY_WORDS
-from monitor.text import TOKEN, fold_text, tokens
+from monitor.text import _FOLD, TOKEN, tokens  # (_FOLD: see _fold_table)
 
 Phrase = tuple[str, ...]
 SUFFIXES = ("s", "x", "e", "es", "n", "ns", "ne", "nes", "nne", "nnes", "en", "ens", "ennes")
@@ -65,14 +76,56 @@ class Matcher:
         for p in self.thresholds:
             a = max(range(len(p)), key=lambda k: (len(p[k]), k))
             self.by_anchor[p[a]].append((p, a))
-        self._anchored: dict[str, bool] = {}
-        self._cache: dict[str, dict[str, float]] = {}
+        # Only phrases with a threshold below 100 accept a fuzzy score: their words are the
+        # ones a text word is compared with when looking for phrases (`phrase_matches`);
+        # `token_matches` compares with every word (how the engine reads a number's unit).
+        self.fuzzy_vocab = sorted({tok for p, t in self.thresholds.items() if t < 100
+                                   for tok in p if len(tok) >= MIN_FUZZY_LEN})
+        # text words with an exact match: vocabulary words, with an ending added or removed
+        self._inflected = set(self.vocab)
+        for v in self.vocab:
+            if len(v) >= 3:
+                self._inflected |= {v + suf for suf in SUFFIXES}
+            self._inflected |= {v[: -len(suf)] for suf in ("s", "x", "e", "es")
+                                if v.endswith(suf) and len(v) - len(suf) >= 3}
+        self._cache: dict[str, dict[str, float]] = {}  # for phrases
+        self._full_cache: dict[str, dict[str, float]] = {}  # for units
+        # text words known to stand for some phrase's anchor word, and known not to
+        self._anchoring: set[str] = set()
+        self._plain: set[str] = set()
+        self._lock = threading.Lock()
+        self._by_length: dict[tuple[int, bool], list[str]] = {}
+
+    def _fuzzy_choices(self, n: int, phrases: bool) -> list[str]:
+        """The long vocabulary words (of fuzzy phrases only, with `phrases`) a word of `n`
+        letters can reach the floor score with: fuzz.ratio is at most 200 * min(n, m) /
+        (n + m), so lengths far apart never score (the list keeps the vocabulary's order,
+        so ties come out as from the whole list)."""
+        got = self._by_length.get((n, phrases))
+        if got is None:
+            got = [w for w in (self.fuzzy_vocab if phrases else self.long_vocab)
+                   if 200.0 * min(n, len(w)) / (n + len(w)) >= self.floor - 1e-9]
+            self._by_length[(n, phrases)] = got
+        return got
 
     def token_matches(self, tok: str) -> dict[str, float]:
         """Vocabulary words this text word stands for, with scores (cached)."""
+        hit = self._full_cache.get(tok)
+        if hit is not None:
+            return hit
+        return self._matches(tok, False, self._full_cache)
+
+    def phrase_matches(self, tok: str) -> dict[str, float]:
+        """`token_matches` less the fuzzy matches of words no phrase could take with a score
+        below 100 (those of phrases matched exactly): what finding phrases needs. The same
+        hits come out, for a fraction of the comparisons."""
         hit = self._cache.get(tok)
         if hit is not None:
             return hit
+        return self._matches(tok, True, self._cache)
+
+    def _exact(self, tok: str) -> dict[str, float]:
+        """The vocabulary words this text word is, with an ending added or removed."""
         out: dict[str, float] = {}
         if tok in self.vocab:
             out[tok] = 100.0
@@ -84,65 +137,258 @@ class Matcher:
             for suf in ("s", "x", "e", "es"):
                 if tok + suf in self.vocab:
                     out.setdefault(tok + suf, 100.0)
-        if len(tok) >= MIN_FUZZY_LEN and self.long_vocab:
-            for word, score, _i in process.extract(
-                tok, self.long_vocab, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None
-            ):
-                out.setdefault(word, float(score))
+        return out
+
+    def _matches(self, tok: str, phrases: bool, cache: dict[str, dict[str, float]]
+                 ) -> dict[str, float]:
+        out = self._exact(tok) if tok in self._inflected else {}
+        if len(tok) >= MIN_FUZZY_LEN:
+            choices = self._fuzzy_choices(len(tok), phrases)
+            if choices:
+                for word, score, _i in process.extract(
+                    tok, choices, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None
+                ):
+                    out.setdefault(word, float(score))
         result = out or _EMPTY
-        if len(self._cache) > CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[tok] = result
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        cache[tok] = result
         return result
 
-    def _anchors(self, tok: str) -> bool:
-        """Whether this text word stands for a phrase's anchor word (cached)."""
-        found = any(w in self.by_anchor for w in self.token_matches(tok))
-        if len(self._anchored) > CACHE_LIMIT:
-            self._anchored.clear()
-        self._anchored[tok] = found
-        return found
+    def matches_among(self, tok: str, words: frozenset[str],
+                      choices: Sequence[str] | None = None) -> frozenset[str]:
+        """`token_matches(tok)` restricted to `words` (vocabulary words), comparing with
+        those words only (`choices`: those of them a word of this length can reach)."""
+        hit = self._full_cache.get(tok)
+        if hit is not None:
+            return words.intersection(hit)
+        out = words.intersection(self._exact(tok)) if tok in self._inflected else set()
+        n = len(tok)
+        if n >= MIN_FUZZY_LEN:
+            if choices is None:
+                choices = [w for w in words if len(w) >= MIN_FUZZY_LEN
+                           and 200.0 * min(n, len(w)) / (n + len(w)) >= self.floor - 1e-9]
+            if choices:
+                out |= {w for w, _score, _i in process.extract(
+                    tok, choices, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None)}
+        return frozenset(out)
+
+    def anchored(self, words: Iterable[str]) -> set[str]:
+        """The words among these that stand for a phrase's anchor word (empty: none). Every
+        new word is looked up (and remembered), so the next call answers from sets."""
+        distinct = set(words)
+        with self._lock:  # (judging threads share the sets; one may empty them)
+            if len(self._plain) + len(self._anchoring) > CACHE_LIMIT:
+                self._plain.clear()
+                self._anchoring.clear()
+            new = distinct.difference(self._plain, self._anchoring)
+            for tok in new:
+                if any(w in self.by_anchor for w in self.phrase_matches(tok)):
+                    self._anchoring.add(tok)
+                else:
+                    self._plain.add(tok)
+            return self._anchoring & distinct
 
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
-        folded = fold_text(text)
+        scan = self.scan(text)
+        return scan.hits() if scan is not None else []
+
+    def scan(self, text: str) -> Scan | None:
+        """`find_all` of a text not yet tokenised; None when it holds no phrase."""
+        folded = fold_fast(text)
         words = TOKEN.findall(folded)
-        known = self._anchored.get
-        # most sentences hold no anchor word: decided on plain strings, one lookup a word
-        if not any(f or (f is None and self._anchors(t)) for t in words for f in (known(t),)):
-            return []
-        cache = self._cache
-        look = self.token_matches
-        matches = [m if (m := cache.get(t)) is not None else look(t) for t in words]
-        spans: list[tuple[int, int]] = []
-        hits: list[PhraseHit] = []
-        for i, here in enumerate(matches):
-            if not here:
-                continue
+        # most sentences hold no anchor word: decided on plain strings, one set operation
+        present = self.anchored(words)
+        if not present:
+            return None
+        scan = self.find_all(Tokenised(folded, words, frozenset(present)))
+        return scan if scan.found else None
+
+    def tokenised(self, text: str) -> Tokenised | None:
+        """`text` folded and cut into words once, for `find_all`; None when no word of it
+        stands for an anchor word (then no part of it holds a phrase)."""
+        folded = fold_fast(text)
+        words = TOKEN.findall(folded)
+        present = self.anchored(words)
+        if not present:
+            return None
+        return Tokenised(folded, words, frozenset(present))
+
+    def find_all(self, tok: Tokenised) -> Scan:
+        """The phrases of a whole tokenised text, looked for from each word that stands for
+        an anchor word, in text order: what `find` gives for it, without folding or
+        cutting it again (`Scan.hits`)."""
+        look = self.phrase_matches
+        by_anchor = self.by_anchor
+        words = tok.words
+        n_words = len(words)
+        where: dict[str, list[int]] = {}  # anchor word -> its indexes
+        if len(tok.anchors) > 4:  # one pass over the words
+            anchors = tok.anchors
+            for i in [i for i, w in enumerate(words) if w in anchors]:
+                where.setdefault(words[i], []).append(i)
+        else:  # a search per anchor word, in C
+            for w in tok.anchors:
+                at: list[int] = []
+                where[w] = at
+                i = -1
+                while True:
+                    try:
+                        i = words.index(w, i + 1)
+                    except ValueError:
+                        break
+                    at.append(i)
+        found: list[tuple[Phrase, int, int, float]] = []  # phrase, first and last word
+        for i in sorted(i for at in where.values() for i in at):
+            here = look(words[i])
             for word, score in here.items():
-                for phrase, a in self.by_anchor.get(word, ()):
+                for phrase, a in by_anchor.get(word, ()):
                     start, n = i - a, len(phrase)
-                    if start < 0 or start + n > len(matches):
+                    if start < 0 or start + n > n_words:
                         continue
                     worst = score
                     for k in range(n):
                         if k == a:
                             continue
-                        got = matches[start + k].get(phrase[k])
+                        got = look(words[start + k]).get(phrase[k])
                         if got is None:
                             worst = -1
                             break
                         worst = min(worst, got)
                     if worst >= self.thresholds[phrase]:
-                        if not spans:
-                            spans = [m.span() for m in TOKEN.finditer(folded)]
-                        hits.append(PhraseHit(phrase, spans[start][0], spans[start + n - 1][1],
-                                              worst))
-        hits.sort(key=lambda h: (h.start, h.end))
-        return hits
+                        found.append((phrase, start, start + n - 1, worst))
+        found.sort(key=lambda f: (f[1], f[2]))  # as hits sort by (start, end)
+        return Scan(tok, found, where)
 
 
+@dataclass(slots=True)
+class Scan:
+    """The phrases found in a whole text (`Matcher.find_all`), by word indexes."""
+
+    tok: Tokenised
+    found: list[tuple[Phrase, int, int, float]]  # phrase, first and last word, score
+    where: dict[str, list[int]]  # anchor word -> its indexes
+    _hits: list[PhraseHit] | None = None
+
+    def phrases(self) -> list[tuple[Phrase, float]]:
+        """(phrase, score) of every hit, in the order of `hits`."""
+        return [(f[0], f[3]) for f in self.found]
+
+    def hits(self) -> list[PhraseHit]:
+        """The hits with their character offsets in the text (what `find` gives)."""
+        if self._hits is None:
+            at = _offsets(self.tok.folded, self.tok.words,
+                          {k for f in self.found for k in (f[1], f[2])}, self.where)
+            self._hits = [PhraseHit(phrase, at[first][0], at[last][1], worst)
+                          for phrase, first, last, worst in self.found]
+        return self._hits
+
+    def spans_sentences(self) -> bool:
+        """Whether a phrase of several words may run across two sentences: only where a
+        sentence may end inside it (`_ENDS`)."""
+        multi = [f for f in self.found if f[2] > f[1]]
+        if not multi:
+            return False
+        at = _offsets(self.tok.folded, self.tok.words, {k for f in multi for k in (f[1], f[2])},
+                      self.where)
+        return any(_ENDS.search(self.tok.folded, at[f[1]][0], at[f[2]][1]) for f in multi)
+
+
+# Where a sentence may end (`text.sentences`: a line break, or . ! ? … and closing marks
+# before a space): "U.S." or "3.5" inside a phrase is no end.
+_ENDS = re.compile(r"\n|[.!?…][.!?…\"”»'’)\]]*\s")
+
+
+def within(hits: Sequence[PhraseHit], spans: Sequence[tuple[int, int]]
+           ) -> list[tuple[PhraseHit, ...]]:
+    """`hits` of a whole text shared out among its (start, end) spans, in order and not
+    overlapping (its sentences), with offsets from each span's start: for each span, what
+    `find` gives for it alone (every word of a text lies in one sentence, so only phrases
+    running across two are dropped)."""
+    out: list[list[PhraseHit]] = [[] for _ in spans]
+    starts = [s for s, _e in spans]
+    for h in hits:
+        k = bisect_right(starts, h.start) - 1
+        if k >= 0 and h.end <= spans[k][1]:
+            s = spans[k][0]
+            out[k].append(PhraseHit(h.phrase, h.start - s, h.end - s, h.score))
+    return [tuple(hs) for hs in out]
+
+
+@dataclass(frozen=True, slots=True)
+class Tokenised:
+    """A text folded, with its words (see `Matcher.tokenised`)."""
+
+    folded: str
+    words: list[str]
+    anchors: frozenset[str]  # its words that stand for an anchor word
+
+
+
+
+def _fold_table() -> str:
+    """`fold_text`'s table as a string indexed by code point: str.translate reads it twice as
+    fast as the dict (code points past its end are left as they are, as the dict leaves
+    them)."""
+    table = list(map(chr, range(max(_FOLD) + 1)))
+    for code, folded in _FOLD.items():
+        table[code] = folded
+    return "".join(table)
+
+
+_FOLD_TABLE = _fold_table()
+_ASCII_IS_LOWER = all(_FOLD_TABLE[i] == chr(i).lower() for i in range(128))
+
+
+def fold_fast(text: str) -> str:
+    """`fold_text(text)`, faster: plain lowercasing for ASCII text."""
+    if _ASCII_IS_LOWER and text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
+
+
+def _word_at(word: str) -> re.Pattern[str]:
+    """`word` ending a word (led by the word itself, so re finds it with a fast search; the
+    character before it is tested apart)."""
+    pat = _WORD_PATTERNS.get(word)
+    if pat is None:
+        if len(_WORD_PATTERNS) > CACHE_LIMIT:
+            _WORD_PATTERNS.clear()
+        pat = _WORD_PATTERNS[word] = re.compile(rf"{re.escape(word)}(?![^\W_])")
+    return pat
+
+
+_WORD_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def word_starts(folded: str, word: str) -> list[int]:
+    """Where `word` stands as a whole word in a folded text, in order."""
+    return [p for m in _word_at(word).finditer(folded)
+            if not (p := m.start()) or not folded[p - 1].isalnum()]
 _EMPTY: dict[str, float] = {}
+
+
+def _offsets(folded: str, words: list[str], needed: Iterable[int],
+             where: dict[str, list[int]]) -> dict[int, tuple[int, int]]:
+    """(start, end) in `folded` of the words at these indexes, found by searching for each
+    word rather than cutting the whole text again: the k-th occurrence of a word standing
+    between non-word characters is the k-th word of the text equal to it. `where` gives
+    the indexes of some words (the rank of the others is counted)."""
+    if len(folded) < 300:  # a title: cutting it again costs less than searching
+        spans = [m.span() for m in TOKEN.finditer(folded)]
+        return {j: spans[j] for j in needed}
+    out: dict[int, tuple[int, int]] = {}
+    starts: dict[str, list[int]] = {}
+    for j in needed:
+        w = words[j]
+        at = where.get(w)
+        rank = bisect_left(at, j) if at is not None else words[:j].count(w)
+        pos = starts.get(w)
+        if pos is None:
+            pos = starts[w] = word_starts(folded, w)
+        out[j] = (pos[rank], pos[rank] + len(w))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,12 +579,18 @@ class Watchlist:
                 return f
         raise KeyError(fid)
 
-    def places_in(self, hits: Sequence[PhraseHit]) -> list[tuple[str, PhraseHit]]:
-        """(place id, hit) for every hit that names a place, in text order."""
+    @cached_property
+    def place_phrases(self) -> dict[Phrase, str]:
+        """Phrase -> id of the (first) place it names."""
         by_phrase: dict[Phrase, str] = {}
         for place in self.places:
             for p in place.phrases:
                 by_phrase.setdefault(p, place.id)
+        return by_phrase
+
+    def places_in(self, hits: Sequence[PhraseHit]) -> list[tuple[str, PhraseHit]]:
+        """(place id, hit) for every hit that names a place, in text order."""
+        by_phrase = self.place_phrases
         return sorted(((by_phrase[h.phrase], h) for h in hits if h.phrase in by_phrase),
                       key=lambda x: x[1].start)
 
@@ -355,12 +607,93 @@ class Watchlist:
     def terms_in(self, hits: Sequence[PhraseHit]) -> list[tuple[Term, float]]:
         """Terms with at least one variant among `hits`, with the best score."""
         found = {h.phrase: h.score for h in hits}
+        index = self._term_index
+        named = sorted({k for p in found for k in index.get(p, ())})
         out = []
-        for term in self.terms:
-            scores = [found[p] for p in term.phrases if p in found]
-            if scores:
-                out.append((term, max(scores)))
+        for k in named:
+            term = self.terms[k]
+            out.append((term, max(found[p] for p in term.phrases if p in found)))
         return out
+
+    @cached_property
+    def _term_index(self) -> dict[Phrase, tuple[int, ...]]:
+        """Phrase -> positions of the terms it is a variant of."""
+        index: dict[Phrase, list[int]] = defaultdict(list)
+        for k, term in enumerate(self.terms):
+            for p in term.phrases:
+                index[p].append(k)
+        return {p: tuple(ks) for p, ks in index.items()}
+
+    @cached_property
+    def figure_index(self) -> dict[Phrase, tuple[Figure, ...]]:
+        """Phrase -> the figures whose subject holds it, or that count in a place and hold it
+        among their measure, unit and cue words (see `attribute.candidates`)."""
+        index: dict[Phrase, list[Figure]] = defaultdict(list)
+        for f in self.figures:
+            keys = set(f.subject) | (f.measure | f.unit | f.cues if f.scope else set())
+            for p in keys:
+                index[p].append(f)
+        return {p: tuple(fs) for p, fs in index.items()}
+
+    @cached_property
+    def subject_index(self) -> dict[Phrase, tuple[Figure, ...]]:
+        """Phrase -> the figures whose subject holds it."""
+        index: dict[Phrase, list[Figure]] = defaultdict(list)
+        for f in self.figures:
+            for p in f.subject:
+                index[p].append(f)
+        return {p: tuple(fs) for p, fs in index.items()}
+
+    @cached_property
+    def all_cues(self) -> frozenset[Phrase]:
+        return frozenset(p for f in self.figures for p in f.cues)
+
+    @cached_property
+    def _unit_vocab(self) -> frozenset[str]:
+        return frozenset(w for f in self.figures for w in f.unit_words | f.cue_participles)
+
+    @cached_property
+    def _unit_cache(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    @cached_property
+    def _unit_seen(self) -> tuple[set[str], set[str], threading.Lock]:
+        # text words that stand for some unit word, those that do not, and their lock
+        return set(), set(), threading.Lock()
+
+    def unit_tokens(self, words: set[str]) -> set[str]:
+        """The words among these that stand for some figure's one-word unit or people-counting
+        cue (`unit_words_of` not empty): set operations on the words seen before."""
+        yes, no, lock = self._unit_seen
+        with lock:
+            if len(yes) + len(no) > CACHE_LIMIT:
+                yes.clear()
+                no.clear()
+            for w in words - yes - no:
+                (yes if self.unit_words_of(w) else no).add(w)
+            return words & yes
+
+    def unit_words_of(self, tok: str) -> frozenset[str]:
+        """The figures' one-word units and people-counting cues among
+        `matcher.token_matches(tok)` (cached; compared with those words only)."""
+        got = self._unit_cache.get(tok)
+        if got is None:
+            if len(self._unit_cache) > CACHE_LIMIT:
+                self._unit_cache.clear()
+            n = len(tok)
+            choices = self._unit_choices.get(n)
+            if choices is None:
+                floor = self.matcher.floor
+                choices = self._unit_choices[n] = [
+                    w for w in sorted(self._unit_vocab) if len(w) >= MIN_FUZZY_LEN
+                    and 200.0 * min(n, len(w)) / (n + len(w)) >= floor - 1e-9]
+            got = self._unit_cache[tok] = self.matcher.matches_among(tok, self._unit_vocab,
+                                                                     choices)
+        return got
+
+    @cached_property
+    def _unit_choices(self) -> dict[int, list[str]]:
+        return {}  # word length -> the long unit words a word of that length can reach
 
 
 def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
