@@ -30,7 +30,7 @@ import subprocess
 import time
 
 import feedparser
-from _corpus import ROOT, feed_files
+from _corpus import ROOT, best_of, feed_files
 
 from monitor.config import load_watchlist
 from monitor.engine.pipeline import Engine
@@ -51,12 +51,7 @@ def _pipeline(wl: Watchlist, items: list[Item]) -> tuple[float, int]:
         return sum(len(engine.process(it)) for it in items)
 
     events = run()
-    best = float("inf")
-    for _ in range(ROUNDS):
-        t0 = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - t0)
-    return best, events
+    return best_of(run, ROUNDS), events
 
 
 def _matching(wl: Watchlist, items: list[Item]) -> float:
@@ -72,12 +67,7 @@ def _matching(wl: Watchlist, items: list[Item]) -> float:
                 m.find_all(tok).phrases()
 
     run()
-    best = float("inf")
-    for _ in range(ROUNDS):
-        t0 = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - t0)
-    return best
+    return best_of(run, ROUNDS)
 
 
 def _process(cmd: list[str]) -> float:
