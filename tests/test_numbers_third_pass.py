@@ -318,3 +318,22 @@ def test_stock_index_names_hold_no_number(text: str, lang: str,
 ])
 def test_no_range_across_units(text: str, lang: str, want: list[tuple[object, ...]]) -> None:
     assert [(q.value, q.low, q.unit) for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # a change said across its noun phrase: the new value takes the old one as previous
+    ("Maisonnet revised down to 8.6 million the number of customer accounts whose data was "
+     "stolen, from nearly 9 million, after removing duplicates.", "en",
+     [(8_600_000, 9_000_000), (9_000_000, None)]),
+    ("La mobilisation a reculé samedi à 963 000 manifestants dans toute la France selon le "
+     "ministère, contre 1,24 million mardi.", "fr", [(963_000, 1_240_000), (1_240_000, None)]),
+    ("Le groupe a relevé à 15 200 le nombre de postes supprimés en Europe, contre 14 000.", "fr",
+     [(15_200, 14_000), (14_000, None)]),
+    # no change verb before "to": two values, no change
+    ("The ministry counted 45 people in the province, from 30 villages.", "en",
+     [(45, None), (30, None)]),
+    ("Il y a 45 blessés dans la province, contre 30 morts.", "fr", [(45, None), (30, None)]),
+])
+def test_a_change_across_its_noun_phrase(text: str, lang: str,
+                                         want: list[tuple[object, ...]]) -> None:
+    assert [(q.value, q.previous) for q in quantities(text, lang)] == want
