@@ -204,7 +204,10 @@ def build(
     latest: dict[str, Event] = {}  # the figure's last event: its estimates are the newest
     for ev in events:
         if ev.kind in ("revision", "correction", "corroboration", "competing") and ev.figure:
-            by_series.setdefault((ev.figure, ev.claimant), []).append(ev)
+            # a name read but not declared ("?Xunta") is judged with the unattributed
+            # values: one block with them, whatever names the reports gave
+            series_of = "" if ev.claimant.startswith("?") else ev.claimant
+            by_series.setdefault((ev.figure, series_of), []).append(ev)
             latest[ev.figure] = ev
     far = datetime.max.replace(tzinfo=UTC)
     for (fig, claimant), evs in by_series.items():

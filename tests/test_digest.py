@@ -222,3 +222,25 @@ def test_related_items_that_name_the_watch_in_their_title_come_first() -> None:
         "Moscow sends reinforcements to the border",  # two outlets
         "Ukraine holds ground in the east",
     ]
+
+
+def test_names_read_but_not_declared_share_the_unattributed_block() -> None:
+    """'?Xunta' and '?Xunta de Galicia' are judged as one series (the unattributed one):
+    the digest shows one block for them, with that series' history, not one per name."""
+    def ev(kind: str, value: int, day: int, who: str, previous: int | None) -> Event:
+        return Event(kind, f"https://x.example/{day}", f"Galicia {value}", f"S{day}",
+                     datetime(2025, 8, day, tzinfo=UTC), figure="ha", label="Hectares",
+                     value=value, previous=previous, unit="ha", quote=f"{value} ha",
+                     item_uid=str(day), claimant=who, claimant_label=who.lstrip("?"))
+
+    history = (HistoryEntry(14_700, date="2025-08-16", claimant="?Xunta"),
+               HistoryEntry(30_000, date="2025-08-18", claimant="?Xunta"),
+               HistoryEntry(27_400, date="2025-08-19", claimant="?Xunta de Galicia"))
+    events = [ev("revision", 30_000, 18, "?Xunta", 14_700),
+              ev("correction", 27_400, 19, "?Xunta de Galicia", 30_000)]
+    d = build("desk", "en", events, {"ha": history}, 8, NOW, range(1, 3))
+    assert len(d.revisions) == 1
+    (r,) = d.revisions
+    assert (r.kind, r.previous, r.value, r.claimant_label) == ("correction", 30_000, 27_400,
+                                                               "Xunta de Galicia")
+    assert [h.value for h in r.history] == [14_700, 30_000, 27_400]
