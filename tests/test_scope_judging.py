@@ -361,3 +361,34 @@ def test_a_measure_word_and_the_figure_s_place_stand_for_its_subject(
 def test_a_clause_without_a_place_takes_the_earlier_clauses(
         text: str, want: list[tuple[float, str | None]]) -> None:
     assert [(v, f) for v, f in read(text) if f] == want
+
+
+def test_a_group_in_a_figures_scope_counts_as_its_parts_together() -> None:
+    """A figure counting in a group (`scope = ["all"]`, the group home) takes a number that
+    names no place (home: the group, its parts jointly) or names the group, and leaves one
+    country's number out (the breach story: "Germany: 31,000 customers still locked out")."""
+    cfg = WatchlistConfig.model_validate({
+        "places": [
+            {"id": "fr", "variants": ["France", "French"]},
+            {"id": "de", "variants": ["Germany", "Allemagne"]},
+            {"id": "all", "label": "All markets", "variants": ["Europe"], "parts": ["fr", "de"],
+             "home": True},
+        ],
+        "figures": [{"id": "locked", "label": "Locked out", "subject": ["customers", "clients"],
+                     "unit": ["customers", "clients"], "cues": ["locked", "bloqués"],
+                     "scope": ["all"]}],
+    })
+    wl = compile_watchlist(cfg)
+
+    def read_one(text: str) -> list[tuple[float, str | None]]:
+        item = Item(uid="u", title="Retailer", text=text, link="https://news.example/1",
+                    published=datetime(2026, 4, 1, tzinfo=UTC), updated=None, source="Desk",
+                    content_hash="h")
+        a = analyse(wl, item, explain=True)
+        return [(x.quantity.value, x.figure) for r in a.readings if r.text != "Retailer"
+                for x in r.attributions]
+
+    assert read_one("31,000 customers are still locked out.") == [(31000, "locked")]
+    assert read_one("En Europe, 31 000 clients restent bloqués.") == [(31000, "locked")]
+    assert read_one("Germany: 31,000 customers are still locked out.") == [(31000, None)]
+    assert read_one("En Allemagne, 31 000 clients restent bloqués.") == [(31000, None)]

@@ -713,6 +713,8 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
             thresholds[p] = min(thresholds.get(p, 100.0), default)
         places.append(Place(pc.id, pc.label or pc.id, phrases))
     figures = []
+    # a group in a figure's scope counts as its parts together, as a number bound to it does
+    parts_of = {pc.id: pc.parts for pc in cfg.places if pc.parts}
     for f in cfg.figures:
         units = unit_keys(f.unit)
         fig = Figure(
@@ -728,7 +730,7 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
             tolerance=f.tolerance,
             history=_history(f),
             measure=_phrases(f.measure),
-            scope=frozenset(f.scope),
+            scope=frozenset(x for p in f.scope for x in (parts_of.get(p) or [p])),
             only_rises=f.only_rises,
             review_factor=(f.review_factor if f.review_factor is not None
                            else cfg.judging.review_factor),
