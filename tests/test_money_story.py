@@ -192,3 +192,24 @@ def test_a_titles_cue_that_governs_its_own_value_does_not_lend_itself(
 ])
 def test_than_expected_is_no_expectation(text: str) -> None:
     assert values(text) == [90_000_000_000]
+
+
+RATE = compile_watchlist(WatchlistConfig.model_validate({"figures": [{
+    "id": "rate", "label": "Share of samples above the threshold", "subject": ["samples",
+    "prélèvements"], "unit": ["%"], "cues": ["exceed", "dépassent"],
+}]}))
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a count before the rate it gives is no rate, though a cue that is a participle follows
+    # it (such cues give a count its unit: "1,300 evacuated")
+    ("Of 346 samples, 64 exceed the threshold, or 18.5%.", [18.5]),
+    ("Sur 346 prélèvements, 64 dépassent la valeur de référence, soit 18,5 %.", [18.5]),
+])
+def test_a_percentage_figure_takes_no_bare_count(text: str, want: list[float]) -> None:
+    item = Item(uid="u", title="Samples", text=text, link="https://news.example/1",
+                published=datetime(2026, 10, 1, tzinfo=UTC), updated=None, source="Desk",
+                content_hash="h")
+    a = analyse(RATE, item, explain=True)
+    assert [x.quantity.value for r in a.readings if r.text != "Samples"
+            for x in r.attributions if x.figure == "rate"] == want

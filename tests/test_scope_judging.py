@@ -392,3 +392,17 @@ def test_a_group_in_a_figures_scope_counts_as_its_parts_together() -> None:
     assert read_one("En Europe, 31 000 clients restent bloqués.") == [(31000, "locked")]
     assert read_one("Germany: 31,000 customers are still locked out.") == [(31000, None)]
     assert read_one("En Allemagne, 31 000 clients restent bloqués.") == [(31000, None)]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a joint word names the two places together, in both languages, with other nouns of
+    # places than countries: the joint figure takes it, not one place's
+    ("In Belgium, 300 people died across the two departments.", [(300, "deaths-all")]),
+    ("In Belgium, 300 people died in two provinces.", [(300, "deaths-all")]),
+    ("En Belgique, 300 personnes sont mortes dans deux départements.", [(300, "deaths-all")]),
+    ("300 people died in both states, Belgian officials said.", [(300, "deaths-all")]),
+    # "the two countries" as a subject is no place
+    ("In Belgium, 300 people died, the two countries said.", [(300, "deaths-be")]),
+])
+def test_joint_words_for_any_two_places(text: str, want: list[tuple[float, str | None]]) -> None:
+    assert [(v, f) for v, f in read(text) if v == 300] == want

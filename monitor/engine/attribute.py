@@ -639,7 +639,9 @@ def attribute(
         for fig in weighed:
             unit_ok = not fig.unit_words.isdisjoint(unit_tokens) or (
                 q.unit == "%" and fig.percent)
-            if not unit_ok and unit_tokens:  # "1,300 evacuated", "12 blessés"
+            if not unit_ok and unit_tokens and not fig.percent:  # "1,300 evacuated"
+                # (a count's participle; a percentage is written with its sign or word:
+                # "64 dépassent ..., soit 18,5 %" gives the rate 18.5, not 64)
                 unit_ok = not fig.cue_participles.isdisjoint(unit_tokens)
             if not unit_ok and q.unit is not None:  # "2,310 suspected cholera cases"
                 unit_ok = bool(_in(exact, fig.unit, q.end, np_hi))

@@ -18,10 +18,12 @@ WHOLE_WORDS = ("dont", "including", "among them", "parmi lesquels", "parmi eux",
                "of whom", "of which", "among whom")
 
 # Words that make a number the joint total of every place the figure counts in.
-_BOTH = (r"(?:(?:in |on |across )?both (?:countries|islands|regions|provinces|territories|"
-         r"sides of the border)|(?:dans|sur|pour) les deux (?:pays|îles|régions|provinces|"
-         r"territoires|départements)|des deux (?:pays|îles|régions|côtés de la frontière)|"
-         r"de part et d['’]autre de la frontière|across (?:the )?(?:two|both) countries)")
+_UNITS_EN = (r"(?:countries|islands|regions|provinces|territories|states|counties|départements|"
+             r"departments|sides of the border)")
+_UNITS_FR = r"(?:pays|îles|régions|provinces|territoires|départements|États|comtés)"
+_BOTH = (rf"(?:(?:in |on |across |for )?both {_UNITS_EN}|(?:in|on|across|for) (?:the )?two "
+         rf"{_UNITS_EN}|(?:dans|sur|pour|aux) (?:les )?deux {_UNITS_FR}|des deux (?:{_UNITS_FR[3:-1]}|"
+         r"côtés de la frontière)|de part et d['’]autre de la frontière)")
 # "in three countries": more places than any figure's pair: bound to somewhere else
 MANY = re.compile(r"\b(?:in |dans |across |à travers )?(?:three|four|five|several|many|"
                   r"trois|quatre|cinq|plusieurs) (?:countries|pays|nations|islands|îles)\b",
