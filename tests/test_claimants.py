@@ -354,3 +354,16 @@ def test_a_figure_can_take_no_claimants_or_only_some(tmp_path: Path) -> None:
     assert run(wl("claimants = []\n")) == [("revision", ""), ("corroboration", "")]
     with pytest.raises(ConfigError, match=r"figures\[0\]\.claimants\[0\]: 'cnil' is not the id"):
         wl('claimants = ["cnil"]\n')
+
+
+def test_a_slipped_digit_is_held_whichever_series_gave_the_value() -> None:
+    # the health agency's series stands at 250; an unattributed correction gives 231; the
+    # agency's "2 310" is 231 with a slipped digit: held for review, not a revision
+    s = seeded((250, "ars"))
+    s, verdict, _ = judge(s, obs(231, "", source="B", day=2), Rule(), says_correction=True)
+    assert verdict == "revision"  # (not only_rises: a lower value is a revision here)
+    s, verdict, _ = judge(s, obs(2310, "ars", source="C", day=3), Rule())
+    assert verdict == "held_for_review"
+    # without the unattributed 231 the agency's 2,310 is nine times its 250: a revision
+    s2 = seeded((250, "ars"))
+    assert judge(s2, obs(2310, "ars", source="C", day=3), Rule())[1] == "revision"

@@ -256,14 +256,17 @@ def _far(value: Number, current: Number, factor: float) -> bool:
     return ratio >= factor or ratio <= 1 / factor  # a slipped digit is exactly x10
 
 
-def _slipped_digit(value: Number, state: FigureState) -> bool:
+def _slipped_digit(value: Number, state: FigureState,
+                   recent: tuple[HistoryEntry, ...] = ()) -> bool:
     """Ten times, or a tenth of, one of the figure's last three values: a typo of a figure
     just reported ("120 morts" for 12, "70" for 7), however near the current value it falls."""
-    return any(h.value and value in (h.value * 10, h.value / 10) for h in state.history[-3:])
+    return any(h.value and value in (h.value * 10, h.value / 10)
+               for h in (*state.history[-3:], *recent))
 
 
 def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
-                  says_correction: bool, moved_from: Number | None = None
+                  says_correction: bool, moved_from: Number | None = None,
+                  recent: tuple[HistoryEntry, ...] = ()
                   ) -> tuple[FigureState, Verdict, Number | None]:
     """Judge a report against one series (a claimant's, or the figure's headline value
     with every entry); returns the new series state, the verdict and the value before."""
@@ -307,7 +310,8 @@ def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
     if rule.only_rises and lower and not says_correction:
         return state, "outdated", state.current
     if state.current is not None and rule.review_factor and (
-            _far(entry.value, state.current, rule.review_factor) or _slipped_digit(entry.value, state)):
+            _far(entry.value, state.current, rule.review_factor)
+            or _slipped_digit(entry.value, state, recent)):
         # a far value waits for a second outlet, a stated correction too ("revised down to
         # 19, two victims counted twice": the 2 is no correction of 21)
         held = [h for h in state.held if _restates(entry, h, rule) or same_value(
@@ -390,7 +394,8 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
         view = FigureState(state.figure, state.tolerance,
                            tuple(h for h in state.history if h.claimant == c), own.current,
                            own.sources, tuple(h for h in state.held if h.claimant == c))
-        new, verdict, previous = _judge_series(view, entry, rule, says_correction, moved_from)
+        new, verdict, previous = _judge_series(view, entry, rule, says_correction, moved_from,
+                                               state.history[-3:])
         return _merge(state, view, new, c, rule), verdict, previous
     # a claimant's first value while others have theirs
     for k in state.all_claims():
