@@ -494,9 +494,7 @@ def payload(d: Digest) -> dict[str, object]:
                 "previous": r.previous, "value": r.value,
                 "low": r.low, "high": r.high, "qualifier": r.qualifier, "unit": r.unit,
                 "change": r.change,
-                "source": {"outlet": r.first.outlet, "title": r.first.title, "link": r.first.link,
-                           "published": r.first.published.isoformat() if r.first.published else None,
-                           "quote": r.first.quote},
+                "source": source_json(r.first),
                 "corroborated_by": [{"outlet": c.outlet, "link": c.link} for c in r.corroborations],
                 "history": [{"value": h.value, "date": h.date, "source": h.source}
                             for h in r.history],
@@ -508,18 +506,14 @@ def payload(d: Digest) -> dict[str, object]:
             {"figure": h.figure, "label": h.label, "current": h.current, "value": h.value,
              "low": h.low, "qualifier": h.qualifier, "unit": h.unit, "scope": list(h.scope),
              "claimant": h.claimant_label or None,
-             "source": {"outlet": h.source.outlet, "title": h.source.title, "link": h.source.link,
-                        "published": h.source.published.isoformat() if h.source.published
-                        else None, "quote": h.source.quote}}
+             "source": source_json(h.source)}
             for h in d.held
         ],
         "new_watches": [
             {"watch": n.watch, "kind": n.kind, "label": n.label, "found": n.found,
              "value": n.value, "low": n.low, "qualifier": n.qualifier, "unit": n.unit,
              "scope": list(n.scope),
-             "source": {"outlet": n.source.outlet, "title": n.source.title, "link": n.source.link,
-                        "published": n.source.published.isoformat() if n.source.published
-                        else None, "quote": n.source.quote}}
+             "source": source_json(n.source)}
             for n in d.new_watches
         ],
         "related": [{"watch": x.watch, "term": x.term, "title": x.title, "link": x.link,
@@ -527,6 +521,13 @@ def payload(d: Digest) -> dict[str, object]:
                     for x in d.related],
         "more_related": d.more_related,
     }
+
+
+def source_json(s: Source) -> dict[str, object]:
+    """Where a value was read, in JSON (webhook body, web API): outlet, title, link, date
+    and the quoted sentence."""
+    return {"outlet": s.outlet, "title": s.title, "link": s.link,
+            "published": s.published.isoformat() if s.published else None, "quote": s.quote}
 
 
 def claimant_json(key: str, label: str) -> dict[str, object] | None:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from monitor.config import Config, FigureConfig
-from monitor.digest import QUALIFIERS, claimant_json, estimate_json
+from monitor.digest import QUALIFIERS, Source, claimant_json, estimate_json, source_json
 from monitor.engine.judging import FigureState
 from monitor.engine.pipeline import estimates
 from monitor.engine.watchlist import Watchlist
@@ -65,8 +65,8 @@ def event_json(event_id: int, created: datetime | None, ev: Event) -> dict[str, 
         "claimant": claimant_json(ev.claimant, ev.claimant_label),
         "previous": ev.previous, "value": ev.value, "low": ev.low, "high": ev.high,
         "qualifier": ev.qualifier, "unit": ev.unit, "change": change,
-        "source": {"outlet": clean(ev.source), "title": clean(ev.title), "link": link(ev.link),
-                   "published": iso(ev.published), "quote": clean(ev.quote or "")},
+        "source": source_json(Source(clean(ev.source), clean(ev.title), link(ev.link),
+                                     ev.published, clean(ev.quote or ""))),
         "estimates": [estimate_json(e) for e in ev.estimates],
         "watches": list(ev.watches), "created": iso(created),
     }
