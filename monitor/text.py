@@ -280,6 +280,12 @@ def _fold_string(folds: dict[int, str]) -> str:
 _FOLD = _fold_string(_fold_table())
 _ASCII_IS_LOWER = all(_FOLD[i] == chr(i).lower() for i in range(128))
 TOKEN = re.compile(r"[^\W_]+")  # a word of folded text
+# The fold with every character that is no word character made a space, for code points
+# below 0x3000 (Latin, Greek, Cyrillic, Arabic, punctuation and dashes): `fold_words` cuts a
+# text into words with str.translate and str.split, in C, rather than with TOKEN.
+_WORDS_END = 0x3000
+_WORDS = re.sub(r"[\W_]", " ", "".join(map(chr, range(_WORDS_END))).translate(_FOLD))
+_PAST_WORDS = re.compile(f"[{chr(_WORDS_END)}-\U0010ffff]")
 
 
 def fmt_number(x: float | None, language: str = "en") -> str:
@@ -303,3 +309,15 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     """Folded word tokens with offsets; hyphens and apostrophes split words (`nord-coréens`)."""
     folded = fold_text(text)
     return [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(folded)]
+
+
+def fold_words(text: str) -> tuple[str, list[str]]:
+    """`text` folded with every character that is no word character made a space (offsets
+    hold), and its words: what `TOKEN.findall(fold_text(text))` gives, at about half the
+    cost (the engine cuts every item's text). A text with characters past the table is
+    folded and cut as that says (its punctuation is then kept)."""
+    if not text.isascii() and _PAST_WORDS.search(text):
+        folded = fold_text(text)
+        return folded, TOKEN.findall(folded)
+    blank = text.translate(_WORDS)
+    return blank, blank.split()

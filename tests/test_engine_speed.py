@@ -21,7 +21,7 @@ from monitor.engine.watchlist import compile_watchlist, fold_fast, within
 from monitor.feeds import parse_bytes
 from monitor.models import Item
 from monitor.replay import event_json, load_items
-from monitor.text import fold_text, sentences
+from monitor.text import TOKEN, fold_text, fold_words, sentences
 from tests.bigwatchlist import generated_watchlist
 from tests.conftest import ROOT, feeds_real, needs_feeds_real
 
@@ -128,6 +128,24 @@ def test_no_figure_can_take_a_number_then_none_is_read() -> None:
     assert fast.observations == full.observations == ()
     assert fast.readings == ()
     assert [len(r.attributions) for r in full.readings] == [1, 1, 0]
+
+
+def test_fold_words_cuts_as_the_word_pattern_does() -> None:
+    """`fold_words` (translate and split) gives the words of TOKEN over the folded text, for
+    every code point, astral ones and the real feeds' texts, and keeps offsets."""
+    every = "".join(map(chr, range(0x10000)))
+    samples = [every, every + "\U0001d400\U0001f600", "Kursk\U0001f525troops",
+               "Séoul’s É—Kursk_x 2,000km", "l’armée nord-coréenne\u3000北朝鮮 x", ""]
+    samples += [chr(c) + "ab" + chr(c) for c in range(0x2f00, 0x3100)]
+    if feeds_real():
+        samples += [it.text for p in feeds_real() for it in parse_bytes(p.read_bytes()).items]
+    for text in samples:
+        folded, words = fold_words(text)
+        assert words == TOKEN.findall(fold_text(text)), text[:80]
+        assert len(folded) == len(text)
+        assert [m.span() for m in TOKEN.finditer(folded)] == [
+            m.span() for m in TOKEN.finditer(fold_text(text))]
+    assert fold_words("Hello, WORLD_42") == ("hello  world 42", ["hello", "world", "42"])
 
 
 def test_fold_fast_is_fold_text() -> None:

@@ -8,7 +8,6 @@ same state in its store.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -21,19 +20,22 @@ from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Tokenised, Watch
 from monitor.engine.words import CORRECTION
 from monitor.models import Estimate, Event, Item, Observation, Quantity
 from monitor.numbers import quantities
-from monitor.text import sentences
+from monitor.text import TOKEN, sentences
 
 MAX_CHANGES = 20  # past this many edits an item is judged again only if it reports a figure
 log = logging.getLogger("news-monitor.pipeline")
 
-_FR = re.compile(r"\b(?:le|la|les|des|du|une|et|est|dans|pour|qui|que|avec|sur|selon)\b", re.I)
-_EN = re.compile(r"\b(?:the|and|of|to|in|is|was|for|that|with|on|said|have|has)\b", re.I)
+_FR = frozenset({"le", "la", "les", "des", "du", "une", "et", "est", "dans", "pour", "qui", "que",
+                 "avec", "sur", "selon"})
+_EN = frozenset({"the", "and", "of", "to", "in", "is", "was", "for", "that", "with", "on",
+                 "said", "have", "has"})
 
 
 def guess_language(text: str) -> str:
-    """`fr` or `en`, by counting common function words in the first 2,000 characters."""
-    head = text[:2000]
-    return "fr" if len(_FR.findall(head)) > len(_EN.findall(head)) else "en"
+    """`fr` or `en`, by counting common function words in the first 2,000 characters (cut
+    once into lowercase words: counting them is cheaper than searching for each)."""
+    words = TOKEN.findall(text[:2000].lower())
+    return "fr" if sum(map(_FR.__contains__, words)) > sum(map(_EN.__contains__, words)) else "en"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ What keeps matching about as cheap with 500 watches as with 5 (issue 19):
 - fuzzy scores are computed in C (rapidfuzz's `process.extract`), only against words of
   phrases that accept a score below 100 (names; role words are matched exactly) and only
   against those of a length that can reach the threshold;
-- an item's text is folded (`fold_fast`) and cut into words once and matched whole
+- an item's text is folded and cut into words once (`fold_words`: str.translate and
+  str.split, in C) and matched whole
   (`find_all`); its hits are shared out among sentences afterwards (`within`), and their
   character offsets are found only when a sentence needs them.
 """
@@ -34,7 +35,7 @@ from monitor.config import FigureConfig, WatchlistConfig
 from monitor.engine.words import FORECAST
 from monitor.models import HistoryEntry, as_number
 from monitor.numbers import CURRENCY_CODES, CURRENCY_SIGNS, CURRENCY_WORDS
-from monitor.text import TOKEN, fold_text, tokens
+from monitor.text import TOKEN, fold_text, fold_words, tokens
 
 Phrase = tuple[str, ...]
 SUFFIXES = ("s", "x", "e", "es", "n", "ns", "ne", "nes", "nne", "nnes", "en", "ens", "ennes")
@@ -92,7 +93,7 @@ class Matcher:
         self._full_cache: dict[str, dict[str, float]] = {}  # for units
         # text words known to stand for some phrase's anchor word, and known not to
         self._anchoring: set[str] = set()
-        self._plain: set[str] = set()
+        self._known: set[str] = set()  # every word looked up (anchoring or not)
         self._lock = threading.Lock()
         self._by_length: dict[tuple[int, bool], list[str]] = {}
 
@@ -176,18 +177,19 @@ class Matcher:
     def anchored(self, words: Iterable[str]) -> set[str]:
         """The words among these that stand for a phrase's anchor word (empty: none). Every
         new word is looked up (and remembered), so the next call answers from sets."""
-        distinct = set(words)
+        if not isinstance(words, (list, tuple)):
+            words = list(words)
         with self._lock:  # (judging threads share the sets; one may empty them)
-            if len(self._plain) + len(self._anchoring) > CACHE_LIMIT:
-                self._plain.clear()
-                self._anchoring.clear()
-            new = distinct.difference(self._plain, self._anchoring)
-            for tok in new:
-                if any(w in self.by_anchor for w in self.phrase_matches(tok)):
-                    self._anchoring.add(tok)
-                else:
-                    self._plain.add(tok)
-            return self._anchoring & distinct
+            if not self._known.issuperset(words):  # (in C, no set of the words built)
+                if len(self._known) > CACHE_LIMIT:
+                    self._known.clear()
+                    self._anchoring.clear()
+                new = set(words) - self._known
+                self._known |= new
+                self._anchoring.update(
+                    tok for tok in new
+                    if any(w in self.by_anchor for w in self.phrase_matches(tok)))
+            return self._anchoring.intersection(words)
 
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
@@ -196,24 +198,21 @@ class Matcher:
 
     def scan(self, text: str) -> Scan | None:
         """`find_all` of a text not yet tokenised; None when it holds no phrase."""
-        folded = fold_fast(text)
-        words = TOKEN.findall(folded)
-        # most sentences hold no anchor word: decided on plain strings, one set operation
-        present = self.anchored(words)
-        if not present:
+        tok = self.tokenised(text)
+        if tok is None:
             return None
-        scan = self.find_all(Tokenised(folded, words, frozenset(present)))
+        scan = self.find_all(tok)
         return scan if scan.found else None
 
     def tokenised(self, text: str) -> Tokenised | None:
         """`text` folded and cut into words once, for `find_all`; None when no word of it
-        stands for an anchor word (then no part of it holds a phrase)."""
-        folded = fold_fast(text)
-        words = TOKEN.findall(folded)
+        stands for an anchor word (then no part of it holds a phrase): most texts hold
+        none, decided on plain strings by set operations."""
+        folded, words = fold_words(text)
         present = self.anchored(words)
         if not present:
             return None
-        return Tokenised(folded, words, frozenset(present))
+        return Tokenised(text, folded, words, frozenset(present))
 
     def find_all(self, tok: Tokenised) -> Scan:
         """The phrases of a whole tokenised text, looked for from each word that stands for
@@ -292,7 +291,7 @@ class Scan:
             return False
         at = _offsets(self.tok.folded, self.tok.words, {k for f in multi for k in (f[1], f[2])},
                       self.where)
-        return any(_ENDS.search(self.tok.folded, at[f[1]][0], at[f[2]][1]) for f in multi)
+        return any(_ENDS.search(self.tok.text, at[f[1]][0], at[f[2]][1]) for f in multi)
 
 
 # Where a sentence may end (`text.sentences`: a line break, or . ! ? … and closing marks
@@ -318,8 +317,10 @@ def within(hits: Sequence[PhraseHit], spans: Sequence[tuple[int, int]]
 
 @dataclass(frozen=True, slots=True)
 class Tokenised:
-    """A text folded, with its words (see `Matcher.tokenised`)."""
+    """A text folded, with its words (see `Matcher.tokenised`). `folded` may have its
+    non-word characters made spaces (`fold_words`): it serves to find words, not marks."""
 
+    text: str
     folded: str
     words: list[str]
     anchors: frozenset[str]  # its words that stand for an anchor word
