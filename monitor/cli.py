@@ -64,11 +64,28 @@ def _raw_store_problem(args: argparse.Namespace) -> list[str]:
     return [f"{mpath}: daemon.store: {problem}"] if problem else []
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return n
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from monitor.replay import replay_files
 
     cfg = _config(args)
-    for line in replay_files(cfg.watchlist, args.files, args.parser or cfg.monitor.fetch.parser):
+    jobs = args.jobs
+    if jobs is None:
+        from monitor.workers import default_jobs
+
+        jobs = default_jobs()
+    for line in replay_files(cfg.watchlist, args.files, args.parser or cfg.monitor.fetch.parser,
+                             jobs):
         print(line, flush=False)
     sys.stdout.flush()
     return 0
@@ -499,6 +516,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="RSS or Atom files")
     p.add_argument("--parser", choices=["auto", "fast", "feedparser"],
                    help="feed parser (default: fetch.parser of the config, normally auto)")
+    p.add_argument("--jobs", type=_positive_int, metavar="N",
+                   help="processes that read and analyse the files (default: the processors "
+                   "available, at most 8; 1: none forked); the events are the same whatever N")
 
     p = add(
         "explain",

@@ -19,10 +19,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from json.encoder import encode_basestring as _json_string
+from pathlib import Path
 from typing import Literal
 
 from monitor import read_fast, read_feedparser
@@ -205,8 +206,21 @@ def parse_bytes(data: bytes, feed: str = "", language: str | None = None, *,
     return ParsedFeed(title or feed, tuple(items), raw.bozo, used, why, tuple(sorted(capped.items())))
 
 
+def read_file(path: Path, backend: Backend = "auto") -> Sequence[Item]:
+    """The items of one saved feed file, in file order (none if it is no feed)."""
+    try:
+        return parse_bytes(path.read_bytes(), feed=path.stem, backend=backend).items
+    except NotAFeed:
+        return ()
+
+
 def order_items(items: Iterable[Item]) -> list[Item]:
     """Entries by updated-or-published time; undated ones keep their place after dated peers."""
-    indexed = list(enumerate(items))
+    items = list(items)
+    return [items[i] for i in judging_order(items)]
+
+
+def judging_order(items: Sequence[Item]) -> list[int]:
+    """The indexes of `items` in the order `order_items` gives them."""
     far = datetime.max.replace(tzinfo=UTC)
-    return [it for _i, it in sorted(indexed, key=lambda p: (p[1].when or far, p[0]))]
+    return sorted(range(len(items)), key=lambda i: (items[i].when or far, i))

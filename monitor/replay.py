@@ -23,7 +23,7 @@ from pathlib import Path
 from monitor.config import WatchlistConfig
 from monitor.engine.pipeline import Engine
 from monitor.engine.watchlist import compile_watchlist
-from monitor.feeds import Backend, NotAFeed, order_items, parse_bytes
+from monitor.feeds import Backend, order_items, read_file
 from monitor.models import Event, Item
 
 REVISION_FIELDS = ("figure", "label", "previous", "value", "low", "high", "qualifier", "unit",
@@ -49,25 +49,25 @@ def event_json(ev: Event) -> dict[str, object]:
 
 def load_items(files: Sequence[str | Path], backend: Backend = "auto") -> list[Item]:
     """Items of every file, ordered for judging."""
-    items: list[Item] = []
-    for f in files:
-        path = Path(f)
-        try:
-            parsed = parse_bytes(path.read_bytes(), feed=path.stem, backend=backend)
-        except NotAFeed:
-            continue
-        items.extend(parsed.items)
-    return order_items(items)
+    return order_items([it for f in files for it in read_file(Path(f), backend)])
 
 
-def replay_events(wl: WatchlistConfig, files: Sequence[str | Path], backend: Backend = "auto"
-                  ) -> Iterator[Event]:
+def replay_events(wl: WatchlistConfig, files: Sequence[str | Path], backend: Backend = "auto",
+                  jobs: int = 1) -> Iterator[Event]:
+    """The events of these files judged in order; read and analysed on up to `jobs`
+    processes (`workers`: the same events whatever their number)."""
     engine = Engine(compile_watchlist(wl))
+    if jobs > 1:
+        from monitor.workers import analysed_in_order
+
+        for analysis in analysed_in_order(engine.wl, files, backend, jobs):
+            yield from engine.process(analysis.item, analysis)
+        return
     for item in load_items(files, backend):
         yield from engine.process(item)
 
 
-def replay_files(wl: WatchlistConfig, files: Sequence[str | Path], backend: Backend = "auto"
-                 ) -> Iterator[str]:
-    for ev in replay_events(wl, files, backend):
+def replay_files(wl: WatchlistConfig, files: Sequence[str | Path], backend: Backend = "auto",
+                 jobs: int = 1) -> Iterator[str]:
+    for ev in replay_events(wl, files, backend, jobs):
         yield json.dumps(event_json(ev), ensure_ascii=False)

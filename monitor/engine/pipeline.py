@@ -418,13 +418,15 @@ class Engine:
         for f in self.wl.figures:
             self.states.setdefault(f.id, FigureState.seeded(f))
 
-    def process(self, item: Item) -> list[Event]:
-        """Events for one item; an unchanged item gives none, a changed one is judged again."""
+    def process(self, item: Item, analysis: Analysis | None = None) -> list[Event]:
+        """Events for one item; an unchanged item gives none, a changed one is judged again.
+        `analysis`: the item's, if already made (`analyse` with this engine's `exhaustive`)."""
         old = self.seen.get(item.uid)
         changes = self.changes.get(item.uid, 0)
         if not should_judge(old, item.content_hash, changes):
             return []
-        analysis = analyse(self.wl, item, exhaustive=self.exhaustive)
+        if analysis is None:
+            analysis = analyse(self.wl, item, exhaustive=self.exhaustive)
         if old is not None:
             self.changes[item.uid] = changes + 1
         self.seen[item.uid] = item.content_hash

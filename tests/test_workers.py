@@ -1,0 +1,104 @@
+"""`replay` on several processes (monitor/workers.py, issue 19): the same events, in the same
+order, whatever the number of workers; a worker that fails costs time, never events."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from monitor import workers
+from monitor.config import load_watchlist
+from monitor.engine.pipeline import Engine
+from monitor.engine.watchlist import compile_watchlist
+from monitor.replay import event_json, load_items, replay_events
+from tests.bigwatchlist import generated_watchlist
+from tests.conftest import ROOT, feeds_real, needs_feeds_real
+
+REPLAY = ROOT / "tests" / "data" / "replay"
+SHIPPED = ROOT / "config" / "watchlist.toml"
+FILES = sorted(p for p in REPLAY.iterdir() if p.suffix in (".xml", ".atom"))
+
+
+def _one_process(wl_path: Path, files: list[Path]) -> list[dict[str, object]]:
+    engine = Engine(compile_watchlist(load_watchlist(wl_path)))
+    return [event_json(e) for it in load_items(files) for e in engine.process(it)]
+
+
+def _in_workers(wl_path: Path, files: list[Path], jobs: int) -> list[dict[str, object]]:
+    engine = Engine(compile_watchlist(load_watchlist(wl_path)))
+    return [event_json(e)
+            for a in workers.analysed_in_order(engine.wl, files, jobs=jobs, min_bytes=1)
+            for e in engine.process(a.item, a)]
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 5])
+def test_the_fixtures_give_the_same_events_on_any_number_of_workers(jobs: int) -> None:
+    want = _one_process(SHIPPED, FILES)
+    assert len(want) > 20
+    assert _in_workers(SHIPPED, FILES, jobs) == want
+    claims = ROOT / "tests" / "data" / "replay-claimants"
+    files = sorted(p for p in claims.iterdir() if p.suffix in (".xml", ".atom"))
+    assert _in_workers(claims / "watchlist.toml", files, jobs) == _one_process(
+        claims / "watchlist.toml", files)
+
+
+def test_the_files_are_shared_by_bytes_each_group_in_file_order() -> None:
+    # 50 -> A, 30 -> B, 20 -> B (50 each), 10 -> A (the first of the lightest), 5 -> B
+    assert workers.share([10, 50, 20, 30, 5], 2) == [[0, 1], [2, 3, 4]]
+    assert workers.share([1, 1, 1], 5) == [[0], [1], [2]]
+    assert sorted(i for g in workers.share(list(range(40)), 3) for i in g) == list(range(40))
+
+
+def test_a_worker_that_fails_costs_no_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers that raise (as one killed or out of memory would exit badly): the calling
+    process reads their files itself."""
+    parent = os.getpid()
+    real = workers._analyse_files
+
+    def failing_in_workers(*args: object, **kwargs: object) -> workers.Analysed:
+        if os.getpid() != parent:
+            raise MemoryError("a worker out of memory")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers, "_analyse_files", failing_in_workers)
+    assert _in_workers(SHIPPED, FILES, 3) == _one_process(SHIPPED, FILES)
+
+
+def test_small_inputs_are_read_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below MIN_BYTES_PER_JOB a file set is read without forking (a fork costs more)."""
+    assert sum(p.stat().st_size for p in FILES) < 2 * workers.MIN_BYTES_PER_JOB
+    wl = compile_watchlist(load_watchlist(SHIPPED))
+
+    def no_fork() -> int:
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(workers.os, "fork", no_fork)
+    assert len(workers.analysed_in_order(wl, FILES, jobs=4)) == len(load_items(FILES))
+    with pytest.raises(AssertionError, match="forked"):
+        workers.analysed_in_order(wl, FILES, jobs=4, min_bytes=1)
+
+
+def test_cli_replay_jobs_gives_the_same_output_and_refuses_zero(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "monitor", "replay", "--jsonl", "--config",
+           str(ROOT / "config"), *map(str, FILES)]
+    one = subprocess.run([*cmd, "--jobs", "1"], capture_output=True, text=True, check=True)
+    many = subprocess.run([*cmd, "--jobs", "3"], capture_output=True, text=True, check=True)
+    assert one.stdout == many.stdout and one.stdout.count("\n") > 20
+    assert [json.loads(line)["event"] for line in one.stdout.splitlines()][0] == "match"
+    bad = subprocess.run([*cmd, "--jobs", "0"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--jobs: '0' is not a whole number of at least 1" in bad.stderr
+
+
+@needs_feeds_real
+def test_real_feeds_same_events_on_two_workers() -> None:
+    files = feeds_real()
+    for wl in (load_watchlist(SHIPPED), generated_watchlist(300, 100)):
+        one = [event_json(e) for e in replay_events(wl, files, jobs=1)]
+        two = [event_json(e) for e in replay_events(wl, files, jobs=2)]
+        assert two == one
+    assert len(one) > 300
