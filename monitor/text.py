@@ -285,7 +285,7 @@ TOKEN = re.compile(r"[^\W_]+")  # a word of folded text
 # text into words with str.translate and str.split, in C, rather than with TOKEN.
 _WORDS_END = 0x3000
 _WORDS = re.sub(r"[\W_]", " ", "".join(map(chr, range(_WORDS_END))).translate(_FOLD))
-_PAST_WORDS = re.compile(f"[{chr(_WORDS_END)}-\U0010ffff]")
+_PAST_WORDS = re.compile(f"[^\\x00-{chr(_WORDS_END - 1)}]")  # (a negated class: quick to compile)
 
 
 def fmt_number(x: float | None, language: str = "en") -> str:
