@@ -335,7 +335,9 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
      r"approximately|approx\.|an estimated|circa|~|≈|in\s+the\s+region\s+of|"
      r"(?:of|on)\s+the\s+order\s+of|de\s+l['’]ordre\s+d[e'’]|aux\s+alentours\s+d(?:es|e|['’])|"
      r"plus\s+ou\s+moins|grosso\s+modo|estimated\s+at|estimée?s?\s+à|"
-     r"avoisin\w*(?:\s+(?:les|la\s+barre\s+des))?", "about"),
+     r"avoisin\w*(?:\s+(?:les|la\s+barre\s+des))?|"
+     # "barely 6.5 times earnings", "à peine 30 personnes": only just that much, about it
+     r"barely|scarcely|hardly|à\s+peine|tout\s+juste|guère\s+plus\s+d[e'’]", "about"),
     (r"près\s+d(?:es|e|['’])|presque|quasiment|pas\s+loin\s+d(?:es|e|['’])|nearly|almost|close to|just\s+shy\s+of|"
      r"approaching|nearing|frôl\w*(?:\s+(?:les|la\s+barre\s+des))?|proches?\s+d(?:es|e|['’])",
      "nearly"),
@@ -961,7 +963,8 @@ _SPAN_BEFORE = re.compile(r"\b(?:for|in|after|of|lasting|than|since)\s+$", re.IG
 # word is none of these has no qualifier before it, and the costly search is skipped (most
 # numbers). A window ending in a sign, an apostrophe, a hyphen or a point is searched.
 _QUAL_LAST = frozenset(
-    ["than", "least", "moins", "minimum", "de", "of", "most", "plus", "maximum", "à", "to", "as", "environ", "quelque", "près", "approximativement", "some", "about", "around", "roughly", "approximately", "estimated", "circa", "presque", "quasiment", "nearly", "almost", "over", "above", "les", "des", "désormais", "maintenant", "déjà", "topped", "tops", "topping", "passed", "under", "below", "at", "approaching", "nearing", "modo"])
+    ["than", "least", "moins", "minimum", "de", "of", "most", "plus", "maximum", "à", "to", "as", "environ", "quelque", "près", "approximativement", "some", "about", "around", "roughly", "approximately", "estimated", "circa", "presque", "quasiment", "nearly", "almost", "over", "above", "les", "des", "désormais", "maintenant", "déjà", "topped", "tops", "topping", "passed", "under", "below", "at", "approaching", "nearing", "modo",
+     "barely", "scarcely", "hardly", "peine", "juste"])
 _QUAL_LAST_STEMS = ("dépass", "exceed", "surpass", "avoisin", "frôl")
 
 

@@ -91,7 +91,8 @@ QUALIFIED = [
     "just shy of 30", "approaching 30", "nearing 30", "frôle la barre des 30", "frôlait 30",
     "upward of 30", "proche de 30", "proches des 30", "proche d'un", "sous les 30",
     "sous la barre des 30", "près des 30", "autour des 30",
-    "aux alentours des 30", "pas loin des 30",
+    "aux alentours des 30", "pas loin des 30", "barely 30", "scarcely 30", "hardly 30",
+    "à peine 30", "tout juste 30", "guère plus de 30",
 ]
 
 
@@ -172,6 +173,14 @@ def test_degrees(text: str, lang: str, want: list[tuple[object, str]]) -> None:
     ("Plus ou moins 300 personnes étaient là.", "fr", [(300, "about")]),
     ("Le coût est estimé à 300 millions d'euros.", "fr", [(300_000_000, "about")]),
     ("Le bilan avoisine les 300 morts.", "fr", [(300, "about")]),
+    # only just that much ("barely", "à peine"): about it, not a bound
+    ("The stock trades on barely 6.5 times earnings.", "en", [(6.5, "about")]),
+    ("Scarcely 40 people turned up, hardly 10 of them locals.", "en",
+     [(40, "about"), (10, "about")]),
+    ("À peine 300 manifestants ont défilé, tout juste 20 de plus qu'hier.", "fr",
+     [(300, "about"), (20, "about")]),
+    ("Guère plus de 50 élèves sont venus.", "fr", [(50, "about")]),
+    ("Barely over 30 people came.", "en", [(30, "more_than")]),
     # near it, from below
     ("Just shy of 300 people voted.", "en", [(300, "nearly")]),
     ("The toll is approaching 300.", "en", [(300, "nearly")]),
