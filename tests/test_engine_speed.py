@@ -188,3 +188,16 @@ def test_threads_sharing_a_watchlist_with_caches_emptied_as_they_go(
         sys.setswitchinterval(interval)
     assert len(got) == 4 and all(g == want for g in got)
     assert len(want) > 20
+
+
+def test_a_phrase_is_looked_for_from_a_word_most_texts_lack() -> None:
+    """'U.S.' is looked for from 'u', not from the 's' of every "Trump's": a text holding
+    only common words is decided without looking for any phrase; found as before."""
+    wl = compile_watchlist(WatchlistConfig.model_validate({"terms": [
+        {"id": "us", "label": "U.S.", "variants": ["U.S."]},
+        {"id": "wh", "label": "White House", "variants": ["White House"]}]}))
+    m = wl.matcher
+    assert set(m.by_anchor) == {"u", "white"}
+    assert m.tokenised("Trump's house, the world's state of affairs.") is None
+    assert [h.phrase for h in m.find("The U.S. and the White House said")] == [
+        ("u", "s"), ("white", "house")]

@@ -32,7 +32,7 @@ from functools import cached_property
 from rapidfuzz import fuzz, process
 
 from monitor.config import FigureConfig, WatchlistConfig
-from monitor.engine.words import FORECAST
+from monitor.engine.words import COMMON_WORDS, FORECAST
 from monitor.models import HistoryEntry, as_number
 from monitor.numbers import CURRENCY_CODES, CURRENCY_SIGNS, CURRENCY_WORDS
 from monitor.text import TOKEN, fold_text, fold_words, tokens
@@ -71,11 +71,12 @@ class Matcher:
         self.vocab = {tok for p in self.thresholds for tok in p}
         self.long_vocab = sorted(v for v in self.vocab if len(v) >= MIN_FUZZY_LEN)
         self.floor = min(self.thresholds.values(), default=100.0)
-        # Each phrase is looked for from its most telling word (the longest), not its first:
-        # "in total", "by December", "d'ici" would make every sentence a candidate.
+        # Each phrase is looked for from its most telling word (the longest of those not in
+        # most texts), not its first: "in total", "by December", "d'ici", "U.S." (from "s",
+        # in every "Trump's") would make every sentence a candidate.
         self.by_anchor: dict[str, list[tuple[Phrase, int]]] = defaultdict(list)
         for p in self.thresholds:
-            a = max(range(len(p)), key=lambda k: (len(p[k]), k))
+            a = max(range(len(p)), key=lambda k: (p[k] not in COMMON_WORDS, len(p[k]), k))
             self.by_anchor[p[a]].append((p, a))
         # Only phrases with a threshold below 100 accept a fuzzy score: their words are the
         # ones a text word is compared with when looking for phrases (`phrase_matches`);
@@ -94,6 +95,7 @@ class Matcher:
         # text words known to stand for some phrase's anchor word, and known not to
         self._anchoring: set[str] = set()
         self._known: set[str] = set()  # every word looked up (anchoring or not)
+        self._anchor_phrases: dict[str, list[tuple[Phrase, int, float, float]]] = {}
         self._lock = threading.Lock()
         self._by_length: dict[tuple[int, bool], list[str]] = {}
 
@@ -191,6 +193,17 @@ class Matcher:
                     if any(w in self.by_anchor for w in self.phrase_matches(tok)))
             return self._anchoring.intersection(words)
 
+    def _phrases_from(self, tok: str) -> list[tuple[Phrase, int, float, float]]:
+        """The phrases a text word may anchor: (phrase, its anchor's place, the word's score
+        for it, the phrase's threshold), in the order `find_all` tries them (cached)."""
+        got = [(phrase, a, score, self.thresholds[phrase])
+               for word, score in self.phrase_matches(tok).items()
+               for phrase, a in self.by_anchor.get(word, ())]
+        if len(self._anchor_phrases) > CACHE_LIMIT:
+            self._anchor_phrases.clear()
+        self._anchor_phrases[tok] = got
+        return got
+
     def find(self, text: str) -> list[PhraseHit]:
         """Every phrase occurrence in `text`, each at or above its own threshold."""
         scan = self.scan(text)
@@ -219,7 +232,6 @@ class Matcher:
         an anchor word, in text order: what `find` gives for it, without folding or
         cutting it again (`Scan.hits`)."""
         look = self.phrase_matches
-        by_anchor = self.by_anchor
         words = tok.words
         n_words = len(words)
         where: dict[str, list[int]] = {}  # anchor word -> its indexes
@@ -239,24 +251,31 @@ class Matcher:
                         break
                     at.append(i)
         found: list[tuple[Phrase, int, int, float]] = []  # phrase, first and last word
+        anchoring = self._anchor_phrases
         for i in sorted(i for at in where.values() for i in at):
-            here = look(words[i])
-            for word, score in here.items():
-                for phrase, a in by_anchor.get(word, ()):
-                    start, n = i - a, len(phrase)
-                    if start < 0 or start + n > n_words:
+            cands = anchoring.get(words[i])
+            if cands is None:
+                cands = self._phrases_from(words[i])
+            for phrase, a, score, need in cands:
+                n = len(phrase)
+                if n == 1:  # (most phrases: a name of one word)
+                    if score >= need:
+                        found.append((phrase, i, i, score))
+                    continue
+                start = i - a
+                if start < 0 or start + n > n_words:
+                    continue
+                worst = score
+                for k in range(n):
+                    if k == a:
                         continue
-                    worst = score
-                    for k in range(n):
-                        if k == a:
-                            continue
-                        got = look(words[start + k]).get(phrase[k])
-                        if got is None:
-                            worst = -1
-                            break
-                        worst = min(worst, got)
-                    if worst >= self.thresholds[phrase]:
-                        found.append((phrase, start, start + n - 1, worst))
+                    got = look(words[start + k]).get(phrase[k])
+                    if got is None:
+                        worst = -1
+                        break
+                    worst = min(worst, got)
+                if worst >= need:
+                    found.append((phrase, start, start + n - 1, worst))
         found.sort(key=lambda f: (f[1], f[2]))  # as hits sort by (start, end)
         return Scan(tok, found, where)
 

@@ -94,3 +94,30 @@ FORECAST = re.compile(
     r"préconis(?:e|ent|é|ée|ait|aient|ant)|advis(?:es|ed|ing) (?:cutting|raising|setting))\b",
     re.IGNORECASE,
 )
+
+# Words found in most news texts, folded: a phrase of several words is looked for from a word
+# that is not one of these ("u s" from "u", "white house" from "white"), so that texts holding
+# only these are decided with a set operation (watchlist.Matcher). Which word anchors a
+# phrase changes only the speed: a phrase is found when all its words are, from any of them.
+COMMON_WORDS = frozenset({
+    "s", "t", "d", "l", "m", "n", "j", "c", "qu", "a", "an", "the", "of", "to", "in", "on", "at",
+    "by", "for", "from", "with", "as", "and", "or", "but", "not", "no", "nor", "so", "if", "is",
+    "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will",
+    "would", "could", "should", "can", "may", "might", "must", "shall", "it", "its", "he", "she",
+    "they", "we", "you", "i", "his", "her", "their", "our", "your", "this", "that", "these",
+    "those", "there", "here", "who", "whom", "whose", "which", "what", "when", "where", "why",
+    "how", "all", "any", "some", "many", "most", "more", "much", "few", "each", "every", "both",
+    "other", "another", "such", "only", "also", "just", "even", "still", "then", "now", "than",
+    "over", "under", "after", "before", "into", "out", "up", "down", "off", "about", "around",
+    "between", "among", "through", "during", "without", "within", "against", "said", "says", "say",
+    "told", "new", "first", "last", "one", "two", "three", "year", "years", "day", "days", "week",
+    "people", "world", "state", "states", "house", "government", "president", "country", "city",
+    "time", "news", "report", "reports", "according", "le", "la", "les", "un", "une", "des", "du",
+    "de", "et", "ou", "mais", "donc", "car", "ni", "ne", "pas", "plus", "moins", "tres", "il",
+    "elle", "ils", "elles", "nous", "vous", "je", "ce", "cet", "cette", "ces", "son", "sa", "ses",
+    "leur", "leurs", "qui", "que", "quoi", "dont", "en", "dans", "sur", "sous", "par", "pour",
+    "avec", "sans", "chez", "entre", "vers", "selon", "depuis", "pendant", "avant", "apres", "est",
+    "sont", "ete", "etre", "avait", "ont", "fait", "faire", "peut", "doit", "aussi", "tout",
+    "tous", "toute", "toutes", "autre", "autres", "meme", "deux", "trois", "premier", "annee",
+    "ans", "jour", "jours", "monde", "pays", "etat", "gouvernement", "ville"
+})
