@@ -84,9 +84,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
         from monitor.workers import default_jobs
 
         jobs = default_jobs()
-    for line in replay_files(cfg.watchlist, args.files, args.parser or cfg.monitor.fetch.parser,
-                             jobs):
-        print(line, flush=False)
+    try:  # (every file is read before the first line is printed)
+        for line in replay_files(cfg.watchlist, args.files,
+                                 args.parser or cfg.monitor.fetch.parser, jobs):
+            print(line, flush=False)
+    except OSError as exc:
+        print(f"news-monitor replay: {exc.filename or ''}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
     sys.stdout.flush()
     return 0
 

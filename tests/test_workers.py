@@ -92,6 +92,11 @@ def test_cli_replay_jobs_gives_the_same_output_and_refuses_zero(tmp_path: Path) 
     assert [json.loads(line)["event"] for line in one.stdout.splitlines()][0] == "match"
     bad = subprocess.run([*cmd, "--jobs", "0"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--jobs: '0' is not a whole number of at least 1" in bad.stderr
+    for jobs in ("1", "3"):  # a file that is not there: one line naming it, no output
+        gone = subprocess.run([*cmd, str(tmp_path / "gone.xml"), "--jobs", jobs],
+                              capture_output=True, text=True)
+        assert gone.returncode == 2 and gone.stdout == ""
+        assert gone.stderr == f"news-monitor replay: {tmp_path / 'gone.xml'}: No such file or directory\n"
 
 
 @needs_feeds_real
