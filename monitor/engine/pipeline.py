@@ -190,6 +190,9 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
     title_fixes = bool(item.title and CORRECTION.search(item.title))
     title_claim: str | None = None  # read when a body value has no claimant of its own
     read: dict[str, list[Quantity]] = {}  # a sentence repeated in an item is read once
+    # sentences not read, whose place may be the context of the next one read: the last of
+    # them naming a place is (looked for only when a sentence is read after them)
+    unread: list[tuple[str, tuple[PhraseHit, ...]]] = []
     for k, ((sentence, is_title), hits) in enumerate(zip(chunks, found_hits, strict=True)):
         if hits and not is_title:
             all_hits += hits
@@ -199,13 +202,13 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
             if found is None:
                 found = read[sentence] = quantities(sentence, lang)
         elif wl.places and hits and not is_title:  # not read: only its place, for context
-            here = scoping.of_text(sentence, scoping.mentions(wl, sentence, hits, unknown=False),
-                                   "context", wl.scope_places)
-            if here.places:
-                context = replace(context, earlier_scope=here)
+            unread.append((sentence, hits))
             continue
         else:
             continue
+        if unread and not is_title:
+            context = _unread_context(wl, unread, context)
+            unread = []
         ms = None
         if wl.places:
             # unknown places bind numbers; only the watchlist's give context (`of_text`)
@@ -350,6 +353,18 @@ def _title_claimant(wl: Watchlist, title: str, hits: Sequence[PhraseHit]) -> str
     keys = {c.key for c in claiming.read_claims(wl, title, hits, headline=True)
             if c.key and not c.denies}
     return keys.pop() if len(keys) == 1 else ""
+
+
+def _unread_context(wl: Watchlist, unread: Sequence[tuple[str, Sequence[PhraseHit]]],
+                    context: Context) -> Context:
+    """`context` with the place of the last of these sentences (not read, in text order)
+    that names one, as each of them in turn would have set it."""
+    for sentence, hits in reversed(unread):
+        here = scoping.of_text(sentence, scoping.mentions(wl, sentence, hits, unknown=False),
+                               "context", wl.scope_places)
+        if here.places:
+            return replace(context, earlier_scope=here)
+    return context
 
 
 def _first_per_figure(atts: Sequence[Attribution]) -> list[tuple[str, Attribution]]:
