@@ -28,6 +28,7 @@ from itertools import islice
 
 from text_to_num import text2num
 
+from monitor.lazyre import lazy_compile
 from monitor.models import Number, Qualifier, Quantity
 
 __all__ = ["Quantity", "quantities"]
@@ -43,10 +44,10 @@ _MONTHS_EN = (
     r"January|Jan\.?|February|Feb\.?|March|Mar\.?|April|Apr\.?|May|June|Jun\.?|July|Jul\.?|"
     r"August|Aug\.?|September|Sept?\.?|October|Oct\.?|November|Nov\.?|December|Dec\.?"
 )
-_MONTH_FR_RE = re.compile(rf"(?i:{_MONTHS_FR})$")
-_MONTH_EN_RE = re.compile(rf"(?:{_MONTHS_EN})$")
+_MONTH_FR_RE = lazy_compile(rf"(?i:{_MONTHS_FR})$")
+_MONTH_EN_RE = lazy_compile(rf"(?:{_MONTHS_EN})$")
 
-_MASK_LINKS = re.compile(
+_MASK_LINKS = lazy_compile(
     r"""
       (?:https?://|www\.)\S+                                  # URLs
     | \b[\w.-]+\.(?:com|org|net|fr|uk|io|co|be|de|ru|ua|kr)/\S*  # bare domain/path links
@@ -55,7 +56,7 @@ _MASK_LINKS = re.compile(
     """,
     re.VERBOSE,
 )
-_MASK_NUMBERS = re.compile(
+_MASK_NUMBERS = lazy_compile(
     r"""(?=[\d+(JFMASOND])(?:
       \+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,5}    # international phones
     | \b0\d(?:[\s.]\d{2}){4}\b                                # French phones
@@ -74,14 +75,14 @@ _MASK_NUMBERS = re.compile(
 
 
 # a stock index's number is part of its name: "The CAC 40 fell 1.2%", "le SBF 120"
-_INDEX_NAME = re.compile(
+_INDEX_NAME = lazy_compile(
     r"\b(?:CAC|SBF|FTSE(?:\s(?:MIB|All-Share))?|S&P|(?:Euro\s)?Stoxx|(?:EURO\s)?STOXX|DAX|MDAX|"
     r"Nikkei|IBEX|Ibex|Russell|Nasdaq|NASDAQ|ASX|BEL|PSI|OMX[A-Z]*|TSX|KOSPI|Kospi|Sensex|"
     r"SENSEX|AEX|SMI|Dow\sJones|Hang\sSeng|Wig|WIG|ATX|OBX)(?:\sindex)?[\s-]?(\d{2,4})(?![\d,.]\d)")
 
 
 # the names alone, as a plain alternation (its first letters are looked up fast): a cheap test
-_INDEX_HINT = re.compile(r"(?:CAC|SBF|FTSE|S&P|Stoxx|STOXX|DAX|MDAX|Nikkei|IBEX|Ibex|Russell|"
+_INDEX_HINT = lazy_compile(r"(?:CAC|SBF|FTSE|S&P|Stoxx|STOXX|DAX|MDAX|Nikkei|IBEX|Ibex|Russell|"
                          r"Nasdaq|NASDAQ|ASX|BEL|PSI|OMX|TSX|KOSPI|Kospi|Sensex|SENSEX|AEX|"
                          r"SMI|Dow|Hang|Wig|WIG|ATX|OBX)")
 
@@ -148,10 +149,10 @@ _DOLLAR_ADJ: dict[str, str] = {
     "american": "USD", "américains": "USD", "americains": "USD",
 }
 _POUND_WORDS = frozenset({"pound", "pounds", "livre", "livres"})  # money with "sterling"
-_PERCENT_AFTER = re.compile(
+_PERCENT_AFTER = lazy_compile(
     r"[ \u00a0\u202f]*(?:(?:per|pour)[ \u00a0-]?cent|percent|pourcent|pct|p\.c\.)(?![\w])",
     re.IGNORECASE)
-_POINTS_AFTER = re.compile(
+_POINTS_AFTER = lazy_compile(
     r"[ \u00a0\u202f]*(?:percentage[ \u00a0]+points?|points?[ \u00a0]+de[ \u00a0]+pourcentage|"
     r"pts?[ \u00a0]+de[ \u00a0]+pourcentage|ppts?|pp)(?![\w])", re.IGNORECASE)
 
@@ -178,7 +179,7 @@ _SEP_CHARS = " \u00a0\u202f\u2009'’"
 _CODES_ALT = "|".join(sorted(CURRENCY_CODES))
 _SIGNS = "€$£₩₽₴¥₹"
 _SPACE = "[ \u00a0\u202f]"
-_DIGITS = re.compile(  # the look-ahead first: one cheap test rules out most positions
+_DIGITS = lazy_compile(  # the look-ahead first: one cheap test rules out most positions
     rf"""(?=[\d.,$€£₩₽₴¥₹A-Z])
     (?<![\w.,'’§/])(?:(?<![^\W\d_]{{2}}-)|(?<=\bsub-)|(?<=\b[Mm]inus-))(?<!\b[^\W\d_]-)   # not glued to a word, a number, a model name
     (?:(?P<cur>
@@ -201,8 +202,8 @@ _DIGITS = re.compile(  # the look-ahead first: one cheap test rules out most pos
     """,
     re.VERBOSE,
 )
-_WORD_NEXT = re.compile(r"[ \u00a0]*[^\W\d_]")
-_PLURAL_NEXT = re.compile(r"[ \u00a0]+(?:of\b|[^\W\d_]+s\b)")  # 12m hectares, 35m of its devices
+_WORD_NEXT = lazy_compile(r"[ \u00a0]*[^\W\d_]")
+_PLURAL_NEXT = lazy_compile(r"[ \u00a0]+(?:of\b|[^\W\d_]+s\b)")  # 12m hectares, 35m of its devices
 
 # ------------------------------------------------------------------ number words
 
@@ -251,8 +252,8 @@ _WORDS_SRC = r"""(?<![\w§-])(?:
         NUMWORD
     )(?![\w])(?:(?P<compound>-(?=[a-z]))|(?P<suspended>-(?=\s*,|\s+(?:and|or|to)\s))|(?!-))
     """.replace("NUMWORD", _NUMWORD)
-_WORDS = re.compile(_WORDS_SRC, re.VERBOSE)
-_WORDS_CASED = re.compile(_WORDS_SRC.replace("(?:", "(?i:", 1), re.VERBOSE)
+_WORDS = lazy_compile(_WORDS_SRC, re.VERBOSE)
+_WORDS_CASED = lazy_compile(_WORDS_SRC.replace("(?:", "(?i:", 1), re.VERBOSE)
 # vague amounts: "dozens", "des centaines", "tens of thousands", "une douzaine", "un millier"
 _VAGUE_WORDS = frozenset({
     "dozens", "hundreds", "thousands", "millions", "billions", "dozen", "dizaines", "douzaines",
@@ -270,7 +271,7 @@ _ABOUT_NOUN: dict[str, int] = {
     "dozen": 12,
 }
 _VAGUE_KEYS = ("aine", "milli", "dozen", "hundred", "thousand", "billion")  # one in any match
-_VAGUE = re.compile(  # on the lowercased text
+_VAGUE = lazy_compile(  # on the lowercased text
     r"""(?<![\w§-])(?:
         (?:(?P<pre>tens|hundreds|dozens)\s+of\s+)?(?P<en>dozens|hundreds|thousands|millions|billions)
           (?!\s+of\s+(?:thousands|millions|billions)\b)
@@ -283,10 +284,10 @@ _VAGUE = re.compile(  # on the lowercased text
     )(?![\w-])""",
     re.VERBOSE,
 )
-_NUMBER_BEFORE = re.compile(r"(?:\d|\b" + _NUMWORD + r")[\s-]*$")  # on the lowercased text
+_NUMBER_BEFORE = lazy_compile(r"(?:\d|\b" + _NUMWORD + r")[\s-]*$")  # on the lowercased text
 
 
-_COUNT_WORD = re.compile(rf"{_trie(_COUNT_WORDS)}(?![^\W\d_])")
+_COUNT_WORD = lazy_compile(rf"{_trie(_COUNT_WORDS)}(?![^\W\d_])")
 
 
 def _has_number_word(low: str) -> bool:
@@ -353,12 +354,12 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
      r"sous\s+(?:les|la\s+barre\s+des)",
      "less_than"),
 ]
-_QUAL_BEFORE = re.compile(  # on the lowercased window: ignore-case costs the engine 2.5x more
+_QUAL_BEFORE = lazy_compile(  # on the lowercased window: ignore-case costs the engine 2.5x more
     r"(?:^|[\s'’(«“\"\-])(?P<q>"
     + "|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(_QUALIFIERS))
     + r")\s*$",
 )
-_QUAL_AFTER = re.compile(  # "500 or more", "40 dead or more", "40 morts ou moins"
+_QUAL_AFTER = lazy_compile(  # "500 or more", "40 dead or more", "40 morts ou moins"
     r"(?:-(?:(?P<plus>plus)|(?P<odd>odd))(?![\w-])|(?P<sign>\+)(?=[ \u00a0]+[^\W\d_]))"  # "30-plus", "30+", "30-odd"
     r"|(?:[ \u00a0]+[^\W\d_][\w'’-]*)?[ \u00a0]*(?:(?P<lo>or\s+more|ou\s+plus|et\s+plus|and\s+more|and\s+above|or\s+above|"
     r"or\s+greater|or\s+higher|ou\s+davantage)|(?P<hi>or\s+less|ou\s+moins|or\s+fewer|"
@@ -368,7 +369,7 @@ _QUAL_AFTER = re.compile(  # "500 or more", "40 dead or more", "40 morts ou moin
     re.IGNORECASE,
 )
 
-_RANGE_OPEN = re.compile(r"(?:^|[\s'’(])(?P<w>entre|between|de|d['’]|from)\s*$", re.IGNORECASE)
+_RANGE_OPEN = lazy_compile(r"(?:^|[\s'’(])(?P<w>entre|between|de|d['’]|from)\s*$", re.IGNORECASE)
 _RISE = (r"rose|risen|rises?|rising|increas(?:e|es|ed|ing)|grew|grown|grows?|growing|"
          r"jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|gain(?:s|ed|ing)?|add(?:s|ed|ing)?|"
          r"soar(?:s|ed|ing)?|surg(?:e|es|ed|ing)|swell(?:s|ed|ing)?|swollen|rais(?:e|es|ed|ing)|"
@@ -380,29 +381,29 @@ _FALL = (r"fell|falls?|falling|fallen|drop(?:s|ped|ping)?|decreas(?:e|es|ed|ing)
          r"slipp(?:ed|ing)|slips?|sank|sunk|plung(?:e|es|ed|ing)|plummet\w*|tumbl(?:e|es|ed|ing)|"
          r"narrow(?:s|ed|ing)|eas(?:ed|es|ing)|shrank|shrunk|reduc(?:e|es|ed|ing)|diminu\w*|"
          r"baiss\w*|tomb(?:é|ée|és|ées|e|ent)|chut\w*|recul\w*|perdu|réduit\w*|abaiss\w*")
-_CHANGE_VERB = re.compile(
+_CHANGE_VERB = lazy_compile(
     rf"\b(?:{_RISE}|{_FALL})\s+(?:[\w'’]+\s+){{0,2}}$", re.IGNORECASE)
-_FALL_VERB = re.compile(rf"\b(?:{_FALL})\b", re.IGNORECASE)
+_FALL_VERB = lazy_compile(rf"\b(?:{_FALL})\b", re.IGNORECASE)
 # "rose by 3,000 to", "dropped 7% to", "a augmenté de 3 % à": the amount of a change
-_BY_BEFORE = re.compile(
+_BY_BEFORE = lazy_compile(
     rf"\b(?:{_RISE}|{_FALL}|up|down)\s+(?P<by>by\s+)?(?:(?:another|a\s+further|some|about|nearly|almost|"
     r"around|roughly|just|over|more\s+than|an?\s+[\w-]+-than-(?:expected|forecast|feared|hoped))"
     r"\s+)?$", re.IGNORECASE)  # "fell a smaller-than-expected 9% to EUR 520 million"
-_CONNECT = re.compile(r"\s*(?:-|–|—|~|à|to|through|thru|et|and)\s*", re.IGNORECASE)
-_CONNECT_CHANGE = re.compile(  # "from 208 pounds to 193", "de 12 morts à 14", "$75 U.S. to"
+_CONNECT = lazy_compile(r"\s*(?:-|–|—|~|à|to|through|thru|et|and)\s*", re.IGNORECASE)
+_CONNECT_CHANGE = lazy_compile(  # "from 208 pounds to 193", "de 12 morts à 14", "$75 U.S. to"
     r"(?:[ \u00a0,]+(?:(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’-]*)){0,3}?[ \u00a0,]*(?:à|to)\s*",
     re.IGNORECASE)
 # after "from", "de", "between", "entre" with no change verb: "from 450 sq ft to 900 sq ft",
 # "entre 30 morts et 40 morts" (the unit said twice), "from 10 up to 20", "de 10 jusqu'à 20"
-_CONNECT_RANGE = re.compile(
+_CONNECT_RANGE = lazy_compile(
     r"(?P<unit>(?:[ \u00a0]+[^\W\d_][\w'’-]*){0,3}?)[ \u00a0]*"
     r"(?P<c>to|à|et|and|through|up\s+to|jusqu['’]à)\s*", re.IGNORECASE)
-_FROM_AFTER = re.compile(  # "to 138,285 lots from 212,577", "3.9 million, up from 2.4 million"
+_FROM_AFTER = lazy_compile(  # "to 138,285 lots from 212,577", "3.9 million, up from 2.4 million"
     r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]+(?P<dir>up\s+|down\s+)?from\s*",
     re.IGNORECASE)
-_CONVERSION = re.compile(r"(?:[ \u00a0]+[^\W\d_][\w./-]*){0,3}[ \u00a0]*\([ \u00a0]*")
-_CONVERSION_NEXT = re.compile(r"(?:[ \u00a0]+[^\W\d_][\w.-]*){0,3}[ \u00a0]*[/;][ \u00a0]*")
-_TO_BEFORE = re.compile(r"\b(?:to|at)\s*$", re.IGNORECASE)
+_CONVERSION = lazy_compile(r"(?:[ \u00a0]+[^\W\d_][\w./-]*){0,3}[ \u00a0]*\([ \u00a0]*")
+_CONVERSION_NEXT = lazy_compile(r"(?:[ \u00a0]+[^\W\d_][\w.-]*){0,3}[ \u00a0]*[/;][ \u00a0]*")
+_TO_BEFORE = lazy_compile(r"\b(?:to|at)\s*$", re.IGNORECASE)
 
 _STOP = set(
     ["le", "la", "les", "l", "de", "des", "du", "d", "un", "une", "et", "ou", "à", "au", "aux", "en", "dans", "sur", "pour", "par", "avec", "sans", "que", "qui", "ce", "cette", "ces", "se", "sa", "son", "ses", "leur", "leurs", "il", "ils", "elle", "elles", "on", "a", "ont", "est", "sont", "été", "être", "était", "étaient", "avait", "avaient", "ait", "aurait", "auraient", "sera", "seront", "selon", "dont", "mais", "plus", "moins", "ne", "pas", "y", "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "could", "should", "may", "might", "can", "that", "which", "who", "whom", "whose", "this", "these", "those", "it", "its", "their", "there", "than", "into", "onto", "per", "via", "since", "after", "before", "while", "when", "where", "if", "not", "no", "nor", "so", "but", "also", "then", "said", "says", "say", "over", "under", "about", "around", "between", "among", "during", "et/ou", "environ", "quelque", "some", "nearly", "almost", "près"]
@@ -412,8 +413,8 @@ _SKIP_ADJ = set(
 )
 _WHEN_WORDS = frozenset(  # "tombé à 14 000 samedi", "reached 2,740 nationwide": not a noun
     ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tonight", "aujourd", "hier", "demain", "tomorrow", "overnight", "ce", "cette", "ces", "matin", "soir", "nationwide", "nationally", "countrywide", "overall", "worldwide", "globally", "already", "now", "so", "déjà", "désormais", "maintenant", "alone", "seul", "seule", "seuls", "seules"])
-_UNIT_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_YEAR_BEFORE = re.compile(
+_UNIT_WORD = lazy_compile(r"[^\W\d_][\w'’-]*")
+_YEAR_BEFORE = lazy_compile(
     r"(?:\b(?:en|in|since|depuis|année|year|fin|début|mi|mid|early|late|until|till|"
     r"jusqu['’]en|dès|by|d['’]ici|été|summer|hiver|winter|printemps|spring|automne|autumn|"
     r"fall|l['’]an|an)|[(\[])\s*$",
@@ -461,9 +462,9 @@ def _is_month(word: str) -> bool:  # cached: the same few hundred words come bac
     return any(bool(_MONTH_FR_RE.match(w) or _MONTH_EN_RE.match(w)) for w in (word, word.rstrip(".")))
 
 
-_PREV_WORD = re.compile(r"([^\W\d_][\w.]*)[\s,]*$")
-_NEXT_WORD = re.compile(r"[\s,]*([^\W\d_][\w.]*)")
-_ELIDED = re.compile(r"(?:d|l|qu|s|n|j)['’]")
+_PREV_WORD = lazy_compile(r"([^\W\d_][\w.]*)[\s,]*$")
+_NEXT_WORD = lazy_compile(r"[\s,]*([^\W\d_][\w.]*)")
+_ELIDED = lazy_compile(r"(?:d|l|qu|s|n|j)['’]")
 
 
 def _prev_word(text: str, pos: int) -> str:
@@ -550,7 +551,7 @@ def _is_date_day(text: str, atom: _Atom) -> bool:
 _MONEY = CURRENCY_CODES
 
 
-_DEC_MARK = re.compile(r"[.,]")
+_DEC_MARK = lazy_compile(r"[.,]")
 
 
 def _parse_num(num: str, sep: str | None, scaled: bool) -> Decimal:
@@ -583,7 +584,7 @@ def _scale_pow(word: str, lang: str | None) -> int | None:
     return _SCALES.get(low)
 
 
-_ANY_DIGIT = re.compile(r"\d")
+_ANY_DIGIT = lazy_compile(r"\d")
 _LEAD = 10  # the most characters a match holds before its first digit: "U.S. $US .5"
 
 
@@ -605,9 +606,9 @@ def _digit_matches(text: str) -> Iterator[re.Match[str]]:
 # French "moins" (not "moins de") only before a percentage or a temperature ("-0.5%", "-5°C",
 # "moins 5 degrés"), where a hyphen is not a dash and "moins" not a bound: "COVID -19
 # tests", "10 -15 people" keep their 19 and 15.
-_MINUS_WORD = re.compile(r"(?:\b[Mm]inus[ \u00a0-]|(?<![\w.,])−[ \u00a0]?)$")
-_MINUS_SOFT = re.compile(r"(?:(?:^|(?<=[\s(\[:;=]))-|\b[Mm]oins[ \u00a0]|[$€£]-)$")
-_SIGNED_UNIT = re.compile(
+_MINUS_WORD = lazy_compile(r"(?:\b[Mm]inus[ \u00a0-]|(?<![\w.,])−[ \u00a0]?)$")
+_MINUS_SOFT = lazy_compile(r"(?:(?:^|(?<=[\s(\[:;=]))-|\b[Mm]oins[ \u00a0]|[$€£]-)$")
+_SIGNED_UNIT = lazy_compile(
     r"[ \u00a0\u202f]*(?:%|°|º|(?:degrees?|degr[ée]s?|deg|pc|per[ \u00a0]?cent|percent|"
     r"pour[ \u00a0]?cent|points?|pts?|pp)\b)", re.IGNORECASE)
 
@@ -634,7 +635,7 @@ def _negative(text: str, start: int, end: int, percent: bool) -> int:
     return len(m.group(0))
 
 
-_MODEL_BEFORE = re.compile(r"\b[A-Za-z]+\d*-$")  # "A10-", "RTX-" glued to the number
+_MODEL_BEFORE = lazy_compile(r"\b[A-Za-z]+\d*-$")  # "A10-", "RTX-" glued to the number
 
 
 def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
@@ -741,10 +742,10 @@ def _plain_value(words: list[str], lang: str) -> float | None:
         return None
 
 
-_WORD_SEP = re.compile(r"[\s-]+")
-_WORD_TOKEN = re.compile(r"[^\s-]+")
-_PER_BEFORE = re.compile(r"(?:pour|per)\s*$", re.IGNORECASE)
-_HALF_BEFORE = re.compile(r"\bhalf\s+$", re.IGNORECASE)
+_WORD_SEP = lazy_compile(r"[\s-]+")
+_WORD_TOKEN = lazy_compile(r"[^\s-]+")
+_PER_BEFORE = lazy_compile(r"(?:pour|per)\s*$", re.IGNORECASE)
+_HALF_BEFORE = lazy_compile(r"\bhalf\s+$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -790,24 +791,24 @@ def _split_and(tokens: list[str]) -> list[list[str]]:
     return [g for g in groups if g]
 
 
-_ONE_NOT_COUNT = re.compile(r"[\s,]*(?:of|another|by|day|time|way|thing|"
+_ONE_NOT_COUNT = lazy_compile(r"[\s,]*(?:of|another|by|day|time|way|thing|"
                             r"or\s+(?:two|the\s+other|another))\b",
                             re.IGNORECASE)
-_ONE_AFTER_DET = re.compile(r"(?:\b(?:no|any|every|each|the|this|that|which|some|another|"
+_ONE_AFTER_DET = lazy_compile(r"(?:\b(?:no|any|every|each|the|this|that|which|some|another|"
                             r"someone|a|an)\s+|\w+'s\s+)$", re.IGNORECASE)
 # "one of the best", "one of my stores", "one of Airbnb's", "one of 27"; "l'un des", "une de
 # ses", "un d'entre eux": one picked out of a set (not "one of a kind", "un de ces jours")
-_PARTITIVE_EN = re.compile(
+_PARTITIVE_EN = lazy_compile(
     r"\s+of\s+(?:(?:the|my|your|his|her|its|our|their|these|those|them|us|you)\b"
     r"(?!\s+(?:days|times)\b)|[^\W\d_][\w-]*['’]s?\s|\d)", re.IGNORECASE)
-_PARTITIVE_FR = re.compile(
+_PARTITIVE_FR = lazy_compile(
     r"\s+(?:des|de\s+(?:ses|ces|leurs|nos|vos|mes|tes)|d['’]entre)\b(?!\s+jours\b)",
     re.IGNORECASE)
-_PARTITIVE_DET = re.compile(r"\b(?:no|any|every|each|the|this|that|which|another|a|an)\s+$",
+_PARTITIVE_DET = lazy_compile(r"\b(?:no|any|every|each|the|this|that|which|another|a|an)\s+$",
                             re.IGNORECASE)
 
 
-_PARTITIVE_UN = re.compile(r"(?<![^\W\d_])[Uu]ne?\s+(?:des|de|d['’])")  # the pre-check: "un"
+_PARTITIVE_UN = lazy_compile(r"(?<![^\W\d_])[Uu]ne?\s+(?:des|de|d['’])")  # the pre-check: "un"
 
 
 def _partitive(text: str, word: str, start: int, end: int) -> bool:
@@ -893,10 +894,10 @@ def _word_atoms(text: str, low_text: str, lang: str | None, taken: list[tuple[in
     return atoms
 
 
-_DE_BEFORE = re.compile(r"(?:aines?|iers?)\s+d(?:e\s+|['’])$", re.IGNORECASE)  # "centaine de mille"
-_AFTER_HUNDRED = re.compile(r"\d[\s\u00a0]+(?:cents?|mille|hundred|thousand)\s+$", re.IGNORECASE)
+_DE_BEFORE = lazy_compile(r"(?:aines?|iers?)\s+d(?:e\s+|['’])$", re.IGNORECASE)  # "centaine de mille"
+_AFTER_HUNDRED = lazy_compile(r"\d[\s\u00a0]+(?:cents?|mille|hundred|thousand)\s+$", re.IGNORECASE)
 # "four-cylinder", "a five-year journey": an English number word joined to its noun
-_COMPOUND_EN = re.compile(r"(?:[a-z]+-)*(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+_COMPOUND_EN = lazy_compile(r"(?:[a-z]+-)*(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                           r"eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|"
                           r"eighty|ninety|hundred|thousand)-", re.IGNORECASE)
 
@@ -949,14 +950,14 @@ def _vague_atoms(text: str, plural: bool) -> list[_Atom]:  # text: lowercased
     return atoms
 
 
-_DURATION_UNIT = re.compile(
+_DURATION_UNIT = lazy_compile(
     r"\s*(?:years?|months?|weeks?|days?|hours?|decades?|ans?|années?|mois|semaines?|jours?)\b"
     r"(?![\s-]+old\b)",
     re.IGNORECASE,
 )
 
 
-_SPAN_BEFORE = re.compile(r"\b(?:for|in|after|of|lasting|than|since)\s+$", re.IGNORECASE)
+_SPAN_BEFORE = lazy_compile(r"\b(?:for|in|after|of|lasting|than|since)\s+$", re.IGNORECASE)
 
 
 # The last word of every phrase in _QUALIFIERS, or its first letters: a number whose previous
@@ -992,7 +993,7 @@ def _qualifier(text: str, start: int, end: int | None = None) -> tuple[Qualifier
     return None, start  # pragma: no cover
 
 
-_DEGREES_AFTER = re.compile(r"[ \u00a0\u202f]?[°º](?:[ \u00a0\u202f]?(?P<u>[CcFf])(?![^\W\d_]))?")
+_DEGREES_AFTER = lazy_compile(r"[ \u00a0\u202f]?[°º](?:[ \u00a0\u202f]?(?P<u>[CcFf])(?![^\W\d_]))?")
 
 
 def _unit_of(text: str, a: _Atom) -> None:
@@ -1155,9 +1156,9 @@ def _quantities(text: str, lang: str | None, plural: bool = False, partitive: bo
 # a change said across its noun phrase: "revised down to 8.6 million the number of accounts
 # whose data was stolen, from nearly 9 million"; "a reculé samedi à 963 000 manifestants
 # dans toute la France, contre 1,24 million mardi"
-_FAR_TO = re.compile(rf"\b(?:{_RISE}|{_FALL})(?:\s+[\w'’]+){{0,2}}?\s+(?:to|à)\s*$",
+_FAR_TO = lazy_compile(rf"\b(?:{_RISE}|{_FALL})(?:\s+[\w'’]+){{0,2}}?\s+(?:to|à)\s*$",
                      re.IGNORECASE)
-_FAR_FROM = re.compile(r"[^\d;.!?()]{1,120}?,\s*(?:(?:down|up)\s+)?(?:from|contre)\s+"
+_FAR_FROM = lazy_compile(r"[^\d;.!?()]{1,120}?,\s*(?:(?:down|up)\s+)?(?:from|contre)\s+"
                        r"(?:(?:nearly|almost|about|around|some|près\s+de|environ|quelque)\s+)?",
                        re.IGNORECASE)
 

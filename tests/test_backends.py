@@ -431,3 +431,19 @@ def test_a_short_summary_found_in_the_contents_tags_is_still_read() -> None:
             "<media:content url='https://m.example/i.jpg'><media:description>&gt;"
             "</media:description></media:content></item>")
     assert_alike((RSS_HEAD + item + "</channel></rss>").encode())
+
+
+def test_xml_char_is_the_char_production_over_every_code() -> None:
+    """read_fast's test of the characters XML allows (a reference to another is dropped), as
+    the character class it replaced read them, for every code a reference can give."""
+    import re
+
+    from monitor.read_fast import xml_char
+
+    char_class = re.compile("[\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    for code in range(0x110000):
+        assert xml_char(code) == bool(char_class.match(chr(code))), hex(code)
+    assert not any(map(xml_char, (0x110000, 0xFFFFFF, 9_999_999)))
+    body = b'<rss version="2.0"><channel><item><title>a&#1;b&#x41;&#xD800;c&#65;</title>' \
+           b'<link>https://example.org/x</link></item></channel></rss>'
+    assert [it.title for it in parse_bytes(body, backend="fast").items] == ["abAcA"]

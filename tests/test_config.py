@@ -298,3 +298,45 @@ def test_every_key_has_a_description() -> None:
     for model in (MonitorConfig, WatchlistConfig, ChannelConfig):
         for key, desc in model_fields(model):
             assert desc, f"{model.__name__}.{key} has no description"
+
+
+# plain_cron reads `*` and lists of numbers without APScheduler: each one it accepts must be one
+# CronTrigger accepts, and for one number in one field it must agree with CronTrigger exactly
+_CRON_PARTS = ["*", "0", "00", "07", "1", "6", "7", "12", "13", "19", "23", "24", "31", "32",
+               "59", "60", "99", "100", "7,19", "0,7,59", "7,", ",7", "7,,19", "*/5", "1-5",
+               "mon", "x", "-1", "+1", "٣"]
+
+
+def _cron_trigger_accepts(expr: str) -> bool:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expr, timezone="UTC")
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def test_plain_cron_accepts_only_what_cron_trigger_accepts() -> None:
+    from monitor.config import plain_cron
+
+    exprs = [" ".join(["*"] * i + [p] + ["*"] * (4 - i)) for i in range(5) for p in _CRON_PARTS]
+    exprs += [f"{a} {b} * * *" for a in _CRON_PARTS for b in _CRON_PARTS]
+    exprs += ["0 7,19 * * *", "* * * *", "* * * * * *", "", "0  7  *  *  *", "\t0 7 * * *\n"]
+    plain = [e for e in exprs if plain_cron(e)]
+    assert len(plain) > 100  # the shortcut does take the common forms
+    assert [e for e in plain if not _cron_trigger_accepts(e)] == []
+    for i in range(5):
+        for n in range(101):
+            expr = " ".join(["*"] * i + [str(n)] + ["*"] * (4 - i))
+            assert plain_cron(expr) == _cron_trigger_accepts(expr), expr
+
+
+def test_shipped_and_default_schedules_need_no_apscheduler() -> None:
+    """The default schedule and the shipped config's take the shortcut (else every command
+    that loads the config imports APScheduler)."""
+    from monitor.config import plain_cron
+
+    assert plain_cron(ChannelConfig.model_fields["schedule"].default)
+    shipped = load_config(ROOT / "config").monitor.channels
+    assert shipped and all(plain_cron(ch.schedule) for ch in shipped)

@@ -211,3 +211,31 @@ def test_spans_are_ordered_trimmed_on_one_line_and_cover_the_text(parts: list[st
 ])
 def test_an_initial_before_a_name_particle(text: str, want: list[str]) -> None:
     assert cut(text) == want
+
+
+def _fold_string_per_character() -> str:
+    """The fold table as it was first built: `fold` called on each character alone."""
+    from monitor.text import fold
+
+    table = {}
+    for code in range(0x41, 0x2000):
+        f = fold(chr(code))
+        if f != chr(code) and len(f) == 1:
+            table[code] = f
+    table[ord("’")] = "'"
+    chars = list(map(chr, range(max(table) + 1)))
+    for code, f in table.items():
+        chars[code] = f
+    return "".join(chars)
+
+
+def test_fold_table_built_in_one_pass_is_the_per_character_one() -> None:
+    """The one-pass construction of the fold table (start-up time) gives every code point the
+    fold it had: the same table, and the same folded text of all of Unicode."""
+    from monitor import text
+
+    reference = _fold_string_per_character()
+    assert reference == text._FOLD
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert text.fold_text(everything) == everything.translate(reference)
+    assert text.fold_text("Nord-Coréens ÉTÉ Дом ’") == "nord-coreens ete дом '"

@@ -39,6 +39,7 @@ from monitor.engine.words import (
     WHOLE_WORDS,
     YEAR,
 )
+from monitor.lazyre import lazy_compile
 from monitor.models import Quantity
 from monitor.numbers import CURRENCY_CODES
 from monitor.text import TOKEN, fold_text
@@ -49,7 +50,7 @@ _WHOLE = {phrase_of(w) for w in WHOLE_WORDS}
 # Parts and wholes are read only in sentences with numbers, by one scan of the folded text
 # (kept out of the watchlist's matcher: "more", "dont" are in most sentences of the news).
 _FUNCTION = {" ".join(p): p for p in _PART_BEFORE | _PART_AFTER | _WHOLE}
-_FUNCTION_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _FUNCTION), key=len,
+_FUNCTION_RE = lazy_compile(r"\b(?:" + "|".join(sorted(map(re.escape, _FUNCTION), key=len,
                                                        reverse=True)) + r")\b")
 
 
@@ -66,7 +67,7 @@ _FUNCTION_PHRASES = frozenset(_FUNCTION.values())
 # Units the number reader gives from signs and codes rather than a word of the sentence:
 # a figure counting in them may take a number of any sentence.
 _SIGNED_UNITS = frozenset({c.lower() for c in CURRENCY_CODES} | {"points"})
-_AFTER_DIGIT = re.compile(r"(?<=\d)[^\W\d_]+")  # "5km": a unit glued to its number
+_AFTER_DIGIT = lazy_compile(r"(?<=\d)[^\W\d_]+")  # "5km": a unit glued to its number
 
 
 def candidates(wl: Watchlist, item_phrases: frozenset[Phrase]) -> tuple[Figure, ...]:
@@ -164,25 +165,25 @@ class Gate:
 
 
 MEASURE_WORDS = 12  # a measure word governs a number at most this many words before it
-_SAYS = re.compile(r"\b(?:according to|selon|d['’]après|said|says|say|told|estimates?|"
+_SAYS = lazy_compile(r"\b(?:according to|selon|d['’]après|said|says|say|told|estimates?|"
                    r"estime|estiment|a indiqué|indique|a annoncé|annonce|a recensé|recense|"
                    r"a compté|compte|revendique|revendiquent|claimed|claims|counted|reported|per)\b",
                    re.IGNORECASE)
-_ACCORDING = re.compile(r"^[\s,]*(?:\S+\s+){0,2}?(?:according to|selon|d['’]après|per|says|"
+_ACCORDING = lazy_compile(r"^[\s,]*(?:\S+\s+){0,2}?(?:according to|selon|d['’]après|per|says|"
                         r"indique|in the (?:latest|last|new)|dans le (?:dernier|nouveau))\b",
                         re.IGNORECASE)
 
-_CLAUSE = re.compile(
+_CLAUSE = lazy_compile(
     r";|:\s|[,–—]\s*(?:tandis que|alors que|mais|but|while|whereas|however|cependant)\b|"
     r"\s(?:tandis que|whereas|while)\s",
     re.IGNORECASE,
 )
-_AFTER_STOP = re.compile(r"[,;:.()«»\"“”!?]|\s(?:et|and|but|mais)\s", re.IGNORECASE)
-_WORD = re.compile(r"(\s*)([^\s,;:.()«»\"“”!?]+)")
+_AFTER_STOP = lazy_compile(r"[,;:.()«»\"“”!?]|\s(?:et|and|but|mais)\s", re.IGNORECASE)
+_WORD = lazy_compile(r"(\s*)([^\s,;:.()«»\"“”!?]+)")
 _NP_STOP = set(
     ["in", "to", "at", "from", "into", "en", "à", "au", "aux", "vers", "dans", "pour", "par", "avec", "with", "for", "near", "près", "by", "on", "sur", "after", "before", "while", "since", "depuis", "after", "avant", "après", "ont", "a", "avaient", "avait", "étaient", "était", "sont", "est", "se", "s'", "have", "has", "had", "were", "was", "are", "is", "will", "would", "could", "should", "may", "might", "be", "been", "being", "that", "which", "who", "qui", "que", "qu'", "dont", "including", "et", "and", "or", "ou", "but", "mais", "said", "selon", "according", "ce", "cette", "ces", "this", "these", "the", "le", "la", "les", "l'", "un", "une", "a", "an"]
 )
-_PART_OF = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:of|out of|sur|parmi|among)\b", re.IGNORECASE)
+_PART_OF = lazy_compile(r"^\s*(?:\S+\s+){0,2}?(?:of|out of|sur|parmi|among)\b", re.IGNORECASE)
 AFTER_WORDS = 6
 EXCLUDE_WORDS = 16
 
@@ -284,7 +285,7 @@ def _before_start(sentence: str, end: int) -> int:
     return seg_start + (words[-2].start() if len(words) >= 2 else words[0].start() if words else len(sentence[seg_start:end]))
 
 
-_APPOSED = re.compile(r"([\w'’-]+(?:\s+[\w'’-]+)?)\s*,\s*(?:(?:about|some|around|roughly|"
+_APPOSED = lazy_compile(r"([\w'’-]+(?:\s+[\w'’-]+)?)\s*,\s*(?:(?:about|some|around|roughly|"
                       r"nearly|almost|over|more than|environ|quelque|près de|plus de|"
                       r"presque)\s+)?$", re.IGNORECASE)
 
@@ -325,20 +326,20 @@ def _measure(fig: Figure, sentence: str, q: Quantity, hits: Sequence[PhraseHit],
     return None
 
 
-_PUNCT = re.compile(r"[,;:.()]")
-_LISTED = re.compile(r"\s*(?:,|,?\s*(?:et|and|or|ou))\s*$", re.IGNORECASE)
+_PUNCT = lazy_compile(r"[,;:.()]")
+_LISTED = lazy_compile(r"\s*(?:,|,?\s*(?:et|and|or|ou))\s*$", re.IGNORECASE)
 _ARTICLE = r"\s*(?:son|sa|ses|le|la|les|l['’]|its|their|the|leur|leurs)\s*"
-_ITS = re.compile(_ARTICLE + r"(?:[\w-]+\s+)?$", re.IGNORECASE)
-_ITS_NUMBER_OF = re.compile(_ARTICLE + r"(?:nombre|number|total|count|chiffre|décompte)\s+"
+_ITS = lazy_compile(_ARTICLE + r"(?:[\w-]+\s+)?$", re.IGNORECASE)
+_ITS_NUMBER_OF = lazy_compile(_ARTICLE + r"(?:nombre|number|total|count|chiffre|décompte)\s+"
                             r"(?:de|d['’]|des|of)\s*(?:[\w-]+\s+)?$", re.IGNORECASE)
 # two numbers joined ("37 morts et plus de 150 blessés"): the second's clause starts here
-_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:et|and|ainsi que|as well as|plus|with|avec)?\s*"
+_COORDINATED = lazy_compile(r"\s*(?:,\s*)?(?:et|and|ainsi que|as well as|plus|with|avec)?\s*"
                           r"(?:\S+\s+){0,3}$", re.IGNORECASE)
-_NUMBER_OF = re.compile(r"(?:number|total|count|tally|nombre|total|chiffre|décompte)\s+"
+_NUMBER_OF = lazy_compile(r"(?:number|total|count|tally|nombre|total|chiffre|décompte)\s+"
                         r"(?:of|de|d['’]|des)\s*(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
-_YEAR_SPAN = re.compile(r"\b(20\d\d)\s*(?:et|and|à|to|-|–|/)\s*(20\d\d|\d\d)\b")
+_YEAR_SPAN = lazy_compile(r"\b(20\d\d)\s*(?:et|and|à|to|-|–|/)\s*(20\d\d|\d\d)\b")
 
 
 def _envelope_years(sentence: str, lo: int, hi: int, q: Quantity, year: int | None

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monitor.engine.watchlist import PhraseHit, Watchlist, phrase_of
+from monitor.lazyre import lazy_compile
 from monitor.models import Quantity
 
 NONE = ""
@@ -122,14 +123,14 @@ _FR_ADV = (r"(?:également|aussi|par ailleurs|de son côté|pour sa part|encore|
            r"récemment|publiquement|officiellement|lui-même|elle-même|" + _DAYS + r")")
 
 # a verb of saying (or of denial); the deny groups mark a denial
-_VERB = re.compile(
+_VERB = lazy_compile(
     rf"\b(?:(?:{_ADVERBS}\s+){{0,3}}(?:(?P<deny_en>{_DENY})|(?:{_SAY_EN}))"
     rf"|{_AUX_FR}\s+(?:{_FR_ADV}\s+){{0,2}}(?:(?P<deny_fr>{_DENY})|(?:{_SAY_FR_PAST}))"
     rf"|(?:(?P<deny_now>{_DENY})|(?:{_SAY_FR_NOW})))\b",
     re.IGNORECASE,
 )
 # "according to X": X follows
-_MARKER = re.compile(
+_MARKER = lazy_compile(
     r"\b(?:according\s+to|per(?=\s+(?:the\s+)?(?-i:[A-Z]))|citing|as\s+(?:estimated|reported|"
     r"counted|stated)\s+by|(?:estimated|counted|reported|tallied|compiled|confirmed|"
     r"recorded|registered|assessed|documented|verified|released|published|provided|given|"
@@ -146,7 +147,7 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 # "X's estimate", "le décompte des X", "the UN figure of"
-_POSSESSIVE_EN = re.compile(
+_POSSESSIVE_EN = lazy_compile(
     r"['’]s?\s+(?:(?:own|latest|new|updated|revised|official|initial|previous|earlier|"
     r"last|first|current|highest|lowest|conservative|preliminary|provisional|final)\s+){0,2}"
     r"(?:estimates?|count|tally|figures?|toll|assessment|data|numbers|calculations?|"
@@ -154,10 +155,10 @@ _POSSESSIVE_EN = re.compile(
     r"(?=(?:[$€£₩¥]|US\$|USD|EUR|GBP)?\s?\d))",  # "the Commission's €84 billion loan"
     re.IGNORECASE,
 )
-_THE_X_FIGURE = re.compile(
+_THE_X_FIGURE = lazy_compile(
     r"\b(?i:the|a|an)\s+((?:[A-Z][\w&.-]*\s+){1,3})(?:estimates?|count|tally|figures?|toll|"
     r"forecasts?|projections?)\s+(?:of|at)\b")
-_OF_BODY = re.compile(
+_OF_BODY = lazy_compile(
     r"\b(?:(?:le|la|les|l['’]|un|une|ce|cette|son|sa|ses)\s+)?(?:(?:dernier|dernière|"
     r"nouveau|nouvelle|propre|premier|première|récent|récente)\s+)?(?:décompte|estimation|"
     r"estimations|chiffres?|bilan|comptage|recensement|évaluation|données|statistiques|"
@@ -165,21 +166,21 @@ _OF_BODY = re.compile(
     r"actualisé)s?\s+)?(?:de\s+la|de\s+l['’]|du|des|de|d['’])\s*(?=[A-Za-zÀ-ÿ])",
     re.IGNORECASE,
 )
-_FIGURE_OF_N_OF = re.compile(
+_FIGURE_OF_N_OF = lazy_compile(
     r"\b(?:prévisions?|estimations?|bilan|chiffre|décompte|objectif|forecast|estimate|"
     r"figure|toll|count|target)\s+(?:de|d['’]|of)\s+(?:plus de |près de |about |some )?"
     r"\d[\d\s.,]*\s*(?:%|[^\W\d]+)?\s+(?:du|de\s+la|de\s+l['’]|des|d['’]|of\s+the|of)\s*",
     re.IGNORECASE)
-_HEADLINE = re.compile(r"^\s*([^:\d«»\"“”]{2,50}?)\s*:\s")
+_HEADLINE = lazy_compile(r"^\s*([^:\d«»\"“”]{2,50}?)\s*:\s")
 # the words right after a headline's colon that may name who acts: "la Commission propose"
-_HEADLINE_BODY = re.compile(r"\s*(?:(?:le|la|les|l['’]|the)\s*)?([^\s,;:\d«»\"“”]+"
+_HEADLINE_BODY = lazy_compile(r"\s*(?:(?:le|la|les|l['’]|the)\s*)?([^\s,;:\d«»\"“”]+"
                             r"(?:\s+[^\s,;:\d«»\"“”]+){0,2}?)(?=\s+[a-zéèêàâîôûç]+\b)")
-_ABBREV = re.compile(r"\b(?:Maj|Gen|Lt|Col|Sgt|Adm|Cpt|Capt|Dr|Mr|Mrs|Ms|St|Jr|Sr|Gov|Sen|"
+_ABBREV = lazy_compile(r"\b(?:Maj|Gen|Lt|Col|Sgt|Adm|Cpt|Capt|Dr|Mr|Mrs|Ms|St|Jr|Sr|Gov|Sen|"
                      r"Rep|Prof|Mme|Mgr|Me|Pr|[A-Z])\.")
-_PAREN = re.compile(r"\([^()]{1,60}\)")
+_PAREN = lazy_compile(r"\([^()]{1,60}\)")
 
 # where a claimant's name ends (after a marker) or starts (before a verb)
-_NAME_STOP_AFTER = re.compile(
+_NAME_STOP_AFTER = lazy_compile(
     r"[,;:.!?()«»\"“”\[\]]|\s[-–—]\s|\d|\b(?:that|who|which|whose|when|while|as|because|"
     r"than|qui|que|qu['’]|dont|lorsque|quand|alors|tandis|mais|but|and|et|in\s+a\s+"
     r"(?:statement|report|post|briefing|interview|tweet)|dans\s+(?:un|une|son|sa)|lors|"
@@ -191,7 +192,7 @@ _NAME_STOP_AFTER = re.compile(
     r"au\s+moins|at\s+least|about|some|nearly|plus|more|près|on\s+condition)\b",
     re.IGNORECASE,
 )
-_STOP_WORDS_BEFORE = re.compile(
+_STOP_WORDS_BEFORE = lazy_compile(
     r"[,;:.!?()«»\"“”\[\]]|\s[-–—]\s|\d|\b(?:that|who|which|while|as|because|than|"
     r"when|and|but|if|since|after|before|where|whereas|qui|que|qu['’]|dont|lorsque|quand|"
     r"alors que|tandis que|mais|et|car|où|si|comme|puisque|though|although|says|"
@@ -215,7 +216,7 @@ _OUTLETS = frozenset(
 _GENERIC_TAIL = frozenset(
     ["tally", "count", "estimate", "estimates", "figures", "figure", "data", "numbers", "statement", "report", "assessment", "calculation", "calculations", "records", "census", "décompte", "estimation", "estimations", "chiffres", "chiffre", "données", "bilan", "comptage", "recensement", "évaluation", "statistiques", "statistics", "official", "officials", "spokesman", "spokeswoman", "spokesperson", "porte-parole", "responsable", "responsables", "source", "sources", "reporters", "journalistes"]
 )
-_LEAD = re.compile(
+_LEAD = lazy_compile(
     r"(?:(?:(?:last|this|next)\s+(?:week|month|year)|on\s+\w+day|earlier|later|"
     r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|soir|matin|yesterday|"
     r"today|calculs|calculations|travaux|analyses?|communiquée?s?|publiée?s?|fournie?s?|"
@@ -228,22 +229,22 @@ _LEAD = re.compile(
     r"données|statistiques|statistics)\b\s*)+",
     re.IGNORECASE,
 )
-_TRAIL = re.compile(r"[\s'’]+s?$|\s+(?:on|in|at|to|for|from|by|à|au|en|de|du|des|d['’])$",
+_TRAIL = lazy_compile(r"[\s'’]+s?$|\s+(?:on|in|at|to|for|from|by|à|au|en|de|du|des|d['’])$",
                     re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_][\w'’.&-]*")
-_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_WORD = lazy_compile(r"[^\W\d_][\w'’.&-]*")
+_CAPITAL = lazy_compile(r"[A-ZÀ-ÖØ-Þ]")
 # bodies with a name of their own, whatever country they belong to
 _BODIES = frozenset(["cross", "croix", "crescent", "croissant", "rouge", "red", "university", "université", "institute", "institut", "observatory", "observatoire"])
-_ADJECTIVE = re.compile(r"(?:ern|ian|ese|ish|an|ais|aise|ien|ienne|ain|aine|ois|oise|ic|ique)$",
+_ADJECTIVE = lazy_compile(r"(?:ern|ian|ese|ish|an|ais|aise|ien|ienne|ain|aine|ois|oise|ic|ique)$",
                         re.IGNORECASE)
 _PREPOSITION = frozenset(["of", "in", "at", "from", "for", "with", "de", "du", "des", "d", "à", "au", "aux", "en", "pour"])
 # a group that speaks for a body named after it: "a team from the University of Hong Kong",
 # "les économistes de l'OFCE": the body is the claimant
 _PROXY = frozenset(["team", "équipe", "group", "groupe", "researchers", "chercheurs", "scientists", "scientifiques", "economists", "économistes", "experts", "analysts", "analystes", "statistician", "statisticien", "statisticienne", "monitors", "observers", "observateurs", "investigators", "enquêteurs"])
 # a source close to a body is not the body
-_CLOSE_TO = re.compile(r"^(?:(?:une|a|des|les|the)\s+)?sources?\s+(?:proches?|close|familiar|"
+_CLOSE_TO = lazy_compile(r"^(?:(?:une|a|des|les|the)\s+)?sources?\s+(?:proches?|close|familiar|"
                        r"au fait|near)\b", re.IGNORECASE)
-_RELAY = re.compile(r"\b(?:reported|reports|rapporté|rapporte|wrote|writes|écrit|published|"
+_RELAY = lazy_compile(r"\b(?:reported|reports|rapporté|rapporte|wrote|writes|écrit|published|"
                     r"publié|said|says|dit|indiqué|cited|citant|quoted|cité|affirmé|"
                     r"annoncé|selon|according|d['’]après)\b", re.IGNORECASE)
 _INSTITUTION = frozenset(
@@ -374,7 +375,7 @@ def _relays(words: str) -> bool:
     return bool(toks) and toks[0].casefold() in _OUTLETS
 
 
-_PRONOUN = re.compile(r"^(?:on|il|elle|ils|elles|he|she|they|we|nous|it|lui|eux|one|"
+_PRONOUN = lazy_compile(r"^(?:on|il|elle|ils|elles|he|she|they|we|nous|it|lui|eux|one|"
                       r"ce dernier|cette dernière|the latter|celui-ci|celle-ci)$", re.IGNORECASE)
 
 
@@ -417,7 +418,7 @@ def _apposition_before(work: str, start: int) -> tuple[int, int] | None:
     return (lo, inner) if inner > lo else None
 
 
-_RELATIVE = re.compile(r",\s*(?:which|who|qui)\s*$", re.IGNORECASE)
+_RELATIVE = lazy_compile(r",\s*(?:which|who|qui)\s*$", re.IGNORECASE)
 
 
 def _named_head(words: str) -> bool:
@@ -428,9 +429,9 @@ def _named_head(words: str) -> bool:
     return bool(toks) and (_CAPITAL.match(toks[0]) is not None)
 
 
-_INVERT_BEFORE = re.compile(r"[,«»\"“”)]\s*$|\d[\w%]*\s*$")
-_INVERT_NAME = re.compile(r"\s*(?:(?:the|le|la|les|l['’]|un|une|a)\s+)?[A-Za-zÀ-ÿ]")
-_THAT = re.compile(r"\s*(?:(?:that|que|qu['’]|on\s+\w+day|de|d['’]|à|au|aux|en|sur|pour|par|"
+_INVERT_BEFORE = lazy_compile(r"[,«»\"“”)]\s*$|\d[\w%]*\s*$")
+_INVERT_NAME = lazy_compile(r"\s*(?:(?:the|le|la|les|l['’]|un|une|a)\s+)?[A-Za-zÀ-ÿ]")
+_THAT = lazy_compile(r"\s*(?:(?:that|que|qu['’]|on\s+\w+day|de|d['’]|à|au|aux|en|sur|pour|par|"
                    r"avoir|être|to|at|in|for|about|of)\b|[,:\d])", re.IGNORECASE)
 
 
@@ -534,20 +535,20 @@ def read_claims(wl: Watchlist, sentence: str, hits: Sequence[PhraseHit],
     return sorted(kept, key=lambda c: c.start)
 
 
-_CLAUSE = re.compile(r";|\s[-–—]\s|,?\s(?:while|whereas|but|although|though|tandis que|"
+_CLAUSE = lazy_compile(r";|\s[-–—]\s|,?\s(?:while|whereas|but|although|though|tandis que|"
                      r"alors que|mais|quand|whilst)\s|,\s(?:so|donc|car|because)\s",
                      re.IGNORECASE)
-_GOVERNS = re.compile(r"^\s*(?:(?:of|at|de|d['’]|à|:|,|is|was|stands at|puts it at|"
+_GOVERNS = lazy_compile(r"^\s*(?:(?:of|at|de|d['’]|à|:|,|is|was|stands at|puts it at|"
                       r"put at|s['’]élève à|est de|was put at|at about|of about|of some|"
                       r"of more than|of nearly|d['’]environ|de plus de|de près de)\s*){0,3}$",
                       re.IGNORECASE)
-_POSS_NOUN = re.compile(r"^['’]?s?\s*(?:\w+\s+){0,2}?(?:estimates?|count|tally|figures?|toll|"
+_POSS_NOUN = lazy_compile(r"^['’]?s?\s*(?:\w+\s+){0,2}?(?:estimates?|count|tally|figures?|toll|"
                         r"assessment|data|numbers|calculations?|reckoning|projections?|"
                         r"forecasts?|census|records?)\b", re.IGNORECASE)
 # "N [unit words] selon X": the claim right after a number is that number's
-_RIGHT_AFTER = re.compile(r"^\s*(?:[\w%€$'’-]+\s+){0,4}?[\w%€$'’-]*,?\s*$")
+_RIGHT_AFTER = lazy_compile(r"^\s*(?:[\w%€$'’-]+\s+){0,4}?[\w%€$'’-]*,?\s*$")
 # another claim's verb carried over: ", Washington celui de 10 000", ", la police 12 000"
-_ELLIPSIS = re.compile(r"(?:^|[,;]\s*(?:et\s+|and\s+|while\s+|tandis\s+que\s+)?)"
+_ELLIPSIS = lazy_compile(r"(?:^|[,;]\s*(?:et\s+|and\s+|while\s+|tandis\s+que\s+)?)"
                        r"([^,;:\d]{2,60}?)\s+(?:(?:celui|celle|ceux)\s+d['’e]\s*|"
                        r"(?:at|à|de|d['’]|:)\s*)?(?:about\s+|environ\s+)?$", re.IGNORECASE)
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from monitor.engine.watchlist import PhraseHit, Watchlist
 from monitor.engine.words import BOTH, JOINT, MANY, SPEECH, WHOLE_WORDS
+from monitor.lazyre import lazy_compile
 
 _ADMIN = (r"(?:province|region|région|department|département|district|county|state|city|town|"
           r"commune|municipality|municipalité|canton|oblast|prefecture|préfecture|ville|"
@@ -33,7 +34,7 @@ _ADMIN = (r"(?:province|region|région|department|département|district|county|s
 _NAME = r"(?P<NAME>[A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ -](?:de |del |da |do |sur |on |upon )?[A-ZÀ-ÖØ-Þ][\w'’-]*){0,2})"
 _PREP = r"(?i:in|at|near|across|outside|around|en|au|aux|dans|à|près de|autour de)"
 _ART = r"(?:(?i:the|le|la|les|l['’])\s*)?"
-_UNKNOWN = re.compile(
+_UNKNOWN = lazy_compile(
     rf"\b(?:{_PREP}\s+{_ART}(?:(?i:{_ADMIN})\s+(?i:of|de|du|des|d['’])\s*)?"
     rf"|{_ART}(?i:{_ADMIN})\s+(?i:of|de|du|des|d['’])\s*){_NAME.replace('NAME', 'n1')}"
     rf"|\b{_NAME.replace('NAME', 'n2')}\s+(?i:{_ADMIN})\b"
@@ -41,10 +42,10 @@ _UNKNOWN = re.compile(
 _NOT_PLACES = frozenset(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "the", "le", "la", "les", "total", "all", "this", "that", "these"]
 )
-_COORD = re.compile(r"^\s*(?:,|and|et|&|as well as|ainsi qu['’]en|ainsi que)\s*"
+_COORD = lazy_compile(r"^\s*(?:,|and|et|&|as well as|ainsi qu['’]en|ainsi que)\s*"
                     r"(?:(?:in|en|au|aux|dans|à)\s+)?(?:(?:the|le|la|les|l['’])\s*)?$",
                     re.IGNORECASE)
-_AFTER_STOP = re.compile(
+_AFTER_STOP = lazy_compile(
     r"[,;:.()«»\"“”!?]|\s(?:" + "|".join(WHOLE_WORDS) + r"|while|whereas|tandis|alors que|but|"
     r"mais)\b", re.IGNORECASE)
 AFTER_WORDS = 12
@@ -120,9 +121,9 @@ def _group(ms: list[Mention], text: str, pick: int) -> list[Mention]:
     return group
 
 
-_INCLUDED_BEFORE = re.compile(r"(?:including|y compris|inclus|includes?|incluant|avec)\s+"
+_INCLUDED_BEFORE = lazy_compile(r"(?:including|y compris|inclus|includes?|incluant|avec)\s+"
                               r"(?:(?:the|le|la|les|l['’])\s*)?$", re.IGNORECASE)
-_INCLUDED_AFTER = re.compile(r"^\s*(?:compris|comprise|compris|comprises|included|inclus|incluse)\b",
+_INCLUDED_AFTER = lazy_compile(r"^\s*(?:compris|comprise|compris|comprises|included|inclus|incluse)\b",
                              re.IGNORECASE)
 
 
@@ -136,7 +137,7 @@ def _including(text: str, grp: Sequence[Mention], scope: Scope) -> Scope:
     return scope
 
 
-_WORD = re.compile(r"[^\s,;:.()«»\"“”!?]+")
+_WORD = lazy_compile(r"[^\s,;:.()«»\"“”!?]+")
 
 
 def window_end(text: str, start: int, limit: int, stop: re.Pattern[str], words: int) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from monitor.lazyre import lazy_compile
+
 # A number for only a part of the figure ("3 000 soldats supplémentaires", "an additional
 # 3,000", "1,500 more troops", "30 de plus") is not the figure's value.
 PART_BEFORE = ("additional", "another", "further", "extra", "encore", "nouveaux", "nouvelles",
@@ -25,19 +27,19 @@ _BOTH = (rf"(?:(?:in |on |across |for )?both {_UNITS_EN}|(?:in|on|across|for) (?
          rf"{_UNITS_EN}|(?:dans|sur|pour|aux) (?:les )?deux {_UNITS_FR}|des deux (?:{_UNITS_FR[3:-1]}|"
          r"côtés de la frontière)|de part et d['’]autre de la frontière)")
 # "in three countries": more places than any figure's pair: bound to somewhere else
-MANY = re.compile(r"\b(?:in |dans |across |à travers )?(?:three|four|five|several|many|"
+MANY = lazy_compile(r"\b(?:in |dans |across |à travers )?(?:three|four|five|several|many|"
                   r"trois|quatre|cinq|plusieurs) (?:countries|pays|nations|islands|îles)\b",
                   re.IGNORECASE)
 # "in both countries" names the joint total itself: no title or earlier place overrides it
-BOTH = re.compile(rf"\b{_BOTH}\b", re.IGNORECASE)
-JOINT = re.compile(
+BOTH = lazy_compile(rf"\b{_BOTH}\b", re.IGNORECASE)
+JOINT = lazy_compile(
     rf"\b(?:{_BOTH}|in all|in total|au total|en tout|combined|together|cumulés?|cumulées?|"
     r"overall|altogether)\b",
     re.IGNORECASE,
 )
 
 # A report that says it corrects an earlier figure downwards.
-CORRECTION = re.compile(
+CORRECTION = lazy_compile(
     r"\b(?:revis(?:e|es|ed|ing)\b[^.;]{0,80}?\bdown(?:ward|wards)?\b|"
     r"(?:lower|lowers|lowered|cut|cuts)\s+(?:its|their|the)\s+(?:estimate|count|toll|figure)|"
     r"downward revision|corrected|correction|erratum|corrigendum|"
@@ -48,7 +50,7 @@ CORRECTION = re.compile(
 )
 
 # Verbs of saying: a place just before one is where someone spoke, not what a number counts.
-SPEECH = re.compile(
+SPEECH = lazy_compile(
     r"^[\s,]*(?:\w+\s+)?(?:said|says|told|announced|reported|confirmed|stated|added|"
     r"a déclaré|a annoncé|a indiqué|a précisé|a confirmé|a affirmé|indique|annonce|précise|"
     r"affirme|déclare|selon)\b",
@@ -58,7 +60,7 @@ SPEECH = re.compile(
 # A number of the past or a typical one, not the story's current figure: "il y a deux ans",
 # "last year", "on average", "par an". A year other than the report's own is checked apart
 # (`YEAR`), unless it starts a running count ("since August 2023", "depuis 2022").
-HISTORY = re.compile(
+HISTORY = lazy_compile(
     r"\b(?:ago|il y a \w+ ans?|last year|l['’]an (?:dernier|passé)|l['’]année (?:dernière|"
     r"précédente|passée)|the previous year|a year earlier|un an plus tôt|on average|"
     r"en moyenne|an average|une moyenne|per year|par an|a year|each year|chaque année|"
@@ -66,20 +68,20 @@ HISTORY = re.compile(
     r"à l['’]époque|at the time|avai(?:t|ent) alors|had then)\b",
     re.IGNORECASE,
 )
-YEAR = re.compile(r"(?<![\d,.])(?:1[89]\d\d|20\d\d)(?![\d,.]\d)")
+YEAR = lazy_compile(r"(?<![\d,.])(?:1[89]\d\d|20\d\d)(?![\d,.]\d)")
 _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
           r"december|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
           r"novembre|décembre|the start of|the end of|le début de|la fin de|early|late|mid)")
-SINCE = re.compile(rf"(?:since|depuis|from|starting|as of|début|debut|until|jusqu['’]en|"
+SINCE = lazy_compile(rf"(?:since|depuis|from|starting|as of|début|debut|until|jusqu['’]en|"
                    rf"d['’]ici|by|this|cette)\s+(?:(?:{_MONTH})\s+)?(?:\d{{1,2}}\s+)?$",
                    re.IGNORECASE)
 # a clause hanging on a past year is about that year: "since 2002, when 232 died",
 # "since Hugo in 1989, which killed 11"
-WHEN = re.compile(r",\s*(?:when|où|lorsque|quand|which|qui|that|dont)\b", re.IGNORECASE)
+WHEN = lazy_compile(r",\s*(?:when|où|lorsque|quand|which|qui|that|dont)\b", re.IGNORECASE)
 
 # Expectations and forecasts: not a count of what happened. A figure whose own cues are such
 # words (a planned deployment) keeps them.
-FORECAST = re.compile(
+FORECAST = lazy_compile(
     r"\b(?:(?<!than-)(?<!than\s)expect(?:s|ed|ing)?|forecasts?|forecast(?:ed|ing)|projected|hopes? to|hoping to|"
     r"could reach|may reach|might reach|is set to|attendu(?:e|s|es)?|s['’]attend(?:ent)?|"
     r"espère(?:nt)?|espérait|pourrai(?:t|ent) atteindre|prévision(?:s)?|"
