@@ -23,9 +23,8 @@ from markupsafe import Markup
 from rapidfuzz import fuzz
 
 from monitor.chart import Point, timeline_table, timeline_text
-from monitor.feeds import safe_link
+from monitor.eventjson import claimant_json, estimate_json, shown_link
 from monitor.models import Estimate, Event, HistoryEntry, Number
-from monitor.netguard import mask_credentials
 from monitor.text import clean, fmt_number, fold_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -176,14 +175,10 @@ class Digest:
         return h.hexdigest()[:32]
 
 
-def _link(link: str | None) -> str | None:
-    """An item's link as a digest shows it: http(s) only, credentials masked."""
-    safe = safe_link(link)
-    return None if safe is None else mask_credentials(safe)
 
 
 def _source(ev: Event) -> Source:
-    return Source(clean(ev.source), clean(ev.title), _link(ev.link), ev.published,
+    return Source(clean(ev.source), clean(ev.title), shown_link(ev.link), ev.published,
                   clean(ev.quote or ""))
 
 
@@ -378,7 +373,7 @@ def fold_related(matches: Sequence[Event], labels: Mapping[str, str] | None = No
                                      r.watch)
                 break
         else:
-            out.append(Related((labels or {}).get(term, term), title, _link(ev.link),
+            out.append(Related((labels or {}).get(term, term), title, shown_link(ev.link),
                                (clean(ev.source),), term))
     order = {watch: i for i, watch in enumerate(labels or {})}  # terms first, then figures
     # within a watch: items whose title names it first, then stories more outlets carry
@@ -454,7 +449,7 @@ def chart_points(r: Revision, held: Sequence[Held], language: str) -> list[Point
         Point(_day(h.date), float(h.value), h.low, h.high,
               _value_label(h.value, h.low, h.qualifier, language),
               r.kind if i == last else ("seed" if i == 0 else "report"), "",
-              _link(h.link), " \u2014 ".join(t for t in (clean(h.source), clean(h.quote)) if t))
+              shown_link(h.link), " \u2014 ".join(t for t in (clean(h.source), clean(h.quote)) if t))
         for i, h in enumerate(r.history)]
     points += [
         Point(h.source.published.date() if h.source.published else None, float(h.value),
@@ -530,18 +525,3 @@ def source_json(s: Source) -> dict[str, object]:
             "published": s.published.isoformat() if s.published else None, "quote": s.quote}
 
 
-def claimant_json(key: str, label: str) -> dict[str, object] | None:
-    """A claimant in JSON: its id (null for one read but not declared), its name as shown,
-    and whether the watchlist declares it; null when the value is unattributed."""
-    if not key:
-        return None
-    declared = not key.startswith("?")
-    return {"id": key if declared else None, "label": clean(label or key.lstrip("?")),
-            "declared": declared}
-
-
-def estimate_json(e: Estimate) -> dict[str, object]:
-    """One claimant's current value in JSON (webhook body, replay)."""
-    return {"claimant": claimant_json(e.claimant, e.label), "value": e.value, "low": e.low,
-            "high": e.high, "qualifier": e.qualifier, "date": e.date,
-            "source": clean(e.source), "link": _link(e.link)}

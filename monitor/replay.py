@@ -34,7 +34,7 @@ def event_json(ev: Event) -> dict[str, object]:
     """An event as the replay contract prints it."""
     if ev.kind == "match":
         return {"event": "match", "link": ev.link, "title": ev.title, "watches": list(ev.watches)}
-    from monitor.digest import claimant_json, estimate_json  # (not for matches: start-up)
+    from monitor.eventjson import claimant_json, estimate_json  # (not for matches: start-up)
 
     out: dict[str, object] = {"event": ev.kind}
     for key in REVISION_FIELDS:

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from monitor.config import Config
 from monitor.deliver import gone
-from monitor.digest import estimate_json
 from monitor.engine.pipeline import estimates
 from monitor.engine.watchlist import compile_watchlist
+from monitor.eventjson import estimate_json
 from monitor.netguard import mask_credentials
 from monitor.schema import events, figures, history, outbox
 from monitor.store import Store, utc

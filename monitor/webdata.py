@@ -15,10 +15,11 @@ from datetime import date, datetime
 from typing import Any
 
 from monitor.config import Config, FigureConfig
-from monitor.digest import QUALIFIERS, Source, claimant_json, estimate_json, source_json
+from monitor.digest import QUALIFIERS, Source, source_json
 from monitor.engine.judging import FigureState
 from monitor.engine.pipeline import estimates
 from monitor.engine.watchlist import Watchlist
+from monitor.eventjson import claimant_json, estimate_json
 from monitor.feeds import safe_link
 from monitor.models import Event, Number, as_number
 from monitor.netguard import mask_credentials

@@ -75,3 +75,23 @@ def test_replay_start_up_imports_and_compiles_only_what_it_needs() -> None:
     res = subprocess.run([sys.executable, "-c", _PROBE, str(ROOT / "config")], cwd=ROOT,
                          capture_output=True, text=True, timeout=60, check=True)
     assert json.loads(res.stdout) == {"compiled": [], "heavy": []}
+
+
+_REPLAY_PROBE = """
+import sys
+from monitor.cli import main
+code = main(["replay", "--jsonl", "--jobs", "1", "--config", sys.argv[1], sys.argv[2]])
+print("heavy:", [h for h in ("jinja2", "sqlalchemy", "httpx") if h in sys.modules],
+      file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_replay_printing_revisions_imports_no_template_library() -> None:
+    """The JSON of a revision (claimant, estimates) is written without the digest's Jinja2."""
+    res = subprocess.run(
+        [sys.executable, "-c", _REPLAY_PROBE, str(ROOT / "config"),
+         str(ROOT / "tests" / "data" / "replay" / "kyiv.atom")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    assert '"event": "revision"' in res.stdout
+    assert "heavy: []" in res.stderr
