@@ -126,6 +126,7 @@ def analysed_in_order(wl: Watchlist, files: Sequence[str | Path], backend: Backe
     jobs = max(1, min(jobs, len(paths), sum(sizes) // max(1, min_bytes)))
     groups = share(sizes, jobs) if paths else []
     workers: list[tuple[list[int], tuple[int, int] | None]] = []
+    caller = os.getpid()
     try:
         for g in groups[1:]:
             workers.append((g, _fork(wl, paths, g, backend, exhaustive)
@@ -137,6 +138,8 @@ def analysed_in_order(wl: Watchlist, files: Sequence[str | Path], backend: Backe
             by_file.update(got if got is not None else _analyse_files(wl, paths, g, backend,
                                                                        exhaustive))
     finally:  # failed or interrupted (a file not there, Ctrl-C): no worker left behind
+        if os.getpid() != caller:  # a worker interrupted before its `try`: not our code
+            os._exit(1)
         for _g, worker in workers:
             if worker is not None:
                 _end(*worker)

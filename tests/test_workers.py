@@ -168,3 +168,31 @@ def test_a_fork_that_fails_leaves_no_pipe_open(monkeypatch: pytest.MonkeyPatch) 
     before = len(os.listdir("/proc/self/fd"))
     assert len(workers.analysed_in_order(wl, FILES, jobs=4, min_bytes=1)) == want
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_worker_interrupted_before_its_work_never_runs_the_callers_code(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Ctrl-C reaching a worker right after the fork, before it starts its work, ends it: it
+    does not go on in the caller's code (ending the caller's other workers, printing, exiting
+    as the caller would); its files are read by the caller."""
+    parent = os.getpid()
+    real_fork = os.fork
+    escaped = tmp_path / "escaped"
+
+    def interrupted_in_the_child() -> int:
+        pid = real_fork()
+        if pid == 0:
+            raise KeyboardInterrupt  # (as SIGINT between the fork and the worker's `try`)
+        return pid
+
+    monkeypatch.setattr(workers.os, "fork", interrupted_in_the_child)
+    wl = compile_watchlist(load_watchlist(SHIPPED))
+    try:
+        got = workers.analysed_in_order(wl, FILES, jobs=3, min_bytes=1)
+    except KeyboardInterrupt:
+        if os.getpid() != parent:
+            escaped.write_text("a worker ran the caller's code")
+            os._exit(3)
+        raise
+    assert not escaped.exists()
+    assert [a.item.uid for a in got] == [it.uid for it in load_items(FILES)]
