@@ -15,8 +15,8 @@ from typing import Any, cast
 class LazyPattern:
     """Stands for `re.compile(pattern, flags)`: the first use of an attribute (`search`,
     `finditer`, ...) compiles it and keeps that attribute on the object, so later uses find it
-    directly. A bad pattern raises `re.error` at its first use (tests/test_lazyre.py compiles
-    every one)."""
+    directly. A bad pattern raises `re.error` at its first use (tests/test_startup.py compiles
+    every one). Pickled or copied, it is made again from its source, as a compiled one is."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.source = (pattern, flags)
@@ -27,7 +27,12 @@ class LazyPattern:
             self._compiled = re.compile(*self.source)
         return self._compiled
 
+    def __reduce__(self) -> tuple[type[LazyPattern], tuple[str, int]]:
+        return LazyPattern, self.source
+
     def __getattr__(self, name: str) -> Any:
+        if name in ("source", "_compiled"):  # (an object not yet built: no recursion)
+            raise AttributeError(name)
         value = getattr(self.compiled(), name)
         setattr(self, name, value)
         return value

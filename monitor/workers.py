@@ -10,8 +10,10 @@ costs nothing but time: its files are read again in the calling process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,8 +61,13 @@ def _fork(wl: Watchlist, paths: Sequence[Path], indexes: Sequence[int], backend:
     None when no process can be started."""
     try:
         r, w = os.pipe()
+    except OSError:
+        return None
+    try:
         pid = os.fork()
     except OSError:
+        os.close(r)
+        os.close(w)
         return None
     if pid == 0:  # the worker: never returns
         code = 0
@@ -78,10 +85,15 @@ def _fork(wl: Watchlist, paths: Sequence[Path], indexes: Sequence[int], backend:
 
 
 def _collect(pid: int, r: int) -> Analysed | None:
-    """What a worker wrote, once it has exited well; None if it did not."""
-    with os.fdopen(r, "rb") as src:
-        data = src.read()
-    _pid, status = os.waitpid(pid, 0)
+    """What a worker wrote, once it has exited well; None if it did not. Interrupted, it
+    ends the worker before raising (`_end`)."""
+    try:
+        with os.fdopen(r, "rb") as src:
+            data = src.read()
+        _pid, status = os.waitpid(pid, 0)
+    except BaseException:
+        _end(pid, None)
+        raise
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         return None
     try:
@@ -89,6 +101,19 @@ def _collect(pid: int, r: int) -> Analysed | None:
     except Exception:  # noqa: BLE001
         return None
     return got if isinstance(got, dict) else None
+
+
+def _end(pid: int, r: int | None) -> None:
+    """A worker whose analyses are not wanted ended: its pipe closed, the process killed and
+    waited for, so that none is left running, blocked on a full pipe, or unwaited (a zombie
+    for as long as the caller runs)."""
+    if r is not None:
+        with contextlib.suppress(OSError):
+            os.close(r)
+    with contextlib.suppress(OSError):  # (exited already)
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):  # (waited for already)
+        os.waitpid(pid, 0)
 
 
 def analysed_in_order(wl: Watchlist, files: Sequence[str | Path], backend: Backend = "auto",
@@ -100,12 +125,23 @@ def analysed_in_order(wl: Watchlist, files: Sequence[str | Path], backend: Backe
     sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
     jobs = max(1, min(jobs, len(paths), sum(sizes) // max(1, min_bytes)))
     groups = share(sizes, jobs) if paths else []
-    workers = [(g, _fork(wl, paths, g, backend, exhaustive)) for g in groups[1:]] \
-        if hasattr(os, "fork") else [(g, None) for g in groups[1:]]
-    by_file = _analyse_files(wl, paths, groups[0], backend, exhaustive) if groups else {}
-    for g, worker in workers:
-        got = _collect(*worker) if worker is not None else None
-        by_file.update(got if got is not None else _analyse_files(wl, paths, g, backend,
-                                                                   exhaustive))
+    workers: list[tuple[list[int], tuple[int, int] | None]] = []
+    caller = os.getpid()
+    try:
+        for g in groups[1:]:
+            workers.append((g, _fork(wl, paths, g, backend, exhaustive)
+                            if hasattr(os, "fork") else None))
+        by_file = _analyse_files(wl, paths, groups[0], backend, exhaustive) if groups else {}
+        for k, (g, worker) in enumerate(workers):
+            workers[k] = (g, None)  # (collected: `_collect` ends it, whatever happens)
+            got = _collect(*worker) if worker is not None else None
+            by_file.update(got if got is not None else _analyse_files(wl, paths, g, backend,
+                                                                       exhaustive))
+    finally:  # failed or interrupted (a file not there, Ctrl-C): no worker left behind
+        if os.getpid() != caller:  # a worker interrupted before its `try`: not our code
+            os._exit(1)
+        for _g, worker in workers:
+            if worker is not None:
+                _end(*worker)
     analyses = [a for i in range(len(paths)) for a in by_file.get(i, ())]
     return [analyses[i] for i in judging_order([a.item for a in analyses])]

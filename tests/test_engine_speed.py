@@ -10,13 +10,14 @@ generated one of 300 terms and 100 figures, and each story's tuned watchlist.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
 from monitor.config import WatchlistConfig, load_watchlist
-from monitor.engine.pipeline import Engine, analyse
+from monitor.engine.pipeline import Engine, analyse, guess_language
 from monitor.engine.watchlist import compile_watchlist, fold_fast, within
 from monitor.feeds import parse_bytes
 from monitor.models import Item
@@ -201,3 +202,31 @@ def test_a_phrase_is_looked_for_from_a_word_most_texts_lack() -> None:
     assert m.tokenised("Trump's house, the world's state of affairs.") is None
     assert [h.phrase for h in m.find("The U.S. and the White House said")] == [
         ("u", "s"), ("white", "house")]
+
+
+_FR_OLD = re.compile(r"\b(?:le|la|les|des|du|une|et|est|dans|pour|qui|que|avec|sur|selon)\b", re.I)
+_EN_OLD = re.compile(r"\b(?:the|and|of|to|in|is|was|for|that|with|on|said|have|has)\b", re.I)
+
+
+def _guess_language_by_search(text: str) -> str:
+    """`guess_language` as it was: each function word searched for between word bounds."""
+    head = text[:2000]
+    return "fr" if len(_FR_OLD.findall(head)) > len(_EN_OLD.findall(head)) else "en"
+
+
+def test_guess_language_counts_the_words_the_searches_found() -> None:
+    """Counting cut words gives the language searching gave: a word joined by "_" to another
+    (a handle, a link) is no word of its own ("\\b" does not cut at "_"), and the letters
+    re.IGNORECASE takes for i and s (İ, ı, ſ) still count."""
+    samples = ["le_monde la_croix et_cetera the", "See @le_Parisien and @Le_Figaro: the end",
+               "https://x.fr/le_point_de_la_semaine : the end", "İN İS the le la",
+               "ıN ıS THE le la", "ſaid ſaid the le la", "Kelvin: the le", "2le la3 the",
+               "LE LA the", "Le président a dit que la France est prête", ""]
+    samples += [f"{a} {b} {c}" for a in ("le", "la_", "_le", "Le", "İn") for b in ("the", "of_")
+                for c in ("et", "and", "et_and")]
+    if feeds_real():
+        samples += [it.title + "\n" + it.text for it in load_items(feeds_real())]
+    for text in samples:
+        assert guess_language(text) == _guess_language_by_search(text), text[:80]
+    assert guess_language("le_monde la_croix et_cetera the") == "en"
+    assert guess_language("İN İS the le la") == "en"

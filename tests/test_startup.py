@@ -3,8 +3,10 @@ config may not do, and the patterns compiled on first use (`monitor.lazyre`)."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
+import pickle
 import re
 import subprocess
 import sys
@@ -53,6 +55,22 @@ def test_a_lazy_pattern_is_compiled_on_first_use_and_behaves_as_compiled() -> No
                                                            eager.groupindex)
     with pytest.raises(re.error):
         lazy_compile("(unclosed").search("x")
+
+
+def test_a_lazy_pattern_pickles_and_copies_as_a_compiled_one_does() -> None:
+    """A compiled pattern can be pickled (a replay worker's analyses go through a pipe) and
+    copied; so can one compiled on first use, before and after that use."""
+    source, text = r"\b(?:troops?|soldats?)\b", "12,000 Troops and 3 soldats"
+    eager = re.compile(source, re.IGNORECASE)
+    for used in (False, True):
+        lazy = lazy_compile(source, re.IGNORECASE)
+        if used:
+            lazy.search(text)
+        for copied in (pickle.loads(pickle.dumps(lazy)), copy.copy(lazy), copy.deepcopy(lazy),
+                       pickle.loads(pickle.dumps({"p": [lazy]}))["p"][0]):
+            assert [m.span() for m in copied.finditer(text)] == [
+                m.span() for m in eager.finditer(text)]
+            assert (copied.pattern, copied.flags) == (eager.pattern, eager.flags)
 
 
 _PROBE = """

@@ -3,8 +3,10 @@ order, whatever the number of workers; a worker that fails costs time, never eve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +109,90 @@ def test_real_feeds_same_events_on_two_workers() -> None:
         two = [event_json(e) for e in replay_events(wl, files, jobs=2)]
         assert two == one
     assert len(one) > 300
+
+
+@pytest.mark.parametrize("failure", [OSError(2, "No such file or directory", "gone.xml"),
+                                     KeyboardInterrupt()])
+def test_workers_are_ended_and_waited_for_when_the_caller_fails(
+        monkeypatch: pytest.MonkeyPatch, failure: BaseException) -> None:
+    """The calling process failing on its own files (one not there) or interrupted (Ctrl-C)
+    leaves no worker running, blocked on its pipe or unwaited (a zombie), and no pipe open."""
+    parent = os.getpid()
+    real_analyse, real_fork = workers._analyse_files, workers._fork
+    forked: list[tuple[int, int]] = []
+
+    def failing_in_the_parent(*args: object, **kwargs: object) -> workers.Analysed:
+        if os.getpid() == parent:
+            raise failure
+        return real_analyse(*args, **kwargs)  # type: ignore[arg-type]
+
+    def recorded(*args: object, **kwargs: object) -> tuple[int, int] | None:
+        got = real_fork(*args, **kwargs)  # type: ignore[arg-type]
+        if got is not None and os.getpid() == parent:
+            forked.append(got)
+        return got
+
+    monkeypatch.setattr(workers, "_analyse_files", failing_in_the_parent)
+    monkeypatch.setattr(workers, "_fork", recorded)
+    wl = compile_watchlist(load_watchlist(SHIPPED))
+    try:
+        with pytest.raises(type(failure)):
+            workers.analysed_in_order(wl, FILES, jobs=3, min_bytes=1)
+        assert len(forked) == 2
+        for pid, r in forked:
+            with pytest.raises(ChildProcessError):  # waited for already
+                os.waitpid(pid, os.WNOHANG)
+            with pytest.raises(OSError):  # closed
+                os.fstat(r)
+    finally:  # (without the fix: end them here, not at the end of the test run)
+        for pid, r in forked:
+            with contextlib.suppress(OSError):
+                os.close(r)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+def test_a_fork_that_fails_leaves_no_pipe_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No process can be started (too many): the files are read in process, and the pipe
+    made for each worker is closed."""
+    wl = compile_watchlist(load_watchlist(SHIPPED))
+    want = len(workers.analysed_in_order(wl, FILES, jobs=1))
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(workers.os, "fork", no_fork)
+    before = len(os.listdir("/proc/self/fd"))
+    assert len(workers.analysed_in_order(wl, FILES, jobs=4, min_bytes=1)) == want
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_worker_interrupted_before_its_work_never_runs_the_callers_code(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Ctrl-C reaching a worker right after the fork, before it starts its work, ends it: it
+    does not go on in the caller's code (ending the caller's other workers, printing, exiting
+    as the caller would); its files are read by the caller."""
+    parent = os.getpid()
+    real_fork = os.fork
+    escaped = tmp_path / "escaped"
+
+    def interrupted_in_the_child() -> int:
+        pid = real_fork()
+        if pid == 0:
+            raise KeyboardInterrupt  # (as SIGINT between the fork and the worker's `try`)
+        return pid
+
+    monkeypatch.setattr(workers.os, "fork", interrupted_in_the_child)
+    wl = compile_watchlist(load_watchlist(SHIPPED))
+    try:
+        got = workers.analysed_in_order(wl, FILES, jobs=3, min_bytes=1)
+    except KeyboardInterrupt:
+        if os.getpid() != parent:
+            escaped.write_text("a worker ran the caller's code")
+            os._exit(3)
+        raise
+    assert not escaped.exists()
+    assert [a.item.uid for a in got] == [it.uid for it in load_items(FILES)]

@@ -8,6 +8,7 @@ same state in its store.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from monitor.engine.watchlist import Figure, Phrase, PhraseHit, Tokenised, Watch
 from monitor.engine.words import CORRECTION
 from monitor.models import Estimate, Event, Item, Observation, Quantity
 from monitor.numbers import quantities
-from monitor.text import TOKEN, sentences
+from monitor.text import sentences
 
 MAX_CHANGES = 20  # past this many edits an item is judged again only if it reports a figure
 log = logging.getLogger("news-monitor.pipeline")
@@ -31,10 +32,20 @@ _EN = frozenset({"the", "and", "of", "to", "in", "is", "was", "for", "that", "wi
                  "said", "have", "has"})
 
 
+# A word as "\b" bounds it ("_" and digits inside: "le_monde" is no "le"), and the letters
+# other than I, S that re.IGNORECASE reads as i, s (İ lowercases to two characters).
+_WORD = re.compile(r"\w+")
+_AS_I_S = {0x130: "i", 0x131: "i", 0x17F: "s"}
+
+
 def guess_language(text: str) -> str:
     """`fr` or `en`, by counting common function words in the first 2,000 characters (cut
-    once into lowercase words: counting them is cheaper than searching for each)."""
-    words = TOKEN.findall(text[:2000].lower())
+    once into lowercase words: counting them is cheaper than searching for each; the same
+    count as searching for each between word bounds, ignoring case)."""
+    head = text[:2000]
+    if not head.isascii() and ("\u0130" in head or "\u0131" in head or "\u017f" in head):
+        head = head.translate(_AS_I_S)
+    words = _WORD.findall(head.lower())
     return "fr" if sum(map(_FR.__contains__, words)) > sum(map(_EN.__contains__, words)) else "en"
 
 
