@@ -398,6 +398,10 @@ _CONNECT_CHANGE = lazy_compile(  # "from 208 pounds to 193", "de 12 morts à 14"
 _CONNECT_RANGE = lazy_compile(
     r"(?P<unit>(?:[ \u00a0]+[^\W\d_][\w'’-]*){0,3}?)[ \u00a0]*"
     r"(?P<c>to|à|et|and|through|up\s+to|jusqu['’]à)\s*", re.IGNORECASE)
+# words that are no unit said again between a range's two numbers: "de 47,9 % et un oui à
+# 50,07 %" is two values, not a range ("entre 30 morts et 40 morts" is one)
+_NOT_UNIT = frozenset({"et", "and", "ou", "or", "un", "une", "a", "an", "the", "le", "la", "les",
+                       "l", "with", "avec", "for", "pour"})
 _FROM_AFTER = lazy_compile(  # "to 138,285 lots from 212,577", "3.9 million, up from 2.4 million"
     r"(?:[ \u00a0,]+[^\W\d_][\w'’-]*){0,3}?[ \u00a0,]+(?P<dir>up\s+|down\s+)?from\s*",
     re.IGNORECASE)
@@ -1205,7 +1209,9 @@ def _pair(text: str, a: _Atom, b: _Atom) -> Quantity | None:  # noqa: PLR0911
         connect, joined = None, "to"
     elif not connect and opener and not change_from and (
             ranged := _CONNECT_RANGE.fullmatch(between)) is not None and (
-            not ranged.group("unit") or (a.unit is not None and a.unit == b.unit)):
+            not ranged.group("unit") or (a.unit is not None and a.unit == b.unit
+                                         and _NOT_UNIT.isdisjoint(ranged.group("unit")
+                                                                  .lower().split()))):
         joined = ranged.group("c").lower()
         joined = "to" if joined.startswith("up") else "à" if joined.startswith("jusqu") else joined
     elif not connect:

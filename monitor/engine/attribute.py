@@ -184,6 +184,26 @@ _NP_STOP = set(
     ["in", "to", "at", "from", "into", "en", "à", "au", "aux", "vers", "dans", "pour", "par", "avec", "with", "for", "near", "près", "by", "on", "sur", "after", "before", "while", "since", "depuis", "after", "avant", "après", "ont", "a", "avaient", "avait", "étaient", "était", "sont", "est", "se", "s'", "have", "has", "had", "were", "was", "are", "is", "will", "would", "could", "should", "may", "might", "be", "been", "being", "that", "which", "who", "qui", "que", "qu'", "dont", "including", "et", "and", "or", "ou", "but", "mais", "said", "selon", "according", "ce", "cette", "ces", "this", "these", "the", "le", "la", "les", "l'", "un", "une", "a", "an"]
 )
 _PART_OF = lazy_compile(r"^\s*(?:\S+\s+){0,2}?(?:of|out of|sur|parmi|among)\b", re.IGNORECASE)
+# The size of a change, not a level: "rose by 3,000", "recule de cinq points", "s'est alourdi
+# de 30 morts", "une hausse de 2 points", "gagne trois points" (after gain and lose, points
+# only: "lost 3,000 jobs" may be a level). A change said with its new level ("rose by 3,000
+# to 14,000") is read as that level by the number reader. Not for a percentage: "the economy
+# grew by 0.3%" gives a growth rate, a level of its own.
+_CHANGE_SIZE = lazy_compile(
+    r"(?:\b(?:rose|risen|rises?|increas(?:e|es|ed)|grew|grown|grows?|climb(?:s|ed)?|"
+    r"jump(?:s|ed)?|soar(?:s|ed)?|fell|fallen|falls?|drop(?:s|ped)?|decreas(?:e|es|ed)|"
+    r"declin(?:e|es|ed)|slipp(?:ed)?|slips?|slid|shrank|shrunk|widen(?:s|ed)?|narrow(?:s|ed)?|"
+    r"rais(?:e|es|ed)|cut|lower(?:s|ed)?|up|down)\s+by"
+    r"|\b(?:rise|fall|increase|decrease|drop|jump|gain|loss|swing)\s+of"
+    r"|\b(?:augment\w*|progress\w*|recul\w*|baiss\w*|diminu\w*|alourdi\w*|allég\w*|hauss\w*|"
+    r"grimp\w*|bondi\w*|chut\w*|cédé|cède|gagné|perdu|hausse|baisse|progression|repli|"
+    r"augmentation|diminution)\s+(?:de|d['’])"
+    r"|(?P<points>\b(?:gain(?:s|ed)?|los(?:t|es|e)|gagn\w*|perd\w*|cèdent|up|down)))"
+    r"\s+(?:(?:some|about|nearly|almost|around|roughly|just|another|a\s+further|more\s+than|"
+    r"près\s+d[e'’]|environ|plus\s+d[e'’]|quelque|encore)\s+)?$", re.IGNORECASE)
+# A label before a colon that opens a sentence ("Sondage : 58 % ...", "Poll: 58% ..."): it
+# speaks for every clause after it, so its exclude words count for their numbers.
+_LABEL = lazy_compile(r"^\s*(?:[^\W\d_][\w'’.-]*\s+){0,2}[^\W\d_][\w'’.-]*\s?:\s")
 AFTER_WORDS = 6
 EXCLUDE_WORDS = 16
 
@@ -448,7 +468,8 @@ def _evaluate(
     # another number's noun does not exclude this one ("37 morts et plus de 150 blessés")
     ex_lo = max(cl_lo, spans["own"][0])
     excluded = (_in(exact, fig.exclude, ex_lo, max(cl_hi, spans["exclude"][1]))
-                + _in(exact, fig.exclude, tail_lo, tail_hi))
+                + _in(exact, fig.exclude, tail_lo, tail_hi)
+                + _in(exact, fig.exclude, *spans["label"]))
     other = _in(exact, fig.not_subject, np_lo, np_hi) + _in(exact, fig.not_subject,
                                                              spans["appos"][0], np_lo)
     out_of_range = (fig.min_value is not None and q.value < fig.min_value) or (
@@ -524,6 +545,10 @@ def _part_of(sentence: str, q: Quantity, nxt: Quantity | None, hits: Sequence[Ph
         return " ".join((after or before)[0].phrase)
     if nxt is not None and nxt.start - q.end <= 40 and _PART_OF.match(sentence[q.end : nxt.start]):
         return "of a larger number"
+    if q.previous is None and q.low is None and q.unit != "%" and (
+            m := _CHANGE_SIZE.search(sentence, max(0, q.start - 40), q.start)) and (
+            not m.group("points") or q.unit == "points"):  # ("lost 3,000 jobs" may be a level)
+        return "the size of a change"
     return None
 
 
@@ -592,6 +617,8 @@ def attribute(
     exact = [h for h in hits if h.score >= 100]
     present = {h.phrase for h in exact}
     bounds = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
+    label = _LABEL.match(sentence)
+    label_hi = label.end() if label else 0
     hard = [m.end() for m in re.finditer(r";|\.\s", sentence)]
     scoped = any(f.scope for f in wl.figures)
     weighed = wl.figures if figures is None else figures
@@ -619,7 +646,8 @@ def attribute(
                                                  _AFTER_STOP, EXCLUDE_WORDS))
         spans = {"np": (q.start, np_hi), "before": (clause_lo, q.start), "after": (np_hi, after_hi),
                  "near": (near_lo, q.start), "tail": (tail_lo, tail_hi), "own": (own_lo, q.end),
-                 "exclude": (np_hi, ex_hi), "appos": (_apposed_to(sentence, q, np_hi, near_lo),
+                 "exclude": (np_hi, ex_hi),
+                 "label": (0, label_hi if label_hi <= q.start else 0), "appos": (_apposed_to(sentence, q, np_hi, near_lo),
                                                       q.start)}
         part = _part_of(sentence, q, nxt, hits, (q.start, np_hi), near_lo)
         unit_phrase = phrase_of(q.unit) if q.unit else ()

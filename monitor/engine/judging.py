@@ -288,6 +288,10 @@ def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
             return (replace(state, sources=state.sources | {source}), "corroboration",
                     state.current)
         then = _entry_at(state, day)
+        if then is not None and then.date is not None and then.date > day:
+            # older than every value the figure knows (an item in the feed from before the
+            # watch began, a poll before a vote's first result): nothing it could revise
+            return state, "restatement", state.current
         if any(_restates(entry, h, rule) for h in _restatable(state)) or (
                 then is not None and consistent(entry, then, rule)):
             return state, "restatement", state.current

@@ -1,0 +1,127 @@
+"""Classes of phrasing found by the vote story (tests/data/stories/vote: a referendum's
+turnout, yes share, ballots and a cost), each tested in both languages on sentences written
+for this file: the size of a change is no level ("rose by 3,000", "recule de cinq points"),
+and a label before a headline's colon ("Sondage :", "Poll:") belongs to every clause after it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.config import WatchlistConfig
+from monitor.engine.pipeline import Engine, analyse
+from monitor.engine.watchlist import compile_watchlist
+from monitor.models import Item
+from monitor.numbers import quantities
+
+CFG = WatchlistConfig.model_validate({
+    "figures": [
+        {"id": "troops", "label": "Troops sent", "subject": ["troops", "soldiers", "soldats",
+                                                             "troupes"],
+         "unit": ["troops", "soldiers", "soldats"], "measure": ["number of troops",
+                                                              "nombre de soldats"]},
+        {"id": "yes", "label": "Yes share", "subject": ["vote", "votation", "tram"],
+         "unit": ["%", "points"], "measure": ["oui", "yes", "yes side"],
+         "exclude": ["sondage", "poll", "projection"]},
+        {"id": "growth", "label": "Quarterly growth", "subject": ["economy", "économie", "GDP",
+                                                                 "PIB"],
+         "unit": ["%"], "measure": ["grew", "progressé", "growth", "croissance"]},
+    ],
+})
+WL = compile_watchlist(CFG)
+
+
+def values(text: str, figure: str, title: str = "") -> list[float]:
+    item = Item(uid="u", title=title, text=text, link="https://news.example/1",
+                published=datetime(2026, 11, 8, tzinfo=UTC), updated=None, source="Desk",
+                content_hash="h")
+    a = analyse(WL, item, explain=True)
+    return [x.quantity.value for r in a.readings for x in r.attributions if x.figure == figure]
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("The number of troops sent rose by 3,000 on Monday.", "troops"),
+    ("The number of troops in the region fell by some 1,200 soldiers.", "troops"),
+    ("Le nombre de soldats déployés a augmenté de 3 000 lundi.", "troops"),
+    ("Les troupes se sont alourdies de 1 200 soldats en une semaine.", "troops"),
+    ("The yes side in the tram vote slipped by two points.", "yes"),
+    ("The yes side in the tram vote lost three points overnight.", "yes"),
+    ("Le oui au tram recule de cinq points.", "yes"),
+    ("Le oui au tram gagne trois points en une semaine.", "yes"),
+    ("Dans la votation sur le tram, une baisse de 2 points pour le oui.", "yes"),
+])
+def test_the_size_of_a_change_is_no_level(text: str, figure: str) -> None:
+    assert values(text, figure) == []
+
+
+@pytest.mark.parametrize(("text", "figure", "want"), [
+    # the level after the change is read; the size of the change is not
+    ("The number of troops sent rose by 3,000 to 14,000 on Monday.", "troops", [14000]),
+    ("Le nombre de soldats déployés est passé de 11 000 à 14 000.", "troops", [14000]),
+    ("The number of troops sent rose to 3,000 on Monday.", "troops", [3000]),
+    ("Le oui au tram recule de cinq points, à 51,4 %.", "yes", [51.4]),
+    # a rate of growth is a level of its own, said as a change in percent
+    ("The economy grew by 0.3% in the third quarter.", "growth", [0.3]),
+    ("L'économie a progressé de 0,3 % au troisième trimestre.", "growth", [0.3]),
+])
+def test_a_level_said_with_a_change_is_still_read(text: str, figure: str,
+                                                  want: list[float]) -> None:
+    assert values(text, figure) == want
+
+
+@pytest.mark.parametrize("title", [
+    "Sondage : 58 % des Genevois prêts à voter oui au tram",
+    "Poll: 58% of Genevans would vote yes on the tram",
+    "Projection : le oui au tram à 51 %",
+])
+def test_a_label_before_a_headlines_colon_counts_for_its_clauses(title: str) -> None:
+    assert values("", "yes", title=title) == []
+
+
+@pytest.mark.parametrize("title", [
+    "Genève : 58 % de oui au tram",
+    "Geneva: 58% vote yes on the tram",
+])
+def test_a_label_that_is_no_exclude_word_changes_nothing(title: str) -> None:
+    assert values("", "yes", title=title) == [58]
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    # two values, each with its own noun, joined by "and": no range from the first to the second
+    ("Avec une participation de 47,9 % et un oui à 50,07 %, le vote est serré.", "fr",
+     [(47.9, None), (50.07, None)]),
+    ("It went from a turnout of 47.9% and a yes vote to 50.07%.", "en",
+     [(47.9, None), (50.07, None)]),
+    # the unit said on both sides still makes a range
+    ("Entre 30 morts et 40 morts selon les sources.", "fr", [(40, 30)]),
+    ("From 20% of voters to 30% of voters.", "en", [(30, 20)]),
+])
+def test_words_between_two_numbers_are_no_unit_said_twice(text: str, lang: str,
+                                                           want: list[tuple[float, float]]) -> None:
+    assert [(q.value, q.low) for q in quantities(text, lang)] == want
+
+
+@pytest.mark.parametrize(("older", "newer"), [
+    ("Sondage : le oui au tram à 58 %, selon Helvéscope.", "Le oui au tram recule à 50,1 %."),
+    ("Early figures: the tram vote's yes side at 58%.", "The yes side in the tram vote is at 50.1%."),
+])
+def test_a_report_older_than_every_value_the_figure_knows_revises_nothing(older: str,
+                                                                          newer: str) -> None:
+    """An item from before the watch's first value (a poll before a vote's first result, an
+    old item still in the feed on the first poll) is older than anything it could revise."""
+    cfg = WatchlistConfig.model_validate({"figures": [{
+        "id": "yes", "label": "Yes share", "subject": ["vote", "tram"], "unit": ["%"],
+        "measure": ["oui", "yes", "yes side"],
+        "history": [{"value": 51.38, "date": "2026-11-08", "source": "Chancellery"}]}]})
+    engine = Engine(compile_watchlist(cfg))
+
+    def item(uid: str, text: str, day: int) -> Item:
+        return Item(uid=uid, title="", text=text, link=f"https://news.example/{uid}",
+                    published=datetime(2026, 11, day, 9, tzinfo=UTC), updated=None,
+                    source="Desk", content_hash=uid)
+
+    assert [e.kind for e in engine.process(item("a", older, 4)) if e.kind != "match"] == []
+    got = [e for e in engine.process(item("b", newer, 9)) if e.kind != "match"]
+    assert [(e.kind, e.value, e.previous) for e in got] == [("revision", 50.1, 51.38)]
