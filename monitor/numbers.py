@@ -141,6 +141,8 @@ CURRENCY_WORDS: dict[str, str] = {
     "renminbi": "CNY", "rupees": "INR", "rupee": "INR", "roupies": "INR", "roupie": "INR",
     "ringgit": "MYR",
 }
+_SWISS = lazy_compile(r"(?:[\s\w'’]{0,24}?)\b(?:swiss\s+francs?|francs?\s+suisses?)\b",
+                      re.IGNORECASE)
 # "Canadian dollars", "dollars canadiens": the adjective says which dollar
 _DOLLAR_ADJ: dict[str, str] = {
     "canadian": "CAD", "canadiens": "CAD", "canadien": "CAD", "australian": "AUD",
@@ -1026,6 +1028,8 @@ def _unit_of(text: str, a: _Atom) -> None:
             around = [w.strip(".") for w in re.findall(r"[\w.'-]+", near[:at])
                       + re.findall(r"[\w.'-]+", near[at:])[1:2]]
             code = next((_DOLLAR_ADJ[w] for w in around if w in _DOLLAR_ADJ), "USD")
+        elif noun in ("francs", "franc") and _SWISS.match(text, pos, pos + 60):
+            code = "CHF"  # "1.2 billion Swiss francs", "1,2 milliard de francs suisses"
         elif noun in _POUND_WORDS and re.match(r"\s+sterling\b",
                                                text[pos:].lower().split(noun, 1)[-1]):
             code = "GBP"

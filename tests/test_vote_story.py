@@ -125,3 +125,14 @@ def test_a_report_older_than_every_value_the_figure_knows_revises_nothing(older:
     assert [e.kind for e in engine.process(item("a", older, 4)) if e.kind != "match"] == []
     got = [e for e in engine.process(item("b", newer, 9)) if e.kind != "match"]
     assert [(e.kind, e.value, e.previous) for e in got] == [("revision", 50.1, 51.38)]
+
+
+@pytest.mark.parametrize(("text", "lang", "unit"), [
+    ("Le tronçon coûtera 1,08 milliard de francs suisses.", "fr", "CHF"),
+    ("The line will cost 1.2 billion Swiss francs.", "en", "CHF"),
+    # which franc is not said: the word stays, for a watchlist to name
+    ("Le tronçon coûtera 1,08 milliard de francs.", "fr", "francs"),
+    ("Une amende de 500 francs CFA.", "fr", "francs"),
+])
+def test_swiss_francs_are_chf(text: str, lang: str, unit: str) -> None:
+    assert [q.unit for q in quantities(text, lang)] == [unit]
