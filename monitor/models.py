@@ -139,6 +139,7 @@ class Observation:
     scope: tuple[str, ...] = ()  # the places the number was bound to (labels)
     says_correction: bool = False  # the report says it corrects a figure ("revised down")
     claimant: str = ""  # who stands behind the value: a claimant id, "?name as read", or ""
+    decimals: int | None = None  # decimals the text wrote for a rate ("51.4%": 1), if any
 
 
 EventKind = Literal["match", "revision", "correction", "corroboration", "held_for_review",

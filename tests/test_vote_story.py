@@ -136,3 +136,34 @@ def test_a_report_older_than_every_value_the_figure_knows_revises_nothing(older:
 ])
 def test_swiss_francs_are_chf(text: str, lang: str, unit: str) -> None:
     assert [q.unit for q in quantities(text, lang)] == [unit]
+
+
+def _yes_engine() -> Engine:
+    cfg = WatchlistConfig.model_validate({"figures": [{
+        "id": "yes", "label": "Yes share", "subject": ["vote", "tram"], "unit": ["%"],
+        "measure": ["oui", "yes", "yes side"],
+        "history": [{"value": 51.38, "date": "2026-11-08", "source": "Chancellery"}]}]})
+    return Engine(compile_watchlist(cfg))
+
+
+def _alerts(engine: Engine, uid: str, text: str) -> list[tuple[str, float]]:
+    it = Item(uid=uid, title="", text=text, link=f"https://news.example/{uid}",
+              published=datetime(2026, 11, 9, 9, tzinfo=UTC), updated=None, source=uid,
+              content_hash=uid)
+    return [(e.kind, e.value) for e in engine.process(it) if e.kind != "match"]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # fewer decimals than the current value, and equal to it so rounded: the same value,
+    # a corroboration (the event shows the value as the text wrote it)
+    ("Le oui au tram s'établit à 51,4 %.", [("corroboration", 51.4)]),
+    ("The yes side in the tram vote stands at 51.4%.", [("corroboration", 51.4)]),
+    # as many decimals: read as written, a new value
+    ("Le oui au tram s'établit à 51,40 %.", [("revision", 51.4)]),
+    ("The yes side in the tram vote stands at 51.40 per cent.", [("revision", 51.4)]),
+    # fewer decimals but another value
+    ("Le oui au tram s'établit à 51,2 %.", [("revision", 51.2)]),
+])
+def test_a_rate_rounded_to_fewer_decimals_is_the_value_it_rounds(
+        text: str, want: list[tuple[str, float]]) -> None:
+    assert _alerts(_yes_engine(), "a", text) == want

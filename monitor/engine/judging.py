@@ -334,6 +334,22 @@ def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
     return new, "correction" if rule.only_rises and lower else "revision", state.current
 
 
+def _as_rounded(entry: HistoryEntry, decimals: int | None, state: FigureState,
+                claimant: str) -> HistoryEntry:
+    """A rate written with fewer decimals than the value it stands at, and equal to that
+    value so rounded ("51.4%" for 51.38, "50,1 %" for 50.12), is that value: the writer's
+    rounding, no new value. A value with as many decimals ("50.10%") is read as written."""
+    if decimals is None or decimals < 1:
+        return entry
+    own = state.claim(claimant) if claimant and not claimant.startswith("?") else None
+    for cur in (own.current if own is not None else None, state.current):
+        if cur is None or round(cur, decimals) == cur:
+            continue
+        if abs(round(cur, decimals) - entry.value) < 10 ** -(decimals + 3):
+            return replace(entry, value=cur)
+    return entry
+
+
 def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
           says_correction: bool = False) -> tuple[FigureState, Verdict, Number | None]:
     """Decide what an observation means for its figure; returns the new state, the verdict
@@ -351,6 +367,7 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
                          source=obs.source, quote=obs.sentence, date=day, link=obs.link,
                          claimant=obs.claimant)
     moved_from = q.previous  # the value the report says this one replaces ("to X from Y")
+    entry = _as_rounded(entry, obs.decimals, state, obs.claimant)
     # a series per declared claimant; one read but not declared ("?Reuters") is shown as
     # read but judged with the unattributed values: a misread or second spelling of a name
     # must not split a figure into competing series

@@ -261,6 +261,7 @@ def analyse(wl: Watchlist, item: Item, explain: bool = False, exhaustive: bool =
                     says_correction=fixes,
                     claimant=_for_figure(wl.figure(figure), claims.get(a.quantity.start) or (
                         title_claim if not is_title and title_claim else "")),
+                    decimals=written_decimals(sentence, a.quantity),
                 )
             )
     # A headline compresses its body: the body's reading of a value is judged first (it
@@ -364,6 +365,20 @@ def _title_claimant(wl: Watchlist, title: str, hits: Sequence[PhraseHit]) -> str
     keys = {c.key for c in claiming.read_claims(wl, title, hits, headline=True)
             if c.key and not c.denies}
     return keys.pop() if len(keys) == 1 else ""
+
+
+_DECIMAL = re.compile(r"\d[.,](\d+)(?!\d)")
+
+
+def written_decimals(sentence: str, q: Quantity) -> int | None:
+    """How many decimals the text wrote for a plain rate ("51.4%", "50,1 pour cent": 1): a
+    value written with fewer decimals than the figure's may round it (`judging.judge`);
+    None for anything else (counts, money, ranges, changes, qualified values, no decimals)."""
+    if q.unit not in ("%", "points") or q.low is not None or q.previous is not None \
+            or q.qualifier is not None:
+        return None
+    found = _DECIMAL.findall(sentence, q.start, q.end)
+    return len(found[0]) if len(found) == 1 else None
 
 
 def _unread_context(wl: Watchlist, unread: Sequence[tuple[str, Sequence[PhraseHit]]],
