@@ -167,3 +167,17 @@ def _alerts(engine: Engine, uid: str, text: str) -> list[tuple[str, float]]:
 def test_a_rate_rounded_to_fewer_decimals_is_the_value_it_rounds(
         text: str, want: list[tuple[str, float]]) -> None:
     assert _alerts(_yes_engine(), "a", text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Selon la projection de l'institut pour le journal, le oui au tram obtiendrait 51 % des "
+     "voix, soit entre 49,5 et 52,5 %.", []),
+    ("According to a projection for the paper, the yes side in the tram vote would win 51%, "
+     "or between 49.5 and 52.5%.", []),
+    # a leading source with no exclude word changes nothing
+    ("Selon la Chancellerie, le oui au tram s'établit à 51,2 %.", [51.2]),
+    ("According to the chancellery, the yes side in the tram vote stands at 51.2%.", [51.2]),
+])
+def test_a_source_leading_the_sentence_counts_for_its_clauses(text: str,
+                                                               want: list[float]) -> None:
+    assert values(text, "yes") == want

@@ -201,9 +201,13 @@ _CHANGE_SIZE = lazy_compile(
     r"|(?P<points>\b(?:gain(?:s|ed)?|los(?:t|es|e)|gagn\w*|perd\w*|cèdent|up|down)))"
     r"\s+(?:(?:some|about|nearly|almost|around|roughly|just|another|a\s+further|more\s+than|"
     r"près\s+d[e'’]|environ|plus\s+d[e'’]|quelque|encore)\s+)?$", re.IGNORECASE)
-# A label before a colon that opens a sentence ("Sondage : 58 % ...", "Poll: 58% ..."): it
-# speaks for every clause after it, so its exclude words count for their numbers.
-_LABEL = lazy_compile(r"^\s*(?:[^\W\d_][\w'’.-]*\s+){0,2}[^\W\d_][\w'’.-]*\s?:\s")
+# A label before a colon that opens a sentence ("Sondage : 58 % ...", "Poll: 58% ..."), or a
+# source leading it ("According to a projection by X, ..."): it speaks for every clause
+# after it, so its exclude words count for their numbers.
+_LABEL = lazy_compile(r"^\s*(?:[^\W\d_][\w'’.-]*\s+){0,2}[^\W\d_][\w'’.-]*\s?:\s"
+                      # and who says it, leading the sentence: "Selon la projection de X, ..."
+                      r"|^\s*(?:selon|d['’]après|according\s+to)\b[^,;:.!?]{0,160}[,:]",
+                      re.IGNORECASE)
 AFTER_WORDS = 6
 EXCLUDE_WORDS = 16
 
