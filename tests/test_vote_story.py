@@ -181,3 +181,25 @@ def test_a_rate_rounded_to_fewer_decimals_is_the_value_it_rounds(
 def test_a_source_leading_the_sentence_counts_for_its_clauses(text: str,
                                                                want: list[float]) -> None:
     assert values(text, "yes") == want
+
+
+@pytest.mark.parametrize("text", [
+    "Dans la Ville de Genève, le oui au tram atteint 55,2 %.",
+    "In the City of Geneva, the yes side in the tram vote reached 55.2%.",
+])
+def test_of_two_overlapping_place_names_the_longest_wins(text: str) -> None:
+    """docs/watchlist.md: a city named inside its canton's name is the city."""
+    cfg = WatchlistConfig.model_validate({
+        "places": [
+            {"id": "ge", "label": "Canton of Geneva", "variants": ["Genève", "Geneva"],
+             "home": True},
+            {"id": "city", "label": "City of Geneva",
+             "variants": ["Ville de Genève", "City of Geneva"]}],
+        "figures": [{"id": "yes", "label": "Yes share", "subject": ["vote", "tram"],
+                     "unit": ["%"], "measure": ["oui", "yes side"], "scope": ["ge"]}]})
+    wl = compile_watchlist(cfg)
+    item = Item(uid="u", title="", text=text, link=None, published=None, updated=None,
+                source="Desk", content_hash="h")
+    atts = [x for r in analyse(wl, item, explain=True).readings for x in r.attributions]
+    assert [x.figure for x in atts] == [None]
+    assert atts[0].scope.places == frozenset({"city"})
