@@ -203,3 +203,17 @@ def test_of_two_overlapping_place_names_the_longest_wins(text: str) -> None:
     atts = [x for r in analyse(wl, item, explain=True).readings for x in r.attributions]
     assert [x.figure for x in atts] == [None]
     assert atts[0].scope.places == frozenset({"city"})
+
+
+@pytest.mark.parametrize("text", [
+    # a half rounds either way: 51.25 may be written 51.2 or 51.3
+    "Le oui au tram s'établit à 51,3 %.",
+    "The yes side in the tram vote stands at 51.2%.",
+])
+def test_a_half_rounds_either_way(text: str) -> None:
+    cfg = WatchlistConfig.model_validate({"figures": [{
+        "id": "yes", "label": "Yes share", "subject": ["vote", "tram"], "unit": ["%"],
+        "measure": ["oui", "yes", "yes side"],
+        "history": [{"value": 51.25, "date": "2026-11-08", "source": "Chancellery"}]}]})
+    assert [k for k, _v in _alerts(Engine(compile_watchlist(cfg)), "a", text)] == [
+        "corroboration"]

@@ -504,7 +504,7 @@ def _evaluate(
     if other:
         reasons.append("counts another side: " + ", ".join(_words(other)))
     if part:
-        reasons.append(f"a part, not the total ({part})")
+        reasons.append(part)
     if out_of_range:
         reasons.append("value outside the figure's plausible range")
     if misfit:
@@ -543,16 +543,18 @@ def _evaluate(
 
 def _part_of(sentence: str, q: Quantity, nxt: Quantity | None, hits: Sequence[PhraseHit],
              np: tuple[int, int], near_lo: int) -> str | None:
+    """Why the number is no value of a whole figure, if it is not: a part of it ("3,000
+    more"), a part of a larger number ("12 of the 40"), or the size of a change."""
     after = [h for h in hits if h.phrase in _PART_AFTER and q.end <= h.start and h.end <= np[1]]
     before = [h for h in hits if h.phrase in _PART_BEFORE and near_lo <= h.start and h.end <= q.start]
     if after or before:
-        return " ".join((after or before)[0].phrase)
+        return f"a part, not the total ({' '.join((after or before)[0].phrase)})"
     if nxt is not None and nxt.start - q.end <= 40 and _PART_OF.match(sentence[q.end : nxt.start]):
-        return "of a larger number"
+        return "a part, not the total (of a larger number)"
     if q.previous is None and q.low is None and q.unit != "%" and (
             m := _CHANGE_SIZE.search(sentence, max(0, q.start - 40), q.start)) and (
             not m.group("points") or q.unit == "points"):  # ("lost 3,000 jobs" may be a level)
-        return "the size of a change"
+        return "the size of a change, not a level"
     return None
 
 

@@ -291,7 +291,7 @@ def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
         if then is not None and then.date is not None and then.date > day:
             # older than every value the figure knows (an item in the feed from before the
             # watch began, a poll before a vote's first result): nothing it could revise
-            return state, "restatement", state.current
+            return state, "outdated", state.current
         if any(_restates(entry, h, rule) for h in _restatable(state)) or (
                 then is not None and consistent(entry, then, rule)):
             return state, "restatement", state.current
@@ -336,16 +336,15 @@ def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
 
 def _as_rounded(entry: HistoryEntry, decimals: int | None, state: FigureState,
                 claimant: str) -> HistoryEntry:
-    """A rate written with fewer decimals than the value it stands at, and equal to that
-    value so rounded ("51.4%" for 51.38, "50,1 %" for 50.12), is that value: the writer's
-    rounding, no new value. A value with as many decimals ("50.10%") is read as written."""
+    """A rate written with fewer decimals than the value it stands at, within half a unit of
+    its last written decimal ("51.4%" for 51.38, "50,1 %" for 50.12; halves either way), is
+    that value: the writer's rounding, no new value. A value written with as many decimals
+    ("50.10%") differs by a whole unit at least, and is read as written."""
     if decimals is None or decimals < 1:
         return entry
     own = state.claim(claimant) if claimant and not claimant.startswith("?") else None
     for cur in (own.current if own is not None else None, state.current):
-        if cur is None or round(cur, decimals) == cur:
-            continue
-        if abs(round(cur, decimals) - entry.value) < 10 ** -(decimals + 3):
+        if cur is not None and abs(cur - entry.value) <= 0.5 * 10 ** -decimals + 1e-9:
             return replace(entry, value=cur)
     return entry
 
