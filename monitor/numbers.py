@@ -383,6 +383,9 @@ _FALL = (r"fell|falls?|falling|fallen|drop(?:s|ped|ping)?|decreas(?:e|es|ed|ing)
          r"slipp(?:ed|ing)|slips?|sank|sunk|plung(?:e|es|ed|ing)|plummet\w*|tumbl(?:e|es|ed|ing)|"
          r"narrow(?:s|ed|ing)|eas(?:ed|es|ing)|shrank|shrunk|reduc(?:e|es|ed|ing)|diminu\w*|"
          r"baiss\w*|tomb(?:é|ée|és|ées|e|ent)|chut\w*|recul\w*|perdu|réduit\w*|abaiss\w*")
+# The words of a change, rising or falling, for other stages that read change phrases (the
+# engine's "size of a change", monitor/engine/attribute.py): one vocabulary
+CHANGE_WORDS = f"{_RISE}|{_FALL}"
 _CHANGE_VERB = lazy_compile(
     rf"\b(?:{_RISE}|{_FALL})\s+(?:[\w'’]+\s+){{0,2}}$", re.IGNORECASE)
 _FALL_VERB = lazy_compile(rf"\b(?:{_FALL})\b", re.IGNORECASE)

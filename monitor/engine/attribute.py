@@ -41,7 +41,7 @@ from monitor.engine.words import (
 )
 from monitor.lazyre import lazy_compile
 from monitor.models import Quantity
-from monitor.numbers import CURRENCY_CODES
+from monitor.numbers import CHANGE_WORDS, CURRENCY_CODES
 from monitor.text import TOKEN, fold_text
 
 _PART_BEFORE = {phrase_of(w) for w in PART_BEFORE}
@@ -190,14 +190,9 @@ _PART_OF = lazy_compile(r"^\s*(?:\S+\s+){0,2}?(?:of|out of|sur|parmi|among)\b", 
 # to 14,000") is read as that level by the number reader. Not for a percentage: "the economy
 # grew by 0.3%" gives a growth rate, a level of its own.
 _CHANGE_SIZE = lazy_compile(
-    r"(?:\b(?:rose|risen|rises?|increas(?:e|es|ed)|grew|grown|grows?|climb(?:s|ed)?|"
-    r"jump(?:s|ed)?|soar(?:s|ed)?|fell|fallen|falls?|drop(?:s|ped)?|decreas(?:e|es|ed)|"
-    r"declin(?:e|es|ed)|slipp(?:ed)?|slips?|slid|shrank|shrunk|widen(?:s|ed)?|narrow(?:s|ed)?|"
-    r"rais(?:e|es|ed)|cut|lower(?:s|ed)?|up|down)\s+by"
+    rf"(?:\b(?:{CHANGE_WORDS}|up|down|widen(?:s|ed)?|lower(?:s|ed)?|alourdi\w*|allég\w*|"
+    r"cédé|cède|gagné|progression|repli)\s+(?:by|de|d['’])"
     r"|\b(?:rise|fall|increase|decrease|drop|jump|gain|loss|swing)\s+of"
-    r"|\b(?:augment\w*|progress\w*|recul\w*|baiss\w*|diminu\w*|alourdi\w*|allég\w*|hauss\w*|"
-    r"grimp\w*|bondi\w*|chut\w*|cédé|cède|gagné|perdu|hausse|baisse|progression|repli|"
-    r"augmentation|diminution)\s+(?:de|d['’])"
     r"|(?P<points>\b(?:gain(?:s|ed)?|los(?:t|es|e)|gagn\w*|perd\w*|cèdent|up|down)))"
     r"\s+(?:(?:some|about|nearly|almost|around|roughly|just|another|a\s+further|more\s+than|"
     r"près\s+d[e'’]|environ|plus\s+d[e'’]|quelque|encore)\s+)?$", re.IGNORECASE)
