@@ -176,11 +176,9 @@ class Matcher:
                     tok, choices, scorer=fuzz.ratio, score_cutoff=self.floor, limit=None)}
         return frozenset(out)
 
-    def anchored(self, words: Iterable[str]) -> set[str]:
+    def anchored(self, words: list[str]) -> set[str]:
         """The words among these that stand for a phrase's anchor word (empty: none). Every
         new word is looked up (and remembered), so the next call answers from sets."""
-        if not isinstance(words, (list, tuple)):
-            words = list(words)
         with self._lock:  # (judging threads share the sets; one may empty them)
             if not self._known.issuperset(words):  # (in C, no set of the words built)
                 if len(self._known) > CACHE_LIMIT:
@@ -343,8 +341,6 @@ class Tokenised:
     folded: str
     words: list[str]
     anchors: frozenset[str]  # its words that stand for an anchor word
-
-
 
 
 # the engine's name for the text fold (kept: attribute and the speed test import it)
