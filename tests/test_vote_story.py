@@ -111,11 +111,7 @@ def test_a_report_older_than_every_value_the_figure_knows_revises_nothing(older:
                                                                           newer: str) -> None:
     """An item from before the watch's first value (a poll before a vote's first result, an
     old item still in the feed on the first poll) is older than anything it could revise."""
-    cfg = WatchlistConfig.model_validate({"figures": [{
-        "id": "yes", "label": "Yes share", "subject": ["vote", "tram"], "unit": ["%"],
-        "measure": ["oui", "yes", "yes side"],
-        "history": [{"value": 51.38, "date": "2026-11-08", "source": "Chancellery"}]}]})
-    engine = Engine(compile_watchlist(cfg))
+    engine = _yes_engine()
 
     def item(uid: str, text: str, day: int) -> Item:
         return Item(uid=uid, title="", text=text, link=f"https://news.example/{uid}",
@@ -138,11 +134,11 @@ def test_swiss_francs_are_chf(text: str, lang: str, unit: str) -> None:
     assert [q.unit for q in quantities(text, lang)] == [unit]
 
 
-def _yes_engine() -> Engine:
+def _yes_engine(value: float = 51.38) -> Engine:
     cfg = WatchlistConfig.model_validate({"figures": [{
         "id": "yes", "label": "Yes share", "subject": ["vote", "tram"], "unit": ["%"],
         "measure": ["oui", "yes", "yes side"],
-        "history": [{"value": 51.38, "date": "2026-11-08", "source": "Chancellery"}]}]})
+        "history": [{"value": value, "date": "2026-11-08", "source": "Chancellery"}]}]})
     return Engine(compile_watchlist(cfg))
 
 
@@ -211,9 +207,4 @@ def test_of_two_overlapping_place_names_the_longest_wins(text: str) -> None:
     "The yes side in the tram vote stands at 51.2%.",
 ])
 def test_a_half_rounds_either_way(text: str) -> None:
-    cfg = WatchlistConfig.model_validate({"figures": [{
-        "id": "yes", "label": "Yes share", "subject": ["vote", "tram"], "unit": ["%"],
-        "measure": ["oui", "yes", "yes side"],
-        "history": [{"value": 51.25, "date": "2026-11-08", "source": "Chancellery"}]}]})
-    assert [k for k, _v in _alerts(Engine(compile_watchlist(cfg)), "a", text)] == [
-        "corroboration"]
+    assert [k for k, _v in _alerts(_yes_engine(51.25), "a", text)] == ["corroboration"]
