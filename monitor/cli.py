@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -524,6 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive_int, metavar="N",
                    help="processes that read and analyse the files (default: the processors "
                    "available, at most 8; 1: none forked); the events are the same whatever N")
+    p.set_defaults(exit_at_once=True)
 
     p = add(
         "explain",
@@ -652,13 +654,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.handler(args)
-        return code
     except ConfigError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
         return EX_CONFIG
     except BrokenPipeError:  # pragma: no cover - `| head`
         return 0
+    if argv is None and getattr(args, "exit_at_once", False):
+        exit_at_once(code)
+    return code
+
+
+def exit_at_once(code: int) -> None:
+    """End the process now, its output flushed, without tearing down its heap: a command
+    that holds nothing to close when it returns (`replay`: the items, analyses and caches of
+    every file) spent about 40 ms of a 0.5 s run freeing them one by one (issue 19). Only
+    where the command is the process's own (`main` called with no arguments): a caller that
+    imports `main` keeps its process."""
+    import logging
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # (`| head`: what was wanted was read)
+        pass
+    except OSError as exc:
+        print(f"news-monitor: standard output: {exc.strerror or exc}", file=sys.stderr)
+        code = code or 1
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
+    logging.shutdown()
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

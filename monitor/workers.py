@@ -11,6 +11,7 @@ costs nothing but time: its files are read again in the calling process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -127,6 +128,11 @@ def analysed_in_order(wl: Watchlist, files: Sequence[str | Path], backend: Backe
     groups = share(sizes, jobs) if paths else []
     workers: list[tuple[list[int], tuple[int, int] | None]] = []
     caller = os.getpid()
+    if len(groups) > 1:
+        # what is alive now (the watchlist, its caches, the modules) is left out of every
+        # collection until the workers are in: a worker's collections then neither walk nor
+        # write to the pages it shares with the caller (Python's advice for fork, `gc.freeze`)
+        gc.freeze()
     try:
         for g in groups[1:]:
             workers.append((g, _fork(wl, paths, g, backend, exhaustive)
@@ -140,6 +146,8 @@ def analysed_in_order(wl: Watchlist, files: Sequence[str | Path], backend: Backe
     finally:  # failed or interrupted (a file not there, Ctrl-C): no worker left behind
         if os.getpid() != caller:  # a worker interrupted before its `try`: not our code
             os._exit(1)
+        if len(groups) > 1:
+            gc.unfreeze()
         for _g, worker in workers:
             if worker is not None:
                 _end(*worker)
