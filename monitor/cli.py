@@ -7,15 +7,24 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from monitor import __version__
-from monitor.config import EX_CONFIG, Config, ConfigError, load_config
+from monitor.errors import EX_CONFIG, ConfigError
+
+if TYPE_CHECKING:
+    from monitor.config import Config, WatchlistConfig
+    from monitor.feeds import Backend
 
 Handler = Callable[[argparse.Namespace], int]
 EX_UNAVAILABLE = 69  # the database cannot be used
 
 
 def _config(args: argparse.Namespace) -> Config:
+    """The config found as every command finds it (imported here: `replay` forks its workers
+    before it reads its config, and they need neither it nor pydantic)."""
+    from monitor.config import load_config
+
     return load_config(args.config)
 
 
@@ -79,21 +88,25 @@ def _positive_int(text: str) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from monitor.replay import replay_files
 
-    cfg = _config(args)
+    def load() -> tuple[WatchlistConfig, Backend]:
+        cfg = _config(args)
+        return cfg.watchlist, args.parser or cfg.monitor.fetch.parser
+
     jobs = args.jobs
     if jobs is None:
         from monitor.workers import default_jobs
 
         jobs = default_jobs()
     try:  # (every file is read before the first line is printed)
-        for line in replay_files(cfg.watchlist, args.files,
-                                 args.parser or cfg.monitor.fetch.parser, jobs):
+        for line in replay_files(load, args.files, args.parser, jobs):
             print(line, flush=False)
-    except OSError as exc:
-        print(f"news-monitor replay: {exc.filename or ''}: {exc.strerror or exc}",
-              file=sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:  # (`| head`: the reader has what it wanted)
+        return 0
+    except OSError as exc:  # a file that cannot be read, or the output that cannot be written
+        print(f"news-monitor replay: {exc.filename or 'standard output'}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
         return 2
-    sys.stdout.flush()
     return 0
 
 
@@ -671,6 +684,7 @@ def exit_at_once(code: int) -> None:
     every file) spent about 40 ms of a 0.5 s run freeing them one by one (issue 19). Only
     where the command is the process's own (`main` called with no arguments): a caller that
     imports `main` keeps its process."""
+    import contextlib
     import logging
 
     try:
@@ -680,10 +694,8 @@ def exit_at_once(code: int) -> None:
     except OSError as exc:
         print(f"news-monitor: standard output: {exc.strerror or exc}", file=sys.stderr)
         code = code or 1
-    try:
+    with contextlib.suppress(OSError):
         sys.stderr.flush()
-    except OSError:
-        pass
     logging.shutdown()
     os._exit(code)
 

@@ -32,23 +32,16 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.errors import EX_CONFIG as EX_CONFIG
+from monitor.errors import ConfigError as ConfigError
 from monitor.netguard import is_internal_host, mask_credentials, register_secret_url
 
-EX_CONFIG = 78
 MIN_INTERVAL = 60
 MAX_ITEMS = 100_000  # fetch.max_items: entries judged per poll of one feed
 MAX_RELATED = 1_000  # channels[].max_related: related lines per digest
 MAX_ARCHIVE = 3650 * 86400  # daemon.archive: 10 years
 MONITOR_FILE = "monitor.toml"
 WATCHLIST_FILE = "watchlist.toml"
-
-
-class ConfigError(Exception):
-    """A config that cannot be used; `lines` holds one `FILE: KEY.PATH: message` per problem."""
-
-    def __init__(self, lines: Sequence[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = list(lines)
 
 
 def min_interval() -> float:

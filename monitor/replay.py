@@ -17,14 +17,17 @@ claimant's current value after the event ({"claimant", "value", "low", "high", "
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from monitor.config import WatchlistConfig
 from monitor.engine.pipeline import Engine
 from monitor.engine.watchlist import compile_watchlist
 from monitor.feeds import Backend, order_items, read_file
 from monitor.models import Event, Item
+
+if TYPE_CHECKING:
+    from monitor.config import WatchlistConfig
 
 REVISION_FIELDS = ("figure", "label", "previous", "value", "low", "high", "qualifier", "unit",
                    "link", "source", "published", "quote", "scope")
@@ -67,7 +70,23 @@ def replay_events(wl: WatchlistConfig, files: Sequence[str | Path], backend: Bac
         yield from engine.process(item)
 
 
-def replay_files(wl: WatchlistConfig, files: Sequence[str | Path], backend: Backend = "auto",
-                 jobs: int = 1) -> Iterator[str]:
-    for ev in replay_events(wl, files, backend, jobs):
+def replay_files(load: Callable[[], tuple[WatchlistConfig, Backend]],
+                 files: Sequence[str | Path], parser: Backend | None = None, jobs: int = 1
+                 ) -> Iterator[str]:
+    """`news-monitor replay`: the lines of the contract for these files. With `jobs` > 1 the
+    workers are forked first (`workers.start`) and parse their files while `load` reads the
+    config (the watchlist, and the backend: `parser` if given, else the config's), which is
+    then sent to them; with one job the config is read first. Either way the same lines."""
+    if jobs == 1:
+        wl, backend = load()
+        events: Iterable[Event] = replay_events(wl, files, backend)
+    else:
+        from monitor import workers
+
+        with workers.start(files, parser or "auto", jobs) as crew:
+            wl, backend = load()
+            engine = Engine(compile_watchlist(wl))
+            analyses = crew.analysed(engine.wl, backend)
+        events = (ev for a in analyses for ev in engine.process(a.item, a))
+    for ev in events:
         yield json.dumps(event_json(ev), ensure_ascii=False)

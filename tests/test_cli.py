@@ -43,3 +43,36 @@ def test_top_level_help_lists_every_subcommand() -> None:
     assert res.returncode == 0
     for name in subcommands():
         assert name in res.stdout
+
+
+REPLAY_FILES = sorted(str(p) for p in (ROOT / "tests" / "data" / "replay").iterdir()
+                      if p.suffix in (".xml", ".atom"))
+
+
+def test_replay_into_a_pipe_closed_early_ends_quietly() -> None:
+    """`replay ... | head -1`: the reader has what it wanted; exit 0 and nothing on stderr
+    (it said "news-monitor replay: : Broken pipe" and exit 2)."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "monitor", "replay", "--jsonl", "--config",
+         str(ROOT / "config"), *REPLAY_FILES],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()  # (as head does once it has its line)
+        err = proc.stderr.read()
+        code = proc.wait(timeout=60)
+    assert first.startswith(b'{"event": "match"')
+    assert (code, err) == (0, b"")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_replay_says_when_its_output_cannot_be_written(jobs: str) -> None:
+    with open("/dev/full", "w") as full:
+        got = subprocess.run(
+            [sys.executable, "-m", "monitor", "replay", "--jsonl", "--config",
+             str(ROOT / "config"), *REPLAY_FILES, "--jobs", jobs],
+            stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert got.returncode == 2
+    assert got.stderr == "news-monitor replay: standard output: No space left on device\n"

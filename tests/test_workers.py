@@ -6,18 +6,21 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from monitor import workers
-from monitor.config import load_watchlist
-from monitor.engine.pipeline import Engine
+from monitor.config import ConfigError, WatchlistConfig, load_watchlist
+from monitor.engine.pipeline import Engine, analyse
 from monitor.engine.watchlist import compile_watchlist
-from monitor.replay import event_json, load_items, replay_events
+from monitor.feeds import Backend, read_file
+from monitor.replay import event_json, load_items, replay_events, replay_files
 from tests.bigwatchlist import generated_watchlist
 from tests.conftest import ROOT, feeds_real, needs_feeds_real
 
@@ -119,17 +122,17 @@ def test_workers_are_ended_and_waited_for_when_the_caller_fails(
     leaves no worker running, blocked on its pipe or unwaited (a zombie), and no pipe open."""
     parent = os.getpid()
     real_analyse, real_fork = workers._analyse_files, workers._fork
-    forked: list[tuple[int, int]] = []
+    forked: list[tuple[int, int, int]] = []  # pid, and the caller's ends of its two pipes
 
     def failing_in_the_parent(*args: object, **kwargs: object) -> workers.Analysed:
         if os.getpid() == parent:
             raise failure
         return real_analyse(*args, **kwargs)  # type: ignore[arg-type]
 
-    def recorded(*args: object, **kwargs: object) -> tuple[int, int] | None:
+    def recorded(*args: object, **kwargs: object) -> workers._Worker | None:
         got = real_fork(*args, **kwargs)  # type: ignore[arg-type]
         if got is not None and os.getpid() == parent:
-            forked.append(got)
+            forked.append((got.pid, got.orders, got.results))
         return got
 
     monkeypatch.setattr(workers, "_analyse_files", failing_in_the_parent)
@@ -139,15 +142,17 @@ def test_workers_are_ended_and_waited_for_when_the_caller_fails(
         with pytest.raises(type(failure)):
             workers.analysed_in_order(wl, FILES, jobs=3, min_bytes=1)
         assert len(forked) == 2
-        for pid, r in forked:
+        for pid, *fds in forked:
             with pytest.raises(ChildProcessError):  # waited for already
                 os.waitpid(pid, os.WNOHANG)
-            with pytest.raises(OSError):  # closed
-                os.fstat(r)
+            for fd in fds:
+                with pytest.raises(OSError):  # closed
+                    os.fstat(fd)
     finally:  # (without the fix: end them here, not at the end of the test run)
-        for pid, r in forked:
-            with contextlib.suppress(OSError):
-                os.close(r)
+        for pid, *fds in forked:
+            for fd in fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
@@ -196,3 +201,109 @@ def test_a_worker_interrupted_before_its_work_never_runs_the_callers_code(
         raise
     assert not escaped.exists()
     assert [a.item.uid for a in got] == [it.uid for it in load_items(FILES)]
+
+
+def _lines(jobs: int, backend: str = "auto", parser: str | None = None,
+           load_check: Callable[[], None] = lambda: None) -> list[str]:
+    def load() -> tuple[WatchlistConfig, Backend]:
+        load_check()
+        return load_watchlist(SHIPPED), backend  # type: ignore[return-value]
+
+    return list(replay_files(load, FILES, parser, jobs))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 5])
+def test_replay_forks_its_workers_before_reading_the_config_same_lines(
+        monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """`replay` forks first and reads the config while the workers parse (issue 19): the
+    workers are all there when the config is read, and the lines are those of one process."""
+    want = _lines(1)
+    assert len(want) > 20
+    monkeypatch.setattr(workers, "MIN_BYTES_PER_JOB", 1)
+    parent, real_fork = os.getpid(), workers._fork
+    forked: list[int] = []
+
+    def recorded(*args: object, **kwargs: object) -> workers._Worker | None:
+        got = real_fork(*args, **kwargs)  # type: ignore[arg-type]
+        if got is not None and os.getpid() == parent:
+            forked.append(got.pid)
+        return got
+
+    def forked_already() -> None:
+        assert len(forked) == jobs - 1
+
+    monkeypatch.setattr(workers, "_fork", recorded)
+    assert _lines(jobs, load_check=forked_already) == want
+    for pid in forked:
+        with pytest.raises(ChildProcessError):  # each collected
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_config_refused_after_the_fork_ends_the_workers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The config refused while the workers parse: the error is the command's, and no
+    worker is left running or unwaited, no pipe open."""
+    monkeypatch.setattr(workers, "MIN_BYTES_PER_JOB", 1)
+    parent, real_fork = os.getpid(), workers._fork
+    forked: list[tuple[int, int, int]] = []
+
+    def recorded(*args: object, **kwargs: object) -> workers._Worker | None:
+        got = real_fork(*args, **kwargs)  # type: ignore[arg-type]
+        if got is not None and os.getpid() == parent:
+            forked.append((got.pid, got.orders, got.results))
+        return got
+
+    def refused() -> None:
+        raise ConfigError(["watchlist.toml: figures[0].unit: refused"])
+
+    monkeypatch.setattr(workers, "_fork", recorded)
+    with pytest.raises(ConfigError):
+        _lines(3, load_check=refused)
+    assert len(forked) == 2
+    for pid, *fds in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+        for fd in fds:
+            with pytest.raises(OSError):
+                os.fstat(fd)
+
+
+def test_workers_read_again_when_the_config_asks_for_another_parser(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The workers parse with the parser given on the command line, else "auto", before the
+    config says which: a config that asks for another has them read their files again with
+    it; the lines are those of one process with that parser."""
+    monkeypatch.setattr(workers, "MIN_BYTES_PER_JOB", 1)
+    log = tmp_path / "reads"
+    real_read = read_file  # (the one the workers call)
+
+    def logged(path: Path, backend: str = "auto") -> object:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()} {backend}\n")
+        return real_read(path, backend)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers, "read_file", logged)
+    assert _lines(3, backend="feedparser") == _lines(1, backend="feedparser")
+    reads = [line.split() for line in log.read_text().splitlines()]
+    workers_pids = {pid for pid, _b in reads if int(pid) != os.getpid()}
+    assert len(workers_pids) == 2
+    for pid in workers_pids:
+        backends = [b for p, b in reads if p == pid]
+        assert "auto" in backends and "feedparser" in backends
+        assert backends.index("auto") < backends.index("feedparser")
+    log.unlink()
+    _lines(3, backend="feedparser", parser="feedparser")  # (--parser feedparser: read once)
+    reads = [line.split() for line in log.read_text().splitlines()]
+    assert {b for _p, b in reads} == {"feedparser"}
+
+
+def test_a_compiled_watchlist_pickled_analyses_as_before() -> None:
+    """What the workers are sent: the compiled watchlist, pickled without its lock and its
+    caches of text words; the copy gives the same analyses."""
+    wl = compile_watchlist(generated_watchlist(300, 100))
+    items = load_items(FILES)
+    want = [analyse(wl, it) for it in items]
+    copy = pickle.loads(pickle.dumps(wl))
+    assert copy.matcher._lock is not wl.matcher._lock
+    assert "_unit_seen" not in copy.__dict__ and "_unit_seen" in wl.__dict__
+    assert [analyse(copy, it) for it in items] == want

@@ -28,14 +28,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from monitor.config import FigureConfig, WatchlistConfig
 from monitor.engine.words import COMMON_WORDS, FORECAST
 from monitor.models import HistoryEntry, as_number
 from monitor.numbers import CURRENCY_CODES, CURRENCY_SIGNS, CURRENCY_WORDS
 from monitor.text import TOKEN, fold_text, fold_words, tokens
+
+if TYPE_CHECKING:  # (read, never built here: the engine imports neither it nor pydantic)
+    from monitor.config import FigureConfig, WatchlistConfig
 
 Phrase = tuple[str, ...]
 SUFFIXES = ("s", "x", "e", "es", "n", "ns", "ne", "nes", "nne", "nnes", "en", "ens", "ennes")
@@ -98,6 +101,14 @@ class Matcher:
         self._anchor_phrases: dict[str, list[tuple[Phrase, int, float, float]]] = {}
         self._lock = threading.Lock()
         self._by_length: dict[tuple[int, bool], list[str]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (for `replay`'s workers) without its lock, which is made anew."""
+        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def _fuzzy_choices(self, n: int, phrases: bool) -> list[str]:
         """The long vocabulary words (of fuzzy phrases only, with `phrases`) a word of `n`
@@ -540,6 +551,11 @@ class Watchlist:
     groups: tuple[tuple[str, frozenset[str]], ...] = ()  # group place id -> its parts
     claimants: tuple[Claimant, ...] = ()
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (for `replay`'s workers) without its caches of text words, one of which
+        holds a lock: the unpickled copy fills its own."""
+        return {k: v for k, v in self.__dict__.items() if k not in _TEXT_CACHES}
+
     @cached_property
     def claimant_phrases(self) -> dict[Phrase, str]:
         """Phrase -> id of the claimant it names."""
@@ -693,6 +709,9 @@ class Watchlist:
     @cached_property
     def _unit_choices(self) -> dict[int, list[str]]:
         return {}  # word length -> the long unit words a word of that length can reach
+
+
+_TEXT_CACHES = frozenset({"_unit_cache", "_unit_seen", "_unit_choices"})
 
 
 def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
