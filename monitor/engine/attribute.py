@@ -67,7 +67,9 @@ _FUNCTION_PHRASES = frozenset(_FUNCTION.values())
 # Units the number reader gives from signs and codes rather than a word of the sentence:
 # a figure counting in them may take a number of any sentence.
 _SIGNED_UNITS = frozenset({c.lower() for c in CURRENCY_CODES} | {"points"})
-_AFTER_DIGIT = lazy_compile(r"(?<=\d)[^\W\d_]+")  # "5km": a unit glued to its number
+# "5km": a unit glued to its number (group 1). Led by the digit, not by a look-behind: the
+# same letters at the same places, found in half the time on article-length text.
+_AFTER_DIGIT = lazy_compile(r"\d([^\W\d_]+)")
 
 
 def candidates(wl: Watchlist, item_phrases: frozenset[Phrase]) -> tuple[Figure, ...]:
@@ -141,8 +143,8 @@ class Gate:
             at += word_starts(folded, w)
         glued = [m for m in _AFTER_DIGIT.finditer(folded)]
         if glued:
-            ok = self._mine(wl, {m.group(0) for m in glued})
-            at += [m.start() for m in glued if m.group(0) in ok]
+            ok = self._mine(wl, {m.group(1) for m in glued})
+            at += [m.start(1) for m in glued if m.group(1) in ok]
         for pos in at:
             k = bisect_right(starts, pos) - 1
             if k >= 0 and pos < spans[k][1]:
