@@ -266,10 +266,13 @@ def _slipped_digit(value: Number, state: FigureState,
 
 def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
                   says_correction: bool, moved_from: Number | None = None,
-                  recent: tuple[HistoryEntry, ...] = ()
+                  recent: tuple[HistoryEntry, ...] = (), latest: Number | None = None
                   ) -> tuple[FigureState, Verdict, Number | None]:
     """Judge a report against one series (a claimant's, or the figure's headline value
-    with every entry); returns the new series state, the verdict and the value before."""
+    with every entry); returns the new series state, the verdict and the value before.
+    `latest`: for a claimant's series, the value reports with no claimant gave the figure
+    since its own last one; a value near it (within the square root of the review factor:
+    nearer to it than to a slipped digit of it) is no outlier however far from its own."""
     day = entry.date
     source = entry.source
     cur = state.current_entry()
@@ -314,7 +317,8 @@ def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
     if rule.only_rises and lower and not says_correction:
         return state, "outdated", state.current
     if state.current is not None and rule.review_factor and (
-            _far(entry.value, state.current, rule.review_factor)
+            _far(entry.value, state.current, rule.review_factor) and (
+                latest is None or _far(entry.value, latest, math.sqrt(rule.review_factor)))
             or _slipped_digit(entry.value, state, recent)):
         # a far value waits for a second outlet, a stated correction too ("revised down to
         # 19, two victims counted twice": the 2 is no correction of 21)
@@ -414,8 +418,12 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
         view = FigureState(state.figure, state.tolerance,
                            tuple(h for h in state.history if h.claimant == c), own.current,
                            own.sources, tuple(h for h in state.held if h.claimant == c))
-        new, verdict, previous = _judge_series(view, entry, rule, says_correction, moved_from,
-                                               state.history[-3:])
+        # (its own series may lag reports read with no claimant, which may be its own:
+        # "140 birds collected", then the league's "more than 400" is no outlier against
+        # the league's 35; another claimant's newer value does not count)
+        new, verdict, previous = _judge_series(
+            view, entry, rule, says_correction, moved_from, state.history[-3:],
+            _unattributed_after(state, own))
         return _merge(state, view, new, c, rule), verdict, previous
     # a claimant's first value while others have theirs
     for k in state.all_claims():
@@ -443,6 +451,13 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
     new_state = replace(state, history=(*state.history, entry),
                         claims=(*state.all_claims(), claim))
     return with_headline(new_state, rule), "competing", None
+
+
+def _unattributed_after(state: FigureState, own: Claim) -> Number | None:
+    """The unattributed series' value, when it changed after the claimant's own last one."""
+    claims = state.all_claims()
+    free = next((k for k in claims if not k.claimant), None)
+    return free.current if free is not None and claims.index(free) > claims.index(own) else None
 
 
 def _unattributed_ahead(state: FigureState, own: Claim, entry: HistoryEntry,

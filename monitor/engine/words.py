@@ -85,6 +85,13 @@ FORECAST = lazy_compile(
     r"\b(?:(?<!than-)(?<!than\s)expect(?:s|ed|ing)?|forecasts?|forecast(?:ed|ing)|projected|hopes? to|hoping to|"
     r"could reach|may reach|might reach|is set to|attendu(?:e|s|es)?|s['’]attend(?:ent)?|"
     r"espère(?:nt)?|espérait|pourrai(?:t|ent) atteindre|prévision(?:s)?|"
+    # what may come, feared or warned of: "could top EUR 150m", "up to 200 km could be
+    # affected", "le Cedre redoute jusqu'à 200 km", "pourraient être touchés"
+    r"(?:could|may|might) (?:top|exceed|surpass|hit|double|triple)|"
+    r"(?:could|may|might) (?:yet )?be (?:affected|hit|fouled|polluted|threatened|reached)|"
+    r"pourrai(?:t|ent) (?:dépasser|doubler|tripler|être (?:touchée?s?|affectée?s?|atteinte?s?|"
+    r"souillée?s?|polluée?s?|menacée?s?))|redout(?:e|ent|ait|aient|ant)|"
+    r"crai(?:nt|gnent|gnait|gnaient|gnant)|"
     # a demand is a wish too: the amount someone asks for is not the value
     r"urg(?:e|es|ed|ing)|call(?:s|ed|ing)? for|ask(?:s|ed|ing)? for|push(?:es|ed|ing)? for|"
     r"demand(?:s|ed|ing) (?:that|to|an?|the)|lobb(?:y|ies|ied|ying) for|"
