@@ -225,7 +225,8 @@ class Crew:
     def analysed(self, wl: Watchlist, backend: Backend, exhaustive: bool = False
                  ) -> list[Analysis]:
         """The analyses of every item of the files, in judging order (`order_items`): the
-        workers sent the compiled watchlist, the caller's files read meanwhile."""
+        workers sent the compiled watchlist, the caller's files read meanwhile. One that
+        found nothing may come from a worker without its item's title and text (`_lean`)."""
         if any(w is not None for _g, w in self.workers):
             payload = pickle.dumps((wl, backend, exhaustive), protocol=pickle.HIGHEST_PROTOCOL)
             for k, (g, worker) in enumerate(self.workers):
@@ -298,6 +299,7 @@ def analysed_in_order(wl: Watchlist, files: Sequence[str | Path], backend: Backe
                       jobs: int = 1, exhaustive: bool = False,
                       min_bytes: int | None = None) -> list[Analysis]:
     """The analyses of every item of these files, in judging order (`order_items`), read on
-    up to `jobs` processes (the calling one included), each given `min_bytes` at least."""
+    up to `jobs` processes (the calling one included), each given `min_bytes` at least (see
+    `Crew.analysed`)."""
     with start(files, backend, jobs, min_bytes, caller_weight=1.0) as crew:
         return crew.analysed(wl, backend, exhaustive)
