@@ -2,7 +2,9 @@
 spill's tonnes, km of coast, oiled birds and cost), each tested in both languages on
 sentences written for this file: a claimant's value is no outlier against its own stale
 series when the figure already stands near it; what may come, feared or warned of, is no
-value.
+value; an expert of a named body speaks for it; a body moving its own number ("a porté mardi
+à 92 km", "revised ... down to 78 km") is its claimant; an "according to" right after a
+number governs no number after it.
 """
 
 from __future__ import annotations
@@ -109,3 +111,80 @@ def test_what_may_come_is_no_value(text: str) -> None:
 ])
 def test_a_value_beside_no_fear_is_read(text: str, want: list[float]) -> None:
     assert values(text, "coast") == want
+
+
+CLAIMS = WatchlistConfig.model_validate({
+    "claimants": [
+        {"id": "premar", "label": "Préfecture maritime",
+         "variants": ["préfecture maritime", "maritime prefecture",
+                      "préfecture maritime de l'Atlantique"]},
+        {"id": "finistere", "label": "Préfecture du Finistère",
+         "variants": ["préfecture du Finistère", "Finistère prefecture"]},
+        {"id": "ministry", "label": "Health ministry",
+         "variants": ["health ministry", "ministère de la Santé"]},
+    ],
+    "figures": [
+        {"id": "oil", "label": "Oil spilled", "subject": ["fioul", "oil", "spill"],
+         "unit": ["tonnes"], "cues": ["spilled", "leaked", "échappées", "déversées",
+                                     "déversé", "estimation", "estimate"]},
+        {"id": "coast", "label": "Polluted coastline", "subject": ["côtes", "coastline", "coast"],
+         "unit": ["km", "kilomètres"], "cues": ["souillés", "souillées", "polluted", "fouled"]},
+        {"id": "toll", "label": "Deaths", "subject": ["death toll", "morts", "dead", "bilan"],
+         "unit": ["morts", "dead", "deaths"], "measure": ["death toll", "nombre de morts"]},
+    ],
+})
+CWL = compile_watchlist(CLAIMS)
+
+
+def claimed(text: str) -> list[tuple[str, float, str]]:
+    item = Item(uid="u", title="", text=text, link="https://news.example/1",
+                published=datetime(2026, 12, 1, tzinfo=UTC), updated=None, source="Desk",
+                content_hash="h")
+    return [(o.figure, float(o.quantity.value), o.claimant)
+            for o in analyse(CWL, item).observations]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Un océanographe de l'Université de Bretagne occidentale estime que 3 000 tonnes de "
+     "fioul se sont échappées.", "?Université de Bretagne occidentale"),
+    ("An oceanographer at the University of Western Brittany estimates that 3,000 tonnes of "
+     "oil have leaked.", "?University of Western Brittany"),
+    ("Une chercheuse de l'Ifremer estime que 3 000 tonnes de fioul se sont échappées.",
+     "?Ifremer"),
+    ("A researcher at Ifremer said 3,000 tonnes of oil had leaked.", "?Ifremer"),
+])
+def test_an_expert_of_a_named_body_speaks_for_it(text: str, want: str) -> None:
+    assert claimed(text) == [("oil", 3000.0, want)]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("La préfecture du Finistère a porté mardi à 92 kilomètres la longueur de côtes "
+     "souillées.", ("coast", 92.0, "finistere")),
+    ("The Finistère prefecture revised the length of polluted coastline down to 78 km on "
+     "Friday.", ("coast", 78.0, "finistere")),
+    ("La préfecture maritime de l'Atlantique a corrigé jeudi à 1 970 tonnes son estimation "
+     "du fioul déversé.", ("oil", 1970.0, "premar")),
+    ("The health ministry raised the death toll on Friday to 31.", ("toll", 31.0, "ministry")),
+    ("Le ministère de la Santé a relevé à la hausse à 31 le nombre de morts.",
+     ("toll", 31.0, "ministry")),
+])
+def test_a_body_moving_its_own_number_is_its_claimant(text: str,
+                                                       want: tuple[str, float, str]) -> None:
+    assert claimed(text) == [want]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # "according to X" right after a number governs it, not the numbers after it
+    ("1 970 tonnes de fioul déversées selon la préfecture maritime, plus de 110 km de côtes "
+     "souillés dans le Finistère.", [("oil", 1970.0, "premar"), ("coast", 110.0, "")]),
+    ("1,970 tonnes of oil spilled according to the maritime prefecture, more than 110 km of "
+     "coastline fouled.", [("oil", 1970.0, "premar"), ("coast", 110.0, "")]),
+    # ... and the numbers before it, a list it closes
+    ("110 km de côtes souillés et 1 970 tonnes de fioul déversées, selon la préfecture "
+     "maritime.", [("coast", 110.0, "premar"), ("oil", 1970.0, "premar")]),
+    ("The polluted coastline stands at 110 km and 1,970 tonnes of oil have spilled, according "
+     "to the maritime prefecture.", [("coast", 110.0, "premar"), ("oil", 1970.0, "premar")]),
+])
+def test_an_according_to_after_a_number_governs_no_number_after_it(
+        text: str, want: list[tuple[str, float, str]]) -> None:
+    assert claimed(text) == want

@@ -79,7 +79,13 @@ _SAY_EN = (r"said|says|say|told|tells|(?<!an\s)(?<!An\s)estimated|"
            r"(?:raised|raises|revised|revises|updated|updates|lowered|lowers|increased|"
            r"increases|cut|cuts|gave|gives|released|published|issued|doubled|trimmed|"
            r"trims|kept|keeps|maintained|maintains|stuck to|sticks to|sticking to|"
-           r"confirmed|lifted|lifts|slashed|slashes|upgraded|downgraded|held)" + _ITS_FIGURE)
+           r"confirmed|lifted|lifts|slashed|slashes|upgraded|downgraded|held|corrected|"
+           r"corrects)" + _ITS_FIGURE + r"|"
+           # a body moving its own number: "the prefecture revised the length of polluted
+           # coastline down to 78 km", "the ministry raised the toll on Friday to 31"
+           r"(?:raised|revised|lowered|corrected|increased|reduced|trimmed|brought)"
+           r"(?:\s+[\w'’-]+){0,7}?\s+(?:up\s+|down\s+)?to(?=\s+(?:\d|about|nearly|some|"
+           r"around|roughly|more\s+than|at\s+least|[$€£]))")
 _SAY_FR_PAST = (r"déclaré|indiqué|annoncé|affirmé|estimé|assuré|précisé|recensé|compté|"
                 r"confirmé|avancé|rapporté|évalué|chiffré|dénombré|fait état|fait savoir|"
                 r"expliqué|souligné|ajouté|signalé|révélé|communiqué|dit|déploré|"
@@ -88,8 +94,12 @@ _SAY_FR_PAST = (r"déclaré|indiqué|annoncé|affirmé|estimé|assuré|précisé
                 r"détaillé|confié|concédé|dénoncé|fait valoir|prévu|anticipé|tablé sur|revendiqué|"
                 r"constaté|observé|mesuré|totalisé|établi|identifié|"
                 r"(?:revu|révisé|rehaussé|abaissé|actualisé|mis à jour|porté|publié|"
-                r"fourni|relevé|doublé|maintenu|confirmé|réduit|ramené)" + _ITS_FIGURE +
-                r"|porté\s+à")
+                r"fourni|relevé|doublé|maintenu|confirmé|réduit|ramené|corrigé)" + _ITS_FIGURE +
+                # a body moving its own number: "a porté mardi à 92 kilomètres", "a corrigé
+                # jeudi à 1 970 tonnes son estimation", "a revu à la baisse à 78 km"
+                r"|(?:porté|relevé|abaissé|ramené|corrigé|rehaussé|réduit|révisé|revu)"
+                r"(?:\s+(?:à\s+la\s+(?:hausse|baisse)|désormais|encore|" + _DAYS + r"))*"
+                r"\s+à(?=\s+(?:\d|au\s+moins|plus\s+de|près\s+de|environ|quelque))")
 _SAY_FR_NOW = (r"estime|estiment|affirme|affirment|indique|indiquent|annonce|annoncent|"
                r"recense|recensent|évalue|évaluent|avance|avancent|dénombre|dénombrent|"
                r"fait état|font état|assure|assurent|précise|précisent|déclare|déclarent|"
@@ -238,9 +248,11 @@ _BODIES = frozenset(["cross", "croix", "crescent", "croissant", "rouge", "red", 
 _ADJECTIVE = lazy_compile(r"(?:ern|ian|ese|ish|an|ais|aise|ien|ienne|ain|aine|ois|oise|ic|ique)$",
                         re.IGNORECASE)
 _PREPOSITION = frozenset(["of", "in", "at", "from", "for", "with", "de", "du", "des", "d", "à", "au", "aux", "en", "pour"])
-# a group that speaks for a body named after it: "a team from the University of Hong Kong",
-# "les économistes de l'OFCE": the body is the claimant
-_PROXY = frozenset(["team", "équipe", "group", "groupe", "researchers", "chercheurs", "scientists", "scientifiques", "economists", "économistes", "experts", "analysts", "analystes", "statistician", "statisticien", "statisticienne", "monitors", "observers", "observateurs", "investigators", "enquêteurs"])
+# a group, or one expert, that speaks for a body named after it: "a team from the University
+# of Hong Kong", "les économistes de l'OFCE", "an oceanographer at the University of Western
+# Brittany", "un océanographe de l'Université de Bretagne occidentale": the body is the claimant
+_PROXY = frozenset(["team", "équipe", "group", "groupe", "researchers", "chercheurs", "scientists", "scientifiques", "economists", "économistes", "experts", "analysts", "analystes", "statistician", "statisticien", "statisticienne", "monitors", "observers", "observateurs", "investigators", "enquêteurs",
+                    "researcher", "chercheur", "chercheuse", "scientist", "economist", "économiste", "expert", "experte", "analyst", "analyste", "professor", "professeur", "professeure", "engineer", "ingénieur", "ingénieure", "specialist", "spécialiste", "oceanographer", "océanographe", "epidemiologist", "épidémiologiste", "épidémiologue", "biologist", "biologiste", "climatologist", "climatologue", "geologist", "géologue", "seismologist", "sismologue", "demographer", "démographe"])
 # a source close to a body is not the body
 _CLOSE_TO = lazy_compile(r"^(?:(?:une|a|des|les|the)\s+)?sources?\s+(?:proches?|close|familiar|"
                        r"au fait|near)\b", re.IGNORECASE)
@@ -594,10 +606,14 @@ def claimants(claims: Sequence[Claim], sentence: str, found: Sequence[Quantity]
         if k in tight:
             out.append(tight[k])
             continue
+        # (a claim right after an earlier number governs that number, not the ones after
+        # it: "1 970 tonnes selon la préfecture maritime, plus de 110 km de côtes souillés")
         here = [c for c in usable if clause(c.start) == clause(q.start)
-                and (c.how != "possessive" or c.end <= q.start)]
+                and (c.how != "possessive" or c.end <= q.start)
+                and not (id(c) in taken and c.end <= q.start)]
         free = [c for c in here if id(c) not in taken] or here
-        ahead = [c for c in usable if c.how != "possessive" or c.end <= q.start]
+        ahead = [c for c in usable if (c.how != "possessive" or c.end <= q.start)
+                 and not (id(c) in taken and c.end <= q.start)]
         pool = free or (ahead if len({c.key for c in ahead}) == 1 else [])
         if not pool:
             out.append(None)
