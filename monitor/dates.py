@@ -38,8 +38,14 @@ def feedparser_date(value: str) -> datetime | None:
 
 _RFC822 = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
-    r" (GMT|UTC?|Z|[+-]\d{2}:?\d{2})$"
+    r" (GMT|UTC?|Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,4})$"
 )
+# RFC 822's North American zone names and the others feedparser's reader knows, in hours (its
+# table: the same result, tests/test_backends.py): "Tue, 17 Feb 2026 18:03:07 EST" is read
+# here rather than by importing feedparser for it
+_ZONES = {"ut": 0, "gmt": 0, "utc": 0, "z": 0, "adt": -3, "ast": -4, "at": -4, "edt": -4,
+          "est": -5, "et": -5, "cdt": -5, "cst": -6, "ct": -6, "mdt": -6, "mst": -7, "mt": -7,
+          "pdt": -7, "pst": -8, "pt": -8, "met": 1, "mest": 2}
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
@@ -53,8 +59,9 @@ def parse_date(value: str | None) -> datetime | None:
     if m:
         day, mon, year, hh, mm, ss, zone = m.groups()
         month = _MONTHS.get(mon.lower())
-        if month:
-            offset = 0
+        hours = _ZONES.get(zone.lower())
+        if month and (zone[0] in "+-" or hours is not None):
+            offset = 60 * (hours or 0)
             if zone[0] in "+-":
                 digits = zone[1:].replace(":", "")
                 offset = (int(digits[:2]) * 60 + int(digits[2:])) * (1 if zone[0] == "+" else -1)
