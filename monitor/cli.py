@@ -673,6 +673,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EX_CONFIG
     except BrokenPipeError:  # pragma: no cover - `| head`
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (workers ended already)
+        print(f"news-monitor {args.command}: interrupted", file=sys.stderr)
+        return 130
     if argv is None and getattr(args, "exit_at_once", False):
         exit_at_once(code)
     return code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,31 @@ def test_replay_says_when_its_output_cannot_be_written(jobs: str) -> None:
             stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     assert got.returncode == 2
     assert got.stderr == "news-monitor replay: standard output: No space left on device\n"
+
+
+def test_replay_interrupted_says_so_in_one_line(tmp_path: Path) -> None:
+    """Ctrl-C during `replay` (workers running): exit 130, one line, no traceback, and no
+    worker left behind (the process group is empty once it has exited)."""
+    import signal
+    import time
+
+    src = [Path(f) for f in REPLAY_FILES]
+    files = []
+    for k in range(300):  # seconds of reading, whatever the machine
+        for f in src:
+            copy = tmp_path / f"{k}-{f.name}"
+            copy.write_bytes(f.read_bytes())
+            files.append(str(copy))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "replay", "--jsonl", "--config", str(ROOT / "config"),
+         *files, "--jobs", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        start_new_session=True)
+    time.sleep(0.8)
+    assert proc.poll() is None, "replay ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # (as a terminal's Ctrl-C: the whole group)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err == "news-monitor replay: interrupted\n"
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)
