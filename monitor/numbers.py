@@ -686,6 +686,10 @@ def _digit_atoms(text: str, lang: str | None) -> list[_Atom]:
                 power = _FR_BIG[g]
             elif g == "pc":
                 unit = "%"
+            elif glued in ("C", "F") and ("." in num or "," in num or len(num) >= 2):
+                # "46.4C", "40C", "104F": a temperature, as the English press writes it (a
+                # lone digit, "3C", may be a room or a grade)
+                unit, is_glued_unit = "°" + glued, True
             elif g in _GLUED_UNITS:
                 unit, is_glued_unit = glued, True
             else:

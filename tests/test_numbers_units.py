@@ -297,3 +297,23 @@ title: str, text: str, value: int, unit: str) -> None:
 ])
 def test_a_percent_figure_takes_percentages(title: str, text: str) -> None:
     assert ("revision", "growth", 2.1, 2.4, "%") in _events(text, title)
+
+
+# ------------------------------------------------------------------ temperatures glued to C/F
+# (found writing the heatwave story: "46.4C", as the English press writes a temperature, was
+# read as no number at all)
+
+@pytest.mark.parametrize(("text", "lang", "want"), [
+    ("Temperatures hit 46.4C at the station on Monday.", "en", [(46.4, "°C")]),
+    ("Seville reached 46C on Sunday.", "en", [(46, "°C")]),
+    ("Phoenix saw 118F, a record.", "en", [(118, "°F")]),
+    ("Il a fait 46,4C à Vérargues, un record.", "fr", [(46.4, "°C")]),
+    ("Il a fait 46,4°C à Vérargues, un record.", "fr", [(46.4, "°C")]),
+    ("Le thermomètre a affiché 41 °C à Nîmes.", "fr", [(41, "°C")]),
+    # a lone digit glued to C is a room or a grade, not a temperature
+    ("Room 3C was flooded.", "en", []),
+    ("La salle 3C était fermée.", "fr", []),
+])
+def test_a_temperature_glued_to_c_or_f(text: str, lang: str,
+                                       want: list[tuple[float, str]]) -> None:
+    assert [(q.value, q.unit) for q in quantities(text, lang)] == want
