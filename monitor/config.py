@@ -857,6 +857,11 @@ class FigureConfig(Strict):
         False, description="A cumulative count: a lower later value is a correction when the "
         "report says so, else an outdated quote (no event)."
     )
+    recurs: bool = Field(
+        False, description="A level that goes up and down and comes back (départements on "
+        "alert, people in hospital now): a newer report of a value the figure had before is "
+        "a revision, not a restatement (a late outlet quoting an old value alerts too)."
+    )
     review_factor: float | None = Field(
         None, description="Per-figure [judging].review_factor."
     )

@@ -53,11 +53,12 @@ class Rule:
     only_rises: bool = False
     review_factor: float = 10.0
     headline: str = "latest"  # latest, highest, lowest or a claimant id
+    recurs: bool = False  # a newer report of an older value is a revision
 
     @classmethod
     def of(cls, fig: Figure) -> Rule:
         return cls(fig.tolerance, fig.about_band, fig.only_rises, fig.review_factor,
-                   fig.headline)
+                   fig.headline, fig.recurs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +309,10 @@ def _judge_series(state: FigureState, entry: HistoryEntry, rule: Rule,
         if source in state.sources:
             return state, "repeat", state.current
         return replace(state, sources=state.sources | {source}), "corroboration", state.current
-    if any(_restates(entry, h, rule) for h in _restatable(state) if moved_from is None
-           or not same_value(moved_from, h.value, rule.tolerance)):
+    if not rule.recurs and any(_restates(entry, h, rule) for h in _restatable(state)
+                               if moved_from is None
+                               or not same_value(moved_from, h.value, rule.tolerance)):
+        # (a figure that `recurs`, départements on alert, may come back to a value it had)
         return state, "restatement", state.current
     lower = cur is not None and (_of(entry, rule).hi < _of(cur, rule).lo or (
         moved_from is not None and same_value(moved_from, cur.value, rule.tolerance)

@@ -495,6 +495,7 @@ class Figure:
     only_rises: bool = False
     review_factor: float = 10.0
     about_band: float = 0.05
+    recurs: bool = False  # a return to an earlier value is news (see judging)
     percent: bool = False  # counts in percent: a "36,4 %" quantity has its unit
     unit_words: frozenset[str] = frozenset()  # one-word units, for the hot path
     cue_participles: frozenset[str] = frozenset()  # one-word cues that count people
@@ -753,6 +754,7 @@ def compile_watchlist(cfg: WatchlistConfig) -> Watchlist:
             review_factor=(f.review_factor if f.review_factor is not None
                            else cfg.judging.review_factor),
             about_band=cfg.judging.about_band,
+            recurs=f.recurs,
             percent=bool({u.strip().lower() for u in f.unit} & PERCENT_UNITS),
             forecast=any(FORECAST.search(c) for c in f.cues),
             headline=f.headline,
