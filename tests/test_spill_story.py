@@ -188,3 +188,29 @@ def test_a_body_moving_its_own_number_is_its_claimant(text: str,
 def test_an_according_to_after_a_number_governs_no_number_after_it(
         text: str, want: list[tuple[str, float, str]]) -> None:
     assert claimed(text) == want
+
+
+NAMES = compile_watchlist(WatchlistConfig.model_validate({"figures": [
+    {"id": "members", "label": "Members of a class action",
+     "subject": ["collective action", "action de groupe"], "unit": ["people", "personnes"]},
+    {"id": "dead", "label": "Dead", "subject": ["floods", "crues"],
+     "unit": ["dead", "people", "personnes", "morts"]},
+]}))
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a word inside a hyphenated name does not cut the name short ("?Choisir", "?Marne")
+    ("UFC-Que Choisir has revised down to 49,800 the number of people who have joined its "
+     "collective action.", "?UFC-Que Choisir"),
+    ("L'UFC-Que Choisir a ramené à 49 800 le nombre de personnes ayant rejoint son action de "
+     "groupe.", "?UFC-Que Choisir"),
+    ("La préfecture de Seine-et-Marne a indiqué que 40 personnes étaient mortes dans les crues.",
+     "?Préfecture de Seine-et-Marne"),
+    ("The Seine-et-Marne prefecture said 40 people were dead after the floods.",
+     "?Seine-et-Marne prefecture"),
+])
+def test_a_hyphenated_name_is_read_whole(text: str, want: str) -> None:
+    item = Item(uid="u", title="", text=text, link="https://news.example/1",
+                published=datetime(2026, 12, 1, tzinfo=UTC), updated=None, source="Desk",
+                content_hash="h")
+    assert [o.claimant for o in analyse(NAMES, item).observations] == [want]

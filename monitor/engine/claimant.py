@@ -203,7 +203,8 @@ _NAME_STOP_AFTER = lazy_compile(
     re.IGNORECASE,
 )
 _STOP_WORDS_BEFORE = lazy_compile(
-    r"[,;:.!?()«»\"“”\[\]]|\s[-–—]\s|\d|\b(?:that|who|which|while|as|because|than|"
+    # (a word inside a hyphenated name is no stop: "UFC-Que Choisir", "Seine-et-Marne")
+    r"[,;:.!?()«»\"“”\[\]]|\s[-–—]\s|\d|(?<!-)\b(?:that|who|which|while|as|because|than|"
     r"when|and|but|if|since|after|before|where|whereas|qui|que|qu['’]|dont|lorsque|quand|"
     r"alors que|tandis que|mais|et|car|où|si|comme|puisque|though|although|says|"
     r"said|meanwhile|however|cependant|pourtant|also|with|avec|by|per|against|contre|"
