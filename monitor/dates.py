@@ -38,11 +38,12 @@ def feedparser_date(value: str) -> datetime | None:
 
 _RFC822 = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
-    r" (GMT|UTC?|Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,4})$"
+    r" (Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,4})$"
 )
-# RFC 822's North American zone names and the others feedparser's reader knows, in hours (its
-# table: the same result, tests/test_backends.py): "Tue, 17 Feb 2026 18:03:07 EST" is read
-# here rather than by importing feedparser for it
+# Zone names in hours: GMT, UT, UTC and Z, RFC 822's North American names and the others
+# feedparser's reader knows (its table: the same result, tests/test_backends.py), so that
+# "Tue, 17 Feb 2026 18:03:07 EST" is read here rather than by importing feedparser; a name
+# not here ("BST") is left to feedparser
 _ZONES = {"ut": 0, "gmt": 0, "utc": 0, "z": 0, "adt": -3, "ast": -4, "at": -4, "edt": -4,
           "est": -5, "et": -5, "cdt": -5, "cst": -6, "ct": -6, "mdt": -6, "mst": -7, "mt": -7,
           "pdt": -7, "pst": -8, "pt": -8, "met": 1, "mest": 2}

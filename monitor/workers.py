@@ -34,8 +34,9 @@ from monitor.models import Item
 MIN_BYTES_PER_JOB = 256 * 1024  # less than this per worker, and a fork costs more than it saves
 MAX_JOBS = 8
 # The caller's share of the bytes against a worker's when it forks them before reading its
-# config (`start`): it reads the config while they parse (measured with bench/replay.py on
-# 2 processors: 0.6 ends the caller and its worker together).
+# config (`start`): it reads the config while they parse (on 2 processors, the real feeds'
+# caller and worker end within about 10% of each other with 0.6; 0.45 and 0.75 measured no
+# better).
 CALLER_WEIGHT = 0.6
 
 
@@ -125,15 +126,16 @@ def _work(paths: Sequence[Path], indexes: Sequence[int], guess: Backend, orders:
     wl, backend, exhaustive = pickle.loads(got[0])  # noqa: S301 (our caller's, through our pipe)
     analysed = _analyse_files(wl, paths, indexes, backend, exhaustive,
                               items if backend == guess else None)
-    _write_all(results, pickle.dumps({i: [_lean(a) for a in got] for i, got in analysed.items()},
+    _write_all(results, pickle.dumps({i: [_lean(a) for a in file_analyses]
+                                      for i, file_analyses in analysed.items()},
                                      protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _lean(analysis: Analysis) -> Analysis:
     """An analysis as a worker sends it: one that found nothing (no term, no figure, no
     observation: most items) without its item's title and text, which judging never reads
-    for it (only its uid, content hash and dates); a third of the bytes to pickle, send and
-    unpickle on the real feeds."""
+    for it (only its uid, content hash and dates): collecting a worker's analyses of the real
+    feeds took about 12 ms instead of 30."""
     if analysis.terms or analysis.figures or analysis.observations or analysis.readings:
         return analysis
     return replace(analysis, item=replace(analysis.item, title="", text=""))

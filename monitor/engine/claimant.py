@@ -609,12 +609,10 @@ def claimants(claims: Sequence[Claim], sentence: str, found: Sequence[Quantity]
             continue
         # (a claim right after an earlier number governs that number, not the ones after
         # it: "1 970 tonnes selon la préfecture maritime, plus de 110 km de côtes souillés")
-        here = [c for c in usable if clause(c.start) == clause(q.start)
-                and (c.how != "possessive" or c.end <= q.start)
-                and not (id(c) in taken and c.end <= q.start)]
-        free = [c for c in here if id(c) not in taken] or here
         ahead = [c for c in usable if (c.how != "possessive" or c.end <= q.start)
                  and not (id(c) in taken and c.end <= q.start)]
+        here = [c for c in ahead if clause(c.start) == clause(q.start)]
+        free = [c for c in here if id(c) not in taken] or here
         pool = free or (ahead if len({c.key for c in ahead}) == 1 else [])
         if not pool:
             out.append(None)

@@ -424,9 +424,10 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
         # (its own series may lag reports read with no claimant, which may be its own:
         # "140 birds collected", then the league's "more than 400" is no outlier against
         # the league's 35; another claimant's newer value does not count)
+        free = _unattributed_after(state, own)
         new, verdict, previous = _judge_series(
             view, entry, rule, says_correction, moved_from, state.history[-3:],
-            _unattributed_after(state, own))
+            free.current if free is not None else None)
         return _merge(state, view, new, c, rule), verdict, previous
     # a claimant's first value while others have theirs
     for k in state.all_claims():
@@ -456,22 +457,19 @@ def judge(state: FigureState, obs: Observation, rule: Rule | None = None,
     return with_headline(new_state, rule), "competing", None
 
 
-def _unattributed_after(state: FigureState, own: Claim) -> Number | None:
-    """The unattributed series' value, when it changed after the claimant's own last one."""
+def _unattributed_after(state: FigureState, own: Claim) -> Claim | None:
+    """The unattributed claim, when it changed after the claimant's own last value."""
     claims = state.all_claims()
     free = next((k for k in claims if not k.claimant), None)
-    return free.current if free is not None and claims.index(free) > claims.index(own) else None
+    return free if free is not None and claims.index(free) > claims.index(own) else None
 
 
 def _unattributed_ahead(state: FigureState, own: Claim, entry: HistoryEntry,
                         rule: Rule) -> Claim | None:
     """The unattributed claim, when it changed after the claimant's own last value and the
     claimant now reports a value consistent with it (and not with its own)."""
-    claims = state.all_claims()
-    free = next((k for k in claims if not k.claimant), None)
-    if free is None or claims.index(free) < claims.index(own):
-        return None
-    if consistent(entry, claim_entry(state, own), rule):
+    free = _unattributed_after(state, own)
+    if free is None or consistent(entry, claim_entry(state, own), rule):
         return None
     return free if consistent(entry, claim_entry(state, free), rule) else None
 
